@@ -1,0 +1,399 @@
+//! Configuration errors: every problem a policy has, as typed values with a fix hint.
+//!
+//! [`Cors::build`](crate::Cors::build) never stops at the first mistake. It checks the whole
+//! policy and returns a [`ConfigError`] that holds one [`Problem`] per mistake. Programs can
+//! `match` on each problem; people read its `Display`, which names the offending value, where
+//! it came from, and how to fix it.
+
+use std::fmt;
+
+use derive_more::{Display, Error};
+
+/// Where a configured value came from, so an error can point at it.
+///
+/// # Example
+/// ```
+/// use corsair::{Cors, Problem, Source};
+///
+/// let err = Cors::default().allowed_origin("app.com").build().unwrap_err();
+/// match &err.problems()[0] {
+///     Problem::InvalidOrigin { source, .. } => assert_eq!(*source, Source::Code),
+///     other => panic!("unexpected: {other}"),
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Display)]
+#[non_exhaustive]
+pub enum Source {
+    /// A builder method called in code.
+    #[display("in code")]
+    Code,
+    /// An entry of a comma-separated environment variable (`position` counts from 1).
+    #[display("in ${var}, entry {position}")]
+    Env {
+        /// The variable's name, e.g. `ALLOWED_ORIGINS`.
+        var: String,
+        /// The entry's position in the list, counting from 1.
+        position: usize,
+    },
+    /// A field of a deserialized configuration (`position` counts from 1).
+    #[display("in config field `{field}`, entry {position}")]
+    Config {
+        /// The field's name, e.g. `allow_origins`.
+        field: &'static str,
+        /// The entry's position in the list, counting from 1.
+        position: usize,
+    },
+}
+
+/// Why a string is not a serialized origin (`scheme://host[:port]`).
+///
+/// # Example
+/// ```
+/// use corsair::{Cors, OriginFault, Problem};
+///
+/// let err = Cors::default().allowed_origin("https://app.com/").build().unwrap_err();
+/// assert!(matches!(
+///     &err.problems()[0],
+///     Problem::InvalidOrigin { fault: OriginFault::TrailingSlash { .. }, .. }
+/// ));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Display)]
+#[non_exhaustive]
+pub enum OriginFault {
+    /// The string is empty.
+    #[display("it is empty")]
+    Empty,
+    /// The string has white space or control characters.
+    #[display("it contains white space or control characters; remove them")]
+    Whitespace,
+    /// No `scheme://` in front.
+    #[display("it has no scheme; write `{suggestion}` (or `http://` for plain HTTP)")]
+    MissingScheme {
+        /// The origin with `https://` put in front.
+        suggestion: String,
+    },
+    /// The scheme is not `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`.
+    #[display("its scheme is not valid")]
+    InvalidScheme,
+    /// A `/` after the host: browsers never send one in `Origin`.
+    #[display("it ends with `/`, which browsers never send in `Origin`; write `{suggestion}`")]
+    TrailingSlash {
+        /// The origin without the slash.
+        suggestion: String,
+    },
+    /// A path after the host.
+    #[display("it has a path; an origin is only scheme, host and port: write `{suggestion}`")]
+    Path {
+        /// The origin without its path.
+        suggestion: String,
+    },
+    /// A `?query` after the host.
+    #[display("it has a query; write `{suggestion}`")]
+    Query {
+        /// The origin without its query.
+        suggestion: String,
+    },
+    /// A `#fragment` after the host.
+    #[display("it has a fragment; write `{suggestion}`")]
+    Fragment {
+        /// The origin without its fragment.
+        suggestion: String,
+    },
+    /// `user:pass@` before the host.
+    #[display(
+        "it has user information (`...@`), which never appears in an origin; write `{suggestion}`"
+    )]
+    Userinfo {
+        /// The origin without the user information.
+        suggestion: String,
+    },
+    /// The scheme's default port is written out; browsers omit it.
+    #[display("port {port} is the default for {scheme}, and browsers leave it out of `Origin`; write `{suggestion}`")]
+    DefaultPort {
+        /// The scheme, e.g. `https`.
+        scheme: String,
+        /// The default port that was written, e.g. 443.
+        port: u16,
+        /// The origin without the port.
+        suggestion: String,
+    },
+    /// The port is not a number from 1 to 65535 written without leading zeros.
+    #[display("its port is not a number from 1 to 65535 without leading zeros")]
+    InvalidPort,
+    /// The host is empty or not a valid host name or IP literal.
+    #[display("its host is not a valid host name or IP address")]
+    InvalidHost,
+    /// Non-ASCII characters: browsers send internationalized names in punycode.
+    #[display("it has non-ASCII characters; browsers send internationalized domain names in punycode (`xn--...`), write it that way")]
+    NonAscii,
+    /// Upper-case letters: browsers serialize scheme and host in lower case.
+    #[display("it has upper-case letters, but browsers send scheme and host in lower case; write `{suggestion}`")]
+    Uppercase {
+        /// The origin in lower case.
+        suggestion: String,
+    },
+    /// A `*` inside an origin string.
+    #[display("a `*` inside an origin matches nothing; use `.allowed_origin_pattern(\"{value}\")` for wildcard subdomains or ports, or `.allow_any_origin()` for every origin")]
+    Wildcard {
+        /// The value as written, to paste into the pattern API.
+        value: String,
+    },
+}
+
+/// A request-header or response-header list a header name was given for.
+///
+/// # Example
+/// ```
+/// use corsair::HeaderList;
+/// assert_eq!(HeaderList::Allowed.to_string(), "allowed_headers");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Display)]
+#[non_exhaustive]
+pub enum HeaderList {
+    /// `allowed_header(s)`: request headers a preflight may ask for.
+    #[display("allowed_headers")]
+    Allowed,
+    /// `expose_headers`: response headers JavaScript may read.
+    #[display("expose_headers")]
+    Exposed,
+}
+
+/// One mistake in a CORS policy, with what to do about it.
+///
+/// Every variant carries the offending value where there is one, and its `Display` ends with
+/// a fix hint.
+///
+/// # Example
+/// ```
+/// use corsair::{Cors, Problem};
+///
+/// let err = Cors::default()
+///     .allow_any_origin()
+///     .supports_credentials()
+///     .max_age(100_000)
+///     .build()
+///     .unwrap_err();
+/// assert!(err.problems().contains(&Problem::CredentialedAnyOrigin));
+/// assert!(err.problems().contains(&Problem::MaxAgeTooLong { seconds: 100_000 }));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Display)]
+#[non_exhaustive]
+pub enum Problem {
+    /// Any origin together with credentials.
+    #[display("any origin is allowed together with credentials, which would hand every website your users' cookies; list the trusted origins with `.allowed_origin(..)` instead, or drop `.supports_credentials()`")]
+    CredentialedAnyOrigin,
+    /// `send_wildcard` together with credentials.
+    #[display("`send_wildcard` is set together with credentials, and browsers reject `Access-Control-Allow-Origin: *` on credentialed requests; drop one of them")]
+    CredentialedWildcard,
+    /// `send_wildcard` without `allow_any_origin`.
+    #[display("`send_wildcard` only applies to `allow_any_origin`, but specific origins are configured; drop `.send_wildcard()` or use `.allow_any_origin()`")]
+    WildcardWithoutAnyOrigin,
+    /// `expose_any_header` together with credentials.
+    #[display("`expose_any_header` is set together with credentials, and browsers read `Access-Control-Expose-Headers: *` literally on credentialed requests (exposing nothing); list the headers with `.expose_headers([..])`")]
+    CredentialedExposeAny,
+    /// `allow_any_origin` together with specific origins, patterns, regexes or predicates.
+    #[display("`allow_any_origin` is set together with {with}, so the list would never matter; keep one of them")]
+    AnyOriginConflict {
+        /// What it conflicts with, e.g. `"an origin list"`.
+        with: &'static str,
+    },
+    /// A configured origin is not a serialized origin.
+    #[display("origin `{value}` ({source}) is not valid: {fault}")]
+    InvalidOrigin {
+        /// The value as written.
+        value: String,
+        /// Where it came from.
+        source: Source,
+        /// What is wrong with it, with the fix.
+        fault: OriginFault,
+    },
+    /// The literal origin `null` without opting in.
+    #[display("origin `null` ({source}) is sent by sandboxed iframes, `file:` pages and redirects, so any site can produce it; call `.allow_null_origin()` if you really mean it")]
+    NullOrigin {
+        /// Where it came from.
+        source: Source,
+    },
+    /// An origin pattern that cannot be parsed.
+    #[display("origin pattern `{value}` ({source}) is not valid: {reason}")]
+    InvalidPattern {
+        /// The pattern as written.
+        value: String,
+        /// Where it came from.
+        source: Source,
+        /// What is wrong, with the fix.
+        reason: String,
+    },
+    /// An origin pattern whose wildcard covers a public suffix or a top-level domain.
+    #[display("origin pattern `{value}` ({source}) lets anyone who registers a domain under `{suffix}` in; put your own registered domain after `*.`, e.g. `https://*.example.com`")]
+    PatternTooBroad {
+        /// The pattern as written.
+        value: String,
+        /// Where it came from.
+        source: Source,
+        /// The public suffix the wildcard covers, e.g. `co.uk`.
+        suffix: String,
+    },
+    /// A regular expression that does not compile.
+    #[display("origin regex `{value}` ({source}) does not compile: {error}")]
+    InvalidRegex {
+        /// The regex as written.
+        value: String,
+        /// Where it came from.
+        source: Source,
+        /// The regex engine's message.
+        error: String,
+    },
+    /// A regular expression with an unescaped `.` in its host part.
+    #[display("origin regex `{value}` ({source}) has an unescaped `.` in the host, which matches any character (`appXexample.com`); escape it as `\\.`, e.g. `{suggestion}`")]
+    RegexUnescapedDot {
+        /// The regex as written.
+        value: String,
+        /// Where it came from.
+        source: Source,
+        /// The regex with its host dots escaped.
+        suggestion: String,
+    },
+    /// A method that is not an HTTP token.
+    #[display("method `{value}` is not a valid HTTP method token")]
+    InvalidMethod {
+        /// The value as written.
+        value: String,
+    },
+    /// A method the Fetch standard forbids (`CONNECT`, `TRACE`, `TRACK`).
+    #[display("method `{value}` is forbidden by the Fetch standard and browsers never send it cross-origin; remove it")]
+    ForbiddenMethod {
+        /// The value as written.
+        value: String,
+    },
+    /// A well-known method written in lower case (methods are case-sensitive).
+    #[display("method `{value}` is lower case, but methods are case-sensitive and browsers send `{suggestion}`; write `{suggestion}`")]
+    LowercaseMethod {
+        /// The value as written.
+        value: String,
+        /// The upper-case method.
+        suggestion: String,
+    },
+    /// A header name that is not an HTTP token.
+    #[display("header `{value}` in {list} is not a valid header name (letters, digits and ``!#$%&'*+-.^_`|~`` only)")]
+    InvalidHeaderName {
+        /// The value as written.
+        value: String,
+        /// The list it was given for.
+        list: HeaderList,
+    },
+    /// `max_age` above what any browser honours.
+    #[display("max_age of {seconds} s is above 86400 s (24 h): Firefox caps preflights at 24 h and Chromium at 2 h, so a longer value only misleads; use at most 86400 (7200 is what Chromium honours)")]
+    MaxAgeTooLong {
+        /// The configured value in seconds.
+        seconds: usize,
+    },
+    /// A preflight status that is not 2xx.
+    #[display("preflight status {status} is not a success status, and browsers fail a preflight without a 2xx; use 204 or 200")]
+    PreflightStatus {
+        /// The configured status code.
+        status: u16,
+    },
+    /// An environment variable that was required but is missing or not Unicode.
+    #[display("environment variable ${var} is not set (or not valid Unicode); set it to a comma-separated list such as `https://app.example.com, http://localhost:5173`, or use a default")]
+    MissingEnvVar {
+        /// The variable's name.
+        var: String,
+    },
+    /// An insecure `http://` origin other than loopback together with credentials.
+    #[display("origin `{value}` uses plain http together with credentials, so anyone on the network path can forge it and read your users' data; use https, or call `.allow_insecure_credentialed_origins()` if this is a closed network")]
+    InsecureCredentialedOrigin {
+        /// The origin as written.
+        value: String,
+    },
+    /// A header name the Fetch standard does not let scripts set, or a CORS header, in the allowed request headers.
+    #[display("`{value}` in allowed_headers is a header browsers never let scripts send (forbidden or a CORS protocol header); remove it")]
+    ForbiddenRequestHeader {
+        /// The header name.
+        value: String,
+    },
+    /// `Set-Cookie` or `Set-Cookie2` in the exposed headers.
+    #[display("`{value}` in expose_headers is a forbidden response header that browsers never show to scripts; remove it")]
+    ForbiddenExposedHeader {
+        /// The header name.
+        value: String,
+    },
+}
+
+/// Everything wrong with a policy: the error of [`Cors::build`](crate::Cors::build).
+///
+/// `Display` (and `Debug`, so that `main` returning `Result` prints it readably) lists every
+/// problem on its own line with its fix.
+///
+/// # Example
+/// ```
+/// use corsair::Cors;
+///
+/// let err = Cors::default()
+///     .allowed_origin("https://app.com/")
+///     .allowed_origin("app.com")
+///     .build()
+///     .unwrap_err();
+/// assert_eq!(err.problems().len(), 2);
+/// let text = err.to_string();
+/// assert!(text.contains("2 problems"));
+/// assert!(text.contains("write `https://app.com`"));
+/// ```
+#[derive(Clone, PartialEq, Eq, Error)]
+pub struct ConfigError {
+    #[error(not(source))]
+    problems: Vec<Problem>,
+}
+
+impl ConfigError {
+    pub(crate) fn new(problems: Vec<Problem>) -> Self {
+        debug_assert!(!problems.is_empty());
+        ConfigError { problems }
+    }
+
+    /// Every problem found, in the order the configuration was written.
+    ///
+    /// ```
+    /// use corsair::{Cors, Problem};
+    /// let err = Cors::default().allowed_methods(["TRACE"]).build().unwrap_err();
+    /// assert_eq!(
+    ///     err.problems(),
+    ///     &[Problem::ForbiddenMethod { value: "TRACE".into() }]
+    /// );
+    /// ```
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    /// Consumes the error into its problems.
+    ///
+    /// ```
+    /// use corsair::Cors;
+    /// let problems = Cors::default().max_age(90_000).build().unwrap_err().into_problems();
+    /// assert_eq!(problems.len(), 1);
+    /// ```
+    pub fn into_problems(self) -> Vec<Problem> {
+        self.problems
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.problems.as_slice() {
+            [one] => write!(f, "invalid CORS policy: {one}"),
+            many => {
+                write!(f, "invalid CORS policy, {} problems:", many.len())?;
+                for (i, p) in many.iter().enumerate() {
+                    write!(f, "\n  {}. {p}", i + 1)?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl fmt::Debug for ConfigError {
+    /// Same as `Display`, so `fn main() -> Result<(), Box<dyn Error>>` prints something useful.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}

@@ -1,0 +1,96 @@
+//! Parsing `Access-Control-Request-Headers` and checking HTTP tokens.
+//!
+//! The Fetch standard sends the header as a comma-separated list of lower-case names, but the
+//! middleware accepts what the grammar allows: optional white space around items, any case,
+//! and empty items ignored. Lists are bounded, so a hostile request cannot make the middleware
+//! do unbounded work.
+
+/// At most this many names in one `Access-Control-Request-Headers`.
+pub(crate) const MAX_REQUEST_HEADERS: usize = 64;
+/// At most this many bytes in one `Access-Control-Request-Headers`.
+pub(crate) const MAX_REQUEST_HEADERS_LEN: usize = 4096;
+
+/// `tchar` of RFC 9110.
+pub(crate) fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// A non-empty run of `tchar`s.
+pub(crate) fn is_token(s: &[u8]) -> bool {
+    !s.is_empty() && s.iter().all(|&b| is_tchar(b))
+}
+
+/// What is wrong with a request header list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ListFault {
+    /// Longer than [`MAX_REQUEST_HEADERS_LEN`] or more than [`MAX_REQUEST_HEADERS`] names.
+    TooLong,
+    /// An item is not a token.
+    NotAToken,
+}
+
+/// Iterates over the names of a request header list, or reports why it is malformed.
+/// Does not allocate.
+pub(crate) fn parse(value: &[u8]) -> Result<impl Iterator<Item = &[u8]>, ListFault> {
+    if value.len() > MAX_REQUEST_HEADERS_LEN {
+        return Err(ListFault::TooLong);
+    }
+    let mut count = 0;
+    for item in items(value) {
+        if !is_token(item) {
+            return Err(ListFault::NotAToken);
+        }
+        count += 1;
+        if count > MAX_REQUEST_HEADERS {
+            return Err(ListFault::TooLong);
+        }
+    }
+    Ok(items(value))
+}
+
+fn items(value: &[u8]) -> impl Iterator<Item = &[u8]> {
+    value
+        .split(|&b| b == b',')
+        .map(|item| item.trim_ascii())
+        .filter(|item| !item.is_empty())
+}
+
+/// True if `list` (comma-separated, any case) contains `token`, case-insensitively.
+pub(crate) fn contains_token(list: &[u8], token: &[u8]) -> bool {
+    items(list).any(|item| item.eq_ignore_ascii_case(token))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(v: &str) -> Result<Vec<String>, ListFault> {
+        parse(v.as_bytes()).map(|it| it.map(|b| String::from_utf8(b.to_vec()).unwrap()).collect())
+    }
+
+    #[test]
+    fn splits_on_commas_trims_white_space_and_skips_empty_items() {
+        assert_eq!(
+            names(" x-a ,X-B,,\tcontent-type , ").unwrap(),
+            ["x-a", "X-B", "content-type"]
+        );
+        assert_eq!(names("").unwrap(), Vec::<String>::new());
+        assert_eq!(names(" , ,").unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn rejects_non_tokens_and_absurd_lists() {
+        assert_eq!(names("x-a, x b"), Err(ListFault::NotAToken));
+        assert_eq!(names("x-a;b"), Err(ListFault::NotAToken));
+        let many = vec!["x"; MAX_REQUEST_HEADERS + 1].join(",");
+        assert_eq!(names(&many), Err(ListFault::TooLong));
+        let long = "x".repeat(MAX_REQUEST_HEADERS_LEN + 1);
+        assert_eq!(names(&long), Err(ListFault::TooLong));
+    }
+
+    #[test]
+    fn token_search_ignores_case() {
+        assert!(contains_token(b"Accept-Encoding, origin", b"Origin"));
+        assert!(!contains_token(b"Accept-Encoding, x-origin", b"Origin"));
+    }
+}

@@ -1,0 +1,234 @@
+//! The actix-web glue: [`Transform`] for [`Cors`], [`CorsPolicy`] and [`LiveCors`], the
+//! per-worker [`CorsMiddleware`] service, and its future [`CorsFuture`].
+//!
+//! Per request the service decides once ([`Compiled::decide`]), then either answers itself
+//! (preflights, blocked requests) or calls the inner service and writes the headers on the way
+//! out, on success and on error alike. No future is boxed.
+
+use std::{
+    future::Future,
+    pin::Pin,
+    sync::Arc,
+    task::{ready, Context, Poll},
+};
+
+use actix_service::{Service, Transform};
+use actix_web::{
+    body::{BoxBody, EitherBody, MessageBody},
+    dev::{ServiceRequest, ServiceResponse},
+    Error, HttpResponse,
+};
+use futures_util::future::{ready as ready_future, Ready};
+use pin_project_lite::pin_project;
+
+use crate::{
+    builder::Cors,
+    diagnostics,
+    policy::{Compiled, CorsPolicy, Verdict},
+    reload::LiveCors,
+};
+
+/// Where a middleware instance reads its policy from.
+#[derive(Clone)]
+enum PolicyCell {
+    /// Fixed for the life of the app.
+    Fixed(Arc<Compiled>),
+    /// Swappable at run time; each request reads the policy once, when it starts.
+    Live(LiveCors),
+}
+
+impl PolicyCell {
+    fn current(&self) -> Arc<Compiled> {
+        match self {
+            PolicyCell::Fixed(p) => Arc::clone(p),
+            PolicyCell::Live(live) => live.current(),
+        }
+    }
+}
+
+/// The per-worker CORS service. Created by `.wrap(..)`; you never build it yourself.
+///
+/// ```
+/// use actix_web::{test, web, App, HttpResponse};
+/// use corsair::Cors;
+///
+/// # actix_rt::System::new().block_on(async {
+/// let app = test::init_service(
+///     App::new()
+///         .wrap(Cors::default().allowed_origin("https://a.com"))
+///         .route("/", web::get().to(HttpResponse::Ok)),
+/// )
+/// .await;
+/// let req = test::TestRequest::get().insert_header(("Origin", "https://a.com")).to_request();
+/// let res = test::call_service(&app, req).await;
+/// assert_eq!(res.headers().get("access-control-allow-origin").unwrap(), "https://a.com");
+/// # });
+/// ```
+pub struct CorsMiddleware<S> {
+    service: S,
+    policy: PolicyCell,
+}
+
+impl<S, B> Transform<S, ServiceRequest> for CorsPolicy
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = CorsMiddleware<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready_future(Ok(CorsMiddleware {
+            service,
+            policy: PolicyCell::Fixed(Arc::clone(&self.inner)),
+        }))
+    }
+}
+
+/// An unbuilt [`Cors`] given to `.wrap()` is built when the app starts. If it is invalid,
+/// every problem is logged at `error` level and the app fails to start (service
+/// construction returns an error), never at request time.
+impl<S, B> Transform<S, ServiceRequest> for Cors
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = CorsMiddleware<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        match self.clone().build() {
+            Ok(policy) => policy.new_transform(service),
+            Err(err) => {
+                log::error!("corsair: refusing to start: {err}");
+                ready_future(Err(()))
+            }
+        }
+    }
+}
+
+impl<S, B> Transform<S, ServiceRequest> for LiveCors
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = CorsMiddleware<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready_future(Ok(CorsMiddleware {
+            service,
+            policy: PolicyCell::Live(self.clone()),
+        }))
+    }
+}
+
+impl<S, B> Service<ServiceRequest> for CorsMiddleware<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Future = CorsFuture<S::Future>;
+
+    actix_service::forward_ready!(service);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        let policy = self.policy.current();
+        let verdict = policy.decide(req.head());
+        if let Verdict::Refused { reason, preflight } = verdict {
+            diagnostics::log_refusal(&policy, req.head(), reason, preflight);
+        } else if log::log_enabled!(log::Level::Trace) {
+            log::trace!("corsair: {} {} -> {verdict:?}", req.method(), req.path());
+        }
+        if let Some(status) = policy.own_answer(&verdict) {
+            let mut res = HttpResponse::new(status);
+            policy.apply(&verdict, res.headers_mut());
+            return CorsFuture {
+                state: State::Answered {
+                    res: Some(req.into_response(res)),
+                },
+            };
+        }
+        CorsFuture {
+            state: State::Inner {
+                fut: self.service.call(req),
+                policy,
+                verdict: Some(verdict),
+            },
+        }
+    }
+}
+
+pin_project! {
+    /// The response future of [`CorsMiddleware`]: either the middleware's own answer, or the
+    /// inner service's response with the CORS headers added.
+    pub struct CorsFuture<F> {
+        #[pin]
+        state: State<F>,
+    }
+}
+
+pin_project! {
+    #[project = StateProj]
+    enum State<F> {
+        Answered { res: Option<ServiceResponse<BoxBody>> },
+        Inner {
+            #[pin]
+            fut: F,
+            policy: Arc<Compiled>,
+            verdict: Option<Verdict>,
+        },
+    }
+}
+
+impl<F, B> Future for CorsFuture<F>
+where
+    F: Future<Output = Result<ServiceResponse<B>, Error>>,
+{
+    type Output = Result<ServiceResponse<EitherBody<B>>, Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            StateProj::Answered { res } => Poll::Ready(Ok(res
+                .take()
+                .expect("CorsFuture polled after completion")
+                .map_into_right_body())),
+            StateProj::Inner {
+                fut,
+                policy,
+                verdict,
+            } => {
+                let result = ready!(fut.poll(cx));
+                let verdict = verdict.take().expect("CorsFuture polled after completion");
+                Poll::Ready(match result {
+                    Ok(mut res) => {
+                        policy.apply(&verdict, res.headers_mut());
+                        Ok(res.map_into_left_body())
+                    }
+                    // An inner middleware failed (e.g. an auth guard's 401): the error becomes
+                    // a response later, outside this middleware, so ask for our headers then.
+                    // The error itself is untouched and still downcasts to its own type.
+                    Err(mut err) => {
+                        let policy = Arc::clone(policy);
+                        err.add_response_mapper(move |mut res| {
+                            policy.apply(&verdict, res.headers_mut());
+                            res
+                        });
+                        Err(err)
+                    }
+                })
+            }
+        }
+    }
+}

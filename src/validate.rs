@@ -1,0 +1,378 @@
+//! Turning a [`Cors`] builder into a [`Compiled`] policy, or into every problem it has.
+//!
+//! Each rule is checked independently and all problems are collected, so a user fixes their
+//! configuration in one round.
+
+use std::collections::HashSet;
+
+use actix_web::http::{
+    header::{HeaderName, HeaderValue},
+    Method,
+};
+
+use crate::{
+    builder::{Any, Cors},
+    error::{ConfigError, HeaderList, Problem, Source},
+    header_list::is_token,
+    origin::{
+        pattern::{OriginPattern, PatternError},
+        regexes::{self, OriginRegexes},
+        serialized::parse_origin,
+        OriginMatcher,
+    },
+    policy::{Compiled, HeaderRule, MethodRule},
+};
+
+/// The longest preflight cache any browser honours (Firefox: 24 h).
+pub const MAX_AGE_LIMIT: usize = 86_400;
+
+/// Methods the Fetch standard forbids (compared case-insensitively).
+const FORBIDDEN_METHODS: [&str; 3] = ["CONNECT", "TRACE", "TRACK"];
+
+/// Methods browsers normalize to upper case; a lower-case spelling is a mistake.
+const NORMALIZED_METHODS: [&str; 7] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH"];
+
+/// Request headers scripts can never set (Fetch's forbidden request-header names), plus the
+/// CORS protocol's own request headers.
+const FORBIDDEN_REQUEST_HEADERS: &[&str] = &[
+    "accept-charset",
+    "accept-encoding",
+    "access-control-request-headers",
+    "access-control-request-method",
+    "access-control-request-private-network",
+    "connection",
+    "content-length",
+    "cookie",
+    "cookie2",
+    "date",
+    "dnt",
+    "expect",
+    "host",
+    "keep-alive",
+    "origin",
+    "referer",
+    "set-cookie",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "via",
+];
+
+/// Response headers scripts can never read.
+const FORBIDDEN_RESPONSE_HEADERS: [&str; 2] = ["set-cookie", "set-cookie2"];
+
+/// Builds the immutable policy, or reports every problem.
+pub(crate) fn compile(cors: &Cors) -> Result<Compiled, ConfigError> {
+    let mut problems = cors.early_problems.clone();
+    let origins = compile_origins(cors, &mut problems);
+    let methods = compile_methods(cors, &mut problems);
+    let headers = compile_headers(cors, &mut problems);
+    let expose = compile_expose(cors, &mut problems);
+    check_combinations(cors, &mut problems);
+
+    if let Some(seconds) = cors.max_age {
+        if seconds > MAX_AGE_LIMIT {
+            problems.push(Problem::MaxAgeTooLong { seconds });
+        }
+    }
+    if !cors.preflight_status.is_success() {
+        problems.push(Problem::PreflightStatus {
+            status: cors.preflight_status.as_u16(),
+        });
+    }
+    if !problems.is_empty() {
+        return Err(ConfigError::new(problems));
+    }
+    Ok(Compiled::new(cors, origins, methods, headers, expose))
+}
+
+fn compile_origins(cors: &Cors, problems: &mut Vec<Problem>) -> OriginMatcher {
+    let mut matcher = OriginMatcher {
+        any: cors.any_origin.is_any(),
+        allow_null: cors.allow_null,
+        ..OriginMatcher::default()
+    };
+    for (origin, source) in &cors.origins {
+        if origin == "null" {
+            if !cors.allow_null {
+                problems.push(Problem::NullOrigin {
+                    source: source.clone(),
+                });
+            }
+            continue;
+        }
+        match parse_origin(origin) {
+            Ok(parts) => {
+                if is_insecure_for_credentials(cors, parts.scheme, parts.host) {
+                    problems.push(Problem::InsecureCredentialedOrigin {
+                        value: origin.clone(),
+                    });
+                }
+                if matcher.exact.contains_key(origin.as_bytes()) {
+                    log::warn!(
+                        "corsair: origin `{origin}` ({source}) is listed twice; using it once"
+                    );
+                }
+                matcher.insert_exact(origin);
+            }
+            Err(fault) => problems.push(Problem::InvalidOrigin {
+                value: origin.clone(),
+                source: source.clone(),
+                fault,
+            }),
+        }
+    }
+    for (pattern, source) in &cors.patterns {
+        match OriginPattern::parse(pattern) {
+            Ok(parsed) => {
+                let scheme = pattern.split_once("://").map_or("", |(s, _)| s);
+                if is_insecure_for_credentials(cors, scheme, parsed.host()) {
+                    problems.push(Problem::InsecureCredentialedOrigin {
+                        value: pattern.clone(),
+                    });
+                }
+                matcher.patterns.insert(parsed);
+            }
+            Err(PatternError::Invalid(reason)) => problems.push(Problem::InvalidPattern {
+                value: pattern.clone(),
+                source: source.clone(),
+                reason,
+            }),
+            Err(PatternError::TooBroad { suffix }) => problems.push(Problem::PatternTooBroad {
+                value: pattern.clone(),
+                source: source.clone(),
+                suffix,
+            }),
+        }
+    }
+    let mut good_regexes = Vec::new();
+    for (regex, source) in &cors.regexes {
+        if let Err(error) = regexes::check(regex) {
+            problems.push(Problem::InvalidRegex {
+                value: regex.clone(),
+                source: source.clone(),
+                error,
+            });
+        } else if let Some(suggestion) = regexes::unescaped_host_dot(regex) {
+            problems.push(Problem::RegexUnescapedDot {
+                value: regex.clone(),
+                source: source.clone(),
+                suggestion,
+            });
+        } else {
+            good_regexes.push(regex.clone());
+        }
+    }
+    match OriginRegexes::new(&good_regexes) {
+        Ok(set) => matcher.regexes = set,
+        // Each regex compiled alone; a set can still exceed the size limit together.
+        Err(error) => problems.push(Problem::InvalidRegex {
+            value: good_regexes.join(" | "),
+            source: Source::Code,
+            error,
+        }),
+    }
+    matcher.predicates = cors.predicates.clone();
+    matcher
+}
+
+/// Plain `http` to a host other than loopback, with credentials and no opt-out.
+fn is_insecure_for_credentials(cors: &Cors, scheme: &str, host: &str) -> bool {
+    cors.credentials && !cors.allow_insecure_credentialed && scheme == "http" && !is_loopback(host)
+}
+
+/// `localhost` (and its subdomains), `127.0.0.0/8` and `[::1]`.
+pub(crate) fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host == "[::1]"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+fn compile_methods(cors: &Cors, problems: &mut Vec<Problem>) -> MethodRule {
+    let mut list: Vec<Method> = Vec::new();
+    for m in &cors.methods {
+        let upper = m.to_ascii_uppercase();
+        if !is_token(m.as_bytes()) {
+            problems.push(Problem::InvalidMethod { value: m.clone() });
+        } else if FORBIDDEN_METHODS.contains(&upper.as_str()) {
+            problems.push(Problem::ForbiddenMethod { value: m.clone() });
+        } else if *m != upper && NORMALIZED_METHODS.contains(&upper.as_str()) {
+            problems.push(Problem::LowercaseMethod {
+                value: m.clone(),
+                suggestion: upper,
+            });
+        } else if let Ok(method) = Method::from_bytes(m.as_bytes()) {
+            if list.contains(&method) {
+                log::warn!("corsair: method `{m}` is listed twice; using it once");
+            } else {
+                list.push(method);
+            }
+        } else {
+            problems.push(Problem::InvalidMethod { value: m.clone() });
+        }
+    }
+    MethodRule {
+        any: cors.any_method.is_any(),
+        value: joined(list.iter().map(Method::as_str)),
+        list,
+    }
+}
+
+/// Parses header names of one list, reporting invalid and forbidden ones.
+fn header_names(
+    names: &[String],
+    list: HeaderList,
+    forbidden: &[&str],
+    problems: &mut Vec<Problem>,
+) -> Vec<HeaderName> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for raw in names {
+        let Ok(name) = HeaderName::from_bytes(raw.as_bytes()) else {
+            problems.push(Problem::InvalidHeaderName {
+                value: raw.clone(),
+                list,
+            });
+            continue;
+        };
+        let lower = name.as_str();
+        let is_forbidden = forbidden.contains(&lower)
+            || (list == HeaderList::Allowed
+                && (lower.starts_with("proxy-")
+                    || lower.starts_with("sec-")
+                    || lower.starts_with("access-control-")));
+        if is_forbidden {
+            problems.push(match list {
+                HeaderList::Allowed => Problem::ForbiddenRequestHeader { value: raw.clone() },
+                HeaderList::Exposed => Problem::ForbiddenExposedHeader { value: raw.clone() },
+            });
+        } else if seen.insert(name.clone()) {
+            out.push(name);
+        } else {
+            log::warn!("corsair: header `{raw}` is listed twice in {list}; using it once");
+        }
+    }
+    out
+}
+
+fn compile_headers(cors: &Cors, problems: &mut Vec<Problem>) -> HeaderRule {
+    let list = header_names(
+        &cors.headers,
+        HeaderList::Allowed,
+        FORBIDDEN_REQUEST_HEADERS,
+        problems,
+    );
+    HeaderRule {
+        any: cors.any_header.is_any(),
+        value: joined(list.iter().map(HeaderName::as_str)),
+        list,
+    }
+}
+
+fn compile_expose(cors: &Cors, problems: &mut Vec<Problem>) -> Option<HeaderValue> {
+    let list = header_names(
+        &cors.expose,
+        HeaderList::Exposed,
+        &FORBIDDEN_RESPONSE_HEADERS,
+        problems,
+    );
+    if cors.expose_any {
+        return Some(HeaderValue::from_static("*"));
+    }
+    joined(list.iter().map(HeaderName::as_str))
+}
+
+/// Options that are fine alone but wrong together.
+fn check_combinations(cors: &Cors, problems: &mut Vec<Problem>) {
+    let any_origin = cors.any_origin.is_any();
+    if cors.any_origin == Any::Explicit {
+        let conflicts = [
+            (!cors.origins.is_empty(), "an origin list"),
+            (!cors.patterns.is_empty(), "origin patterns"),
+            (!cors.regexes.is_empty(), "origin regexes"),
+            (
+                !cors.predicates.is_empty(),
+                "an origin predicate (`allowed_origin_fn`)",
+            ),
+        ];
+        for (present, with) in conflicts {
+            if present {
+                problems.push(Problem::AnyOriginConflict { with });
+            }
+        }
+    }
+    if cors.credentials && any_origin {
+        problems.push(Problem::CredentialedAnyOrigin);
+    }
+    if cors.send_wildcard && cors.credentials {
+        problems.push(Problem::CredentialedWildcard);
+    }
+    if cors.send_wildcard && !any_origin {
+        problems.push(Problem::WildcardWithoutAnyOrigin);
+    }
+    if cors.expose_any && cors.credentials {
+        problems.push(Problem::CredentialedExposeAny);
+    }
+}
+
+/// Joins names into one shared header value (`None` for an empty list).
+pub(crate) fn joined<'a>(names: impl Iterator<Item = &'a str>) -> Option<HeaderValue> {
+    let text = names.collect::<Vec<_>>().join(", ");
+    if text.is_empty() {
+        return None;
+    }
+    Some(shared(
+        HeaderValue::from_str(&text).expect("tokens are valid header values"),
+    ))
+}
+
+/// Makes a header value's buffer shared, so cloning it per request never allocates.
+pub(crate) fn shared(value: HeaderValue) -> HeaderValue {
+    drop(value.clone());
+    value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::OriginFault;
+
+    #[test]
+    fn loopback_hosts() {
+        for h in [
+            "localhost",
+            "app.localhost",
+            "127.0.0.1",
+            "127.1.2.3",
+            "[::1]",
+        ] {
+            assert!(is_loopback(h), "{h}");
+        }
+        for h in ["example.com", "10.0.0.1", "localhost.evil.org", "[::2]"] {
+            assert!(!is_loopback(h), "{h}");
+        }
+    }
+
+    #[test]
+    fn origin_fault_is_reported_once_per_entry() {
+        let err = compile(
+            &Cors::default()
+                .allowed_origin("app.com")
+                .allowed_origin("https://ok.com")
+                .allowed_origin("https://a.com:443"),
+        )
+        .unwrap_err();
+        assert_eq!(err.problems().len(), 2);
+        assert!(matches!(
+            err.problems()[1],
+            Problem::InvalidOrigin {
+                fault: OriginFault::DefaultPort { .. },
+                ..
+            }
+        ));
+    }
+}
