@@ -393,7 +393,7 @@ fn valid_neighbours_still_build() {
 /// An invalid `Cors` handed straight to `.wrap()` must not produce a working service: the
 /// contract says service construction fails (and `test::init_service` panics).
 #[actix_rt::test]
-#[should_panic]
+#[should_panic(expected = "service initialization failed")]
 async fn invalid_cors_in_wrap_fails_service_construction() {
     let app = actix_web::App::new()
         .wrap(Cors::default().allow_any_origin().supports_credentials())
