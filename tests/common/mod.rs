@@ -1,0 +1,51 @@
+//! Small helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use actix_web::{
+    dev::ServiceResponse,
+    http::{header, Method},
+    test::TestRequest,
+};
+
+/// An actual request from `origin`.
+pub fn from_origin(method: Method, path: &str, origin: &str) -> TestRequest {
+    TestRequest::default()
+        .method(method)
+        .uri(path)
+        .insert_header((header::ORIGIN, origin))
+}
+
+/// A preflight from `origin` asking for `method` and the comma-separated `headers`.
+pub fn preflight(path: &str, origin: &str, method: &str, headers: Option<&str>) -> TestRequest {
+    let req = TestRequest::default()
+        .method(Method::OPTIONS)
+        .uri(path)
+        .insert_header((header::ORIGIN, origin))
+        .insert_header((header::ACCESS_CONTROL_REQUEST_METHOD, method));
+    match headers {
+        Some(h) => req.insert_header((header::ACCESS_CONTROL_REQUEST_HEADERS, h)),
+        None => req,
+    }
+}
+
+/// A response header as text, if present.
+pub fn header<B>(res: &ServiceResponse<B>, name: &str) -> Option<String> {
+    res.headers()
+        .get(name)
+        .map(|v| v.to_str().expect("header is text").to_owned())
+}
+
+/// Every value of a header, in order.
+pub fn all<B>(res: &ServiceResponse<B>, name: &str) -> Vec<String> {
+    res.headers()
+        .get_all(name)
+        .map(|v| v.to_str().expect("header is text").to_owned())
+        .collect()
+}
+
+/// True if no `Access-Control-Allow-*` header is present.
+pub fn has_no_allow_headers<B>(res: &ServiceResponse<B>) -> bool {
+    !res.headers()
+        .keys()
+        .any(|k| k.as_str().starts_with("access-control-allow-"))
+}

@@ -1,0 +1,203 @@
+//! Misconfiguration is found when the app starts, never at request time: `build()` reports
+//! every problem at once, and an invalid builder given to `.wrap()` fails service construction.
+
+use actix_service::{IntoServiceFactory, ServiceFactory};
+use actix_web::{
+    dev::{AppConfig, ServiceRequest, ServiceResponse},
+    web, App, HttpResponse,
+};
+use corsair::{Cors, OriginFault, Problem};
+
+/// Constructs the app's service the way the server does, reporting whether it started.
+async fn start<T, B>(app: App<T>) -> Result<(), ()>
+where
+    T: ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<B>,
+            Error = actix_web::Error,
+            InitError = (),
+        > + 'static,
+    B: actix_web::body::MessageBody + 'static,
+{
+    app.into_factory()
+        .new_service(AppConfig::default())
+        .await
+        .map(drop)
+}
+
+fn broken() -> Cors {
+    Cors::default()
+        .allowed_origin("https://app.com/")
+        .allowed_origin("app.com")
+        .allowed_origin("https://a.com:443")
+        .allowed_origin("https://App.com")
+        .allowed_methods(["GET", "TRACE"])
+        .allowed_header("bad header")
+        .max_age(90_000)
+        .supports_credentials()
+        .send_wildcard()
+}
+
+#[test]
+fn build_reports_every_problem_at_once_in_order() {
+    let problems = broken().build().unwrap_err().into_problems();
+    let kinds: Vec<String> = problems.iter().map(|p| format!("{p:?}")).collect();
+    assert_eq!(problems.len(), 9, "{kinds:#?}");
+    assert!(matches!(
+        problems[0],
+        Problem::InvalidOrigin {
+            fault: OriginFault::TrailingSlash { .. },
+            ..
+        }
+    ));
+    assert!(matches!(
+        problems[1],
+        Problem::InvalidOrigin {
+            fault: OriginFault::MissingScheme { .. },
+            ..
+        }
+    ));
+    assert!(matches!(
+        problems[2],
+        Problem::InvalidOrigin {
+            fault: OriginFault::DefaultPort { port: 443, .. },
+            ..
+        }
+    ));
+    assert!(matches!(
+        problems[3],
+        Problem::InvalidOrigin {
+            fault: OriginFault::Uppercase { .. },
+            ..
+        }
+    ));
+    assert!(problems.contains(&Problem::ForbiddenMethod {
+        value: "TRACE".into()
+    }));
+    assert!(problems.contains(&Problem::MaxAgeTooLong { seconds: 90_000 }));
+    assert!(problems.contains(&Problem::CredentialedWildcard));
+    assert!(problems.contains(&Problem::WildcardWithoutAnyOrigin));
+}
+
+#[test]
+fn the_message_reads_well_from_main() {
+    let text = format!("{:?}", broken().build().unwrap_err());
+    assert!(text.starts_with("invalid CORS policy, 9 problems:\n  1. origin `https://app.com/`"));
+    assert!(text.contains("write `https://app.com`"));
+    assert!(text.contains("write `https://a.com`"));
+    assert!(text.contains("Chromium at 2 h"));
+    // One line per problem, numbered.
+    assert_eq!(text.lines().count(), 10);
+}
+
+#[actix_rt::test]
+async fn invalid_builder_passed_to_wrap_fails_app_construction() {
+    let result = start(
+        App::new()
+            .wrap(broken())
+            .route("/", web::get().to(HttpResponse::Ok)),
+    )
+    .await;
+    assert!(result.is_err());
+}
+
+#[actix_rt::test]
+async fn invalid_builder_in_a_scope_fails_app_construction_too() {
+    let result = start(
+        App::new().service(
+            web::scope("/api")
+                .wrap(Cors::default().allow_any_origin().supports_credentials())
+                .route("/", web::get().to(HttpResponse::Ok)),
+        ),
+    )
+    .await;
+    assert!(result.is_err());
+}
+
+#[test]
+fn contradictions_are_errors_not_silent_choices() {
+    let p = Cors::default()
+        .allow_any_origin()
+        .allowed_origin("https://a.com")
+        .allowed_origin_fn(|_, _| true)
+        .build()
+        .unwrap_err()
+        .into_problems();
+    assert_eq!(
+        p,
+        [
+            Problem::AnyOriginConflict {
+                with: "an origin list"
+            },
+            Problem::AnyOriginConflict {
+                with: "an origin predicate (`allowed_origin_fn`)"
+            },
+        ]
+    );
+}
+
+#[test]
+fn expose_any_with_credentials_is_an_error() {
+    let p = Cors::default()
+        .allowed_origin("https://a.com")
+        .expose_any_header()
+        .supports_credentials()
+        .build()
+        .unwrap_err()
+        .into_problems();
+    assert_eq!(p, [Problem::CredentialedExposeAny]);
+}
+
+#[test]
+fn star_inside_an_origin_points_to_the_pattern_api() {
+    let text = Cors::default()
+        .allowed_origin("https://*.a.com")
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        text.contains(".allowed_origin_pattern(\"https://*.a.com\")"),
+        "{text}"
+    );
+}
+
+#[test]
+fn null_origin_needs_an_explicit_opt_in() {
+    assert!(Cors::default().allowed_origin("null").build().is_err());
+    assert!(Cors::default()
+        .allow_null_origin()
+        .allowed_origin("null")
+        .build()
+        .is_ok());
+}
+
+#[test]
+fn lowercase_method_names_the_uppercase_fix() {
+    let p = Cors::default()
+        .allowed_methods(["patch"])
+        .build()
+        .unwrap_err()
+        .into_problems();
+    assert_eq!(
+        p,
+        [Problem::LowercaseMethod {
+            value: "patch".into(),
+            suggestion: "PATCH".into()
+        }]
+    );
+}
+
+#[test]
+fn permissive_then_listing_origins_narrows_instead_of_conflicting() {
+    let policy = Cors::permissive()
+        .allowed_origin("https://a.com")
+        .build()
+        .unwrap();
+    assert!(policy
+        .check(&corsair::CorsRequest::new("https://a.com"))
+        .is_allowed());
+    assert!(!policy
+        .check(&corsair::CorsRequest::new("https://b.com"))
+        .is_allowed());
+}
