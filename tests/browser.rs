@@ -1,0 +1,366 @@
+//! End-to-end: what a real browser (headless Chromium) accepts from corsair.
+//!
+//! Starts the demo's API and page servers in-process on free ports, opens the page in one
+//! headless Chromium, and waits for the page to `POST /report` what each `fetch` observed.
+//! Every scenario is then checked here against the raw observations (not the page's own
+//! verdict), plus server-side facts the browser cannot report (how many preflights it sent,
+//! which requests reached the API).
+//!
+//! Needs Chromium (`apt-get install chromium`; override the binary with env `CHROMIUM`).
+//! Without it the test is skipped with a message, except under `CI=true`, where it fails.
+
+#![cfg(unix)]
+
+#[path = "../examples/demo_support/mod.rs"]
+mod demo_support;
+
+use std::{
+    fs,
+    net::TcpListener,
+    os::unix::process::CommandExt as _,
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    sync::{mpsc, Arc, Mutex},
+    thread,
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+
+use actix_web::dev::ServerHandle;
+use demo_support::{api_server, page_server, serve_both, summarize, PageConfig, RequestLog};
+use serde_json::{json, Value};
+
+/// Upper bound for the page to finish; a failure guard, not synchronisation (we wait on the
+/// page's report). A healthy run takes about a second.
+const REPORT_TIMEOUT: Duration = Duration::from_secs(40);
+
+fn find_chromium() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("CHROMIUM") {
+        return Some(PathBuf::from(p));
+    }
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.exists())
+}
+
+/// The API and page servers, running on their own actix system in a background thread.
+struct Servers {
+    config: PageConfig,
+    log: RequestLog,
+    reports: mpsc::Receiver<Value>,
+    handles: (ServerHandle, ServerHandle),
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl Servers {
+    fn start() -> Servers {
+        let page_listener = TcpListener::bind("127.0.0.1:0").expect("bind page server");
+        let api_listener = TcpListener::bind("127.0.0.1:0").expect("bind API server");
+        let config = PageConfig::loopback(
+            page_listener.local_addr().unwrap().port(),
+            api_listener.local_addr().unwrap().port(),
+        );
+        let log = RequestLog::new(false);
+        let (report_tx, reports) = mpsc::channel();
+        let report_tx = Mutex::new(report_tx);
+        let (handles_tx, handles_rx) = mpsc::channel();
+        let (cfg, api_log) = (config.clone(), log.clone());
+        let thread = thread::spawn(move || {
+            actix_rt::System::new().block_on(async move {
+                let api = api_server(api_listener, &cfg.allowed, api_log).expect("API server");
+                let page = page_server(
+                    page_listener,
+                    &cfg,
+                    Arc::new(move |report| {
+                        let _ = report_tx.lock().unwrap().send(report);
+                    }),
+                )
+                .expect("page server");
+                handles_tx.send((api.handle(), page.handle())).unwrap();
+                serve_both(api, page).await.expect("servers ran");
+            })
+        });
+        let handles = handles_rx.recv().expect("servers started");
+        Servers {
+            config,
+            log,
+            reports,
+            handles,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Servers {
+    fn drop(&mut self) {
+        let (api, page) = self.handles.clone();
+        actix_rt::System::new().block_on(async move {
+            api.stop(false).await;
+            page.stop(false).await;
+        });
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// One headless Chromium with a throwaway profile; killed and cleaned up on drop.
+struct Browser {
+    child: Child,
+    profile: PathBuf,
+}
+
+impl Browser {
+    fn open(binary: &PathBuf, url: &str) -> Browser {
+        let stamp = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let profile = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("chromium-profile-{}-{stamp}", std::process::id()));
+        fs::create_dir_all(&profile).unwrap();
+        let stderr = fs::File::create(profile.join("chromium.log")).unwrap();
+        let child = Command::new(binary)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-extensions",
+                "--no-proxy-server",
+                "--password-store=basic",
+                "--mute-audio",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg(url)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(stderr)
+            // Its own process group, so that Drop can end Chromium's helper processes too.
+            .process_group(0)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
+        Browser { child, profile }
+    }
+
+    /// The last lines Chromium wrote to stderr, for failure messages.
+    fn log_tail(&self) -> String {
+        let log = fs::read_to_string(self.profile.join("chromium.log")).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().collect();
+        lines[lines.len().saturating_sub(30)..].join("\n")
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // SIGTERM makes Chromium shut down its helper processes (renderers, GPU, network) and
+        // flush the profile before exiting; then anything left in its process group is killed,
+        // so nothing still writes into the profile when it is removed.
+        let pid = self.child.id();
+        let term = Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status();
+        if !term.is_ok_and(|s| s.success()) {
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{pid}")])
+            .stderr(Stdio::null())
+            .status();
+        // A helper killed mid-write may still finish that write: retry a little; whatever is
+        // left stays under target/tmp.
+        for _ in 0..100 {
+            if fs::remove_dir_all(&self.profile).is_ok() || !self.profile.exists() {
+                break;
+            }
+            thread::yield_now();
+        }
+    }
+}
+
+/// What each scenario must have observed in the browser (the page's raw `obs` object).
+fn expected() -> Vec<(&'static str, Value)> {
+    let type_error = |obs: &str| json!({ "error": "TypeError", "message": obs });
+    vec![
+        // Allowed origin succeeds with the right body.
+        (
+            "simple_get",
+            json!({ "status": 200, "body": "hello from the API" }),
+        ),
+        (
+            "json_post",
+            json!({ "status": 200, "body": r#"{"you_sent":{"greeting":"hi"}}"# }),
+        ),
+        (
+            "custom_header",
+            json!({ "status": 200, "body": "api key: demo-key" }),
+        ),
+        // Exposed header readable, unexposed one null.
+        (
+            "exposed_header",
+            json!({ "status": 200, "exposed": "req-42", "unexposed": null }),
+        ),
+        // Cookie set and sent back with credentials: 'include'; not sent without.
+        (
+            "cookies",
+            json!({ "login": 200, "me": 200, "body": "signed in as ada", "anon": 401 }),
+        ),
+        // Errors from an inner middleware and from handlers are readable with their status.
+        (
+            "guard_401",
+            json!({ "status": 401, "body": r#"{"error":"missing bearer token"}"# }),
+        ),
+        (
+            "handler_error",
+            json!({ "status": 422, "body": "quantity must be positive" }),
+        ),
+        ("not_found", json!({ "status": 404 })),
+        // Second identical preflighted request within max-age: no new OPTIONS.
+        (
+            "preflight_cache",
+            json!({ "first": 200, "second": 200, "preflights": 1 }),
+        ),
+        // Per-scope policies.
+        (
+            "public_scope",
+            json!({ "status": 200, "body": "public status: ok" }),
+        ),
+        ("unprotected_scope", type_error("Failed to fetch")),
+        // Disallowed origin: network error for simple and preflighted requests.
+        ("foreign_simple_get", type_error("Failed to fetch")),
+        ("foreign_json_post", type_error("Failed to fetch")),
+        (
+            "foreign_public",
+            json!({ "status": 200, "body": "public status: ok" }),
+        ),
+    ]
+}
+
+/// Requests the API received with this method, path (no query) and `Origin`.
+fn count(log: &RequestLog, method: &str, path: &str, origin: &str) -> usize {
+    log.count(|s| {
+        s.method == method
+            && s.path_and_query.split('?').next() == Some(path)
+            && s.origin.as_deref() == Some(origin)
+    })
+}
+
+#[test]
+fn chromium_sees_what_cors_intends() {
+    let Some(chromium) = find_chromium() else {
+        let msg = "no Chromium found (looked for $CHROMIUM, /usr/bin/chromium, /usr/bin/chromium-browser, \
+                   /usr/bin/google-chrome); install it with `apt-get install chromium`";
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("CI=true: {msg}");
+        }
+        eprintln!("SKIPPED browser suite: {msg}");
+        return;
+    };
+
+    let servers = Servers::start();
+    let browser = Browser::open(&chromium, &format!("{}/", servers.config.allowed));
+    let report = match servers.reports.recv_timeout(REPORT_TIMEOUT) {
+        Ok(report) => report,
+        Err(e) => panic!(
+            "the page never reported ({e}); API saw {:?}\nChromium said:\n{}",
+            servers.log,
+            browser.log_tail()
+        ),
+    };
+    drop(browser);
+    println!("{}", summarize(&report));
+    assert_eq!(
+        report["origin"],
+        json!(servers.config.allowed),
+        "page opened on the allowed origin"
+    );
+
+    let results = report["results"].as_array().expect("results array");
+    let mut failures = Vec::new();
+    for (id, want) in expected() {
+        let Some(got) = results.iter().find(|r| r["id"] == id) else {
+            failures.push(format!("{id}: missing from the page's report"));
+            continue;
+        };
+        let obs = &got["obs"];
+        let matches = want.as_object().unwrap().iter().all(|(k, v)| &obs[k] == v);
+        if matches && got["ok"] == json!(true) {
+            println!("ok   {id}");
+        } else {
+            failures.push(format!(
+                "{id}: browser saw {obs}, expected {want} (page verdict ok={})",
+                got["ok"]
+            ));
+        }
+    }
+    if results.len() != expected().len() {
+        failures.push(format!(
+            "page reported {} scenarios, expected {}",
+            results.len(),
+            expected().len()
+        ));
+    }
+
+    // Server-side facts.
+    let other = servers.config.other.as_str();
+    let allowed = servers.config.allowed.as_str();
+    let log = &servers.log;
+    let mut server_check = |name: &str, got: usize, want: usize| {
+        if got == want {
+            println!("ok   {name}");
+        } else {
+            failures.push(format!("{name}: got {got}, expected {want}"));
+        }
+    };
+    // Preflight cache: two PUTs, one OPTIONS.
+    server_check(
+        "server: PUT /api/cached count",
+        count(log, "PUT", "/api/cached", allowed),
+        2,
+    );
+    server_check(
+        "server: OPTIONS /api/cached count",
+        count(log, "OPTIONS", "/api/cached", allowed),
+        1,
+    );
+    // The refused simple request did reach the API: it is the browser that hides the answer.
+    server_check(
+        "server: GET /api/hello from other origin",
+        count(log, "GET", "/api/hello", other),
+        1,
+    );
+    // The refused preflight stops the browser from sending the actual POST.
+    server_check(
+        "server: OPTIONS /api/echo from other origin",
+        count(log, "OPTIONS", "/api/echo", other),
+        1,
+    );
+    server_check(
+        "server: POST /api/echo from other origin",
+        count(log, "POST", "/api/echo", other),
+        0,
+    );
+    server_check(
+        "server: POST /api/echo from allowed origin",
+        count(log, "POST", "/api/echo", allowed),
+        1,
+    );
+
+    assert!(
+        failures.is_empty(),
+        "{} browser check(s) failed:\n  {}",
+        failures.len(),
+        failures.join("\n  ")
+    );
+}
