@@ -1,0 +1,431 @@
+//! Shared scenario definitions for corsair's benchmark binaries
+//! (`throughput`, `instructions`, `allocations`) and `examples/bench_server.rs`.
+//!
+//! Every scenario is run against three variants of the *same* actix-web app:
+//! no CORS middleware (the floor), actix-cors 0.7 and corsair, configured with
+//! equivalent policies. Apps are built once; the request is built the same way
+//! for every variant, from header values created once up front (cloning a
+//! `HeaderValue` is then a reference-count bump, as it is for a request parsed
+//! by actix's HTTP/1 decoder), so the only difference between variants is the
+//! middleware.
+
+#![allow(dead_code)]
+
+use std::{fmt, future::Future, pin::pin, task::Poll};
+
+use actix_web::{
+    body::MessageBody,
+    dev::{Service, ServiceResponse},
+    http::{
+        header::{self, HeaderName, HeaderValue},
+        Method, StatusCode,
+    },
+    test::{self, TestRequest},
+    web, App, HttpResponse,
+};
+use futures_util::task::noop_waker_ref;
+
+/// The request type an initialised test service accepts.
+pub type Request = actix_http::Request;
+
+/// Which middleware wraps the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    /// No CORS middleware at all: the floor.
+    None,
+    /// actix-cors 0.7 (dev-dependency).
+    ActixCors,
+    /// This crate.
+    Corsair,
+}
+
+impl Variant {
+    /// All variants, in table order.
+    pub const ALL: [Variant; 3] = [Variant::None, Variant::ActixCors, Variant::Corsair];
+
+    /// Short name used on command lines and in tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Variant::None => "none",
+            Variant::ActixCors => "actix-cors",
+            Variant::Corsair => "corsair",
+        }
+    }
+
+    /// Parses [`Variant::name`].
+    pub fn parse(s: &str) -> Option<Variant> {
+        Variant::ALL.into_iter().find(|v| v.name() == s)
+    }
+}
+
+impl fmt::Display for Variant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What the request looks like and which policy the middleware has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scenario {
+    /// `GET /` without `Origin` (same-origin / non-browser traffic).
+    NoOrigin,
+    /// Allowed origin, the only one of 1 exact origin.
+    Allowed1,
+    /// Allowed origin, the last of 100 exact origins.
+    Allowed100,
+    /// Allowed origin, the last of 10,000 exact origins.
+    Allowed10k,
+    /// Allowed via the only one of 1 wildcard pattern (`https://*.tenant0.example.com`).
+    Pattern1,
+    /// Allowed via the last of 1,000 wildcard patterns.
+    Pattern1000,
+    /// Allowed via one regex (`allowed_origin_regex`; actix-cors: `allowed_origin_fn` + `Regex`).
+    Regex,
+    /// `GET /` from an origin that is not allowed (handler still runs).
+    Disallowed,
+    /// Allowed preflight: `OPTIONS` + Origin + ACRM `PUT` + ACRH `content-type, x-api-key`.
+    PreflightAllowed,
+    /// Preflight from an origin that is not allowed.
+    PreflightRejected,
+}
+
+impl Scenario {
+    /// All scenarios, in table order.
+    pub const ALL: [Scenario; 10] = [
+        Scenario::NoOrigin,
+        Scenario::Allowed1,
+        Scenario::Allowed100,
+        Scenario::Allowed10k,
+        Scenario::Pattern1,
+        Scenario::Pattern1000,
+        Scenario::Regex,
+        Scenario::Disallowed,
+        Scenario::PreflightAllowed,
+        Scenario::PreflightRejected,
+    ];
+
+    /// Short name used on command lines and in tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scenario::NoOrigin => "no_origin",
+            Scenario::Allowed1 => "allowed_1_of_1",
+            Scenario::Allowed100 => "allowed_last_of_100",
+            Scenario::Allowed10k => "allowed_last_of_10000",
+            Scenario::Pattern1 => "pattern_1_of_1",
+            Scenario::Pattern1000 => "pattern_last_of_1000",
+            Scenario::Regex => "regex",
+            Scenario::Disallowed => "disallowed",
+            Scenario::PreflightAllowed => "preflight_allowed",
+            Scenario::PreflightRejected => "preflight_rejected",
+        }
+    }
+
+    /// Parses [`Scenario::name`].
+    pub fn parse(s: &str) -> Option<Scenario> {
+        Scenario::ALL.into_iter().find(|v| v.name() == s)
+    }
+
+    /// Whether `variant` has an equivalent feature for this scenario.
+    /// actix-cors has no wildcard patterns, so those scenarios are skipped for it.
+    pub fn supports(self, variant: Variant) -> bool {
+        !(variant == Variant::ActixCors
+            && matches!(self, Scenario::Pattern1 | Scenario::Pattern1000))
+    }
+
+    /// Whether the request should be granted CORS by a CORS middleware.
+    pub fn is_allowed(self) -> bool {
+        !matches!(
+            self,
+            Scenario::NoOrigin | Scenario::Disallowed | Scenario::PreflightRejected
+        )
+    }
+
+    /// Whether the request is a preflight.
+    pub fn is_preflight(self) -> bool {
+        matches!(
+            self,
+            Scenario::PreflightAllowed | Scenario::PreflightRejected
+        )
+    }
+
+    /// Note printed next to results, if the comparison needs one.
+    pub fn note(self) -> &'static str {
+        match self {
+            Scenario::Pattern1 | Scenario::Pattern1000 => "actix-cors: no equivalent, skipped",
+            Scenario::Regex => "actix-cors: allowed_origin_fn + regex::Regex",
+            _ => "",
+        }
+    }
+
+    /// The `Origin` the request carries, if any.
+    pub fn origin(self) -> Option<String> {
+        match self {
+            Scenario::NoOrigin => None,
+            Scenario::Allowed1 | Scenario::PreflightAllowed => Some(exact_origin(0)),
+            Scenario::Allowed100 => Some(exact_origin(99)),
+            Scenario::Allowed10k => Some(exact_origin(9_999)),
+            Scenario::Pattern1 => Some("https://api.tenant0.example.com".to_owned()),
+            Scenario::Pattern1000 => Some("https://api.tenant999.example.com".to_owned()),
+            Scenario::Regex => Some("https://app-4242.example.com".to_owned()),
+            Scenario::Disallowed | Scenario::PreflightRejected => {
+                Some("https://evil.example.net".to_owned())
+            }
+        }
+    }
+
+    /// Number of exact origins in the policy.
+    fn exact_origins(self) -> usize {
+        match self {
+            Scenario::Allowed100 => 100,
+            Scenario::Allowed10k => 10_000,
+            Scenario::Pattern1 | Scenario::Pattern1000 | Scenario::Regex => 0,
+            _ => 1,
+        }
+    }
+
+    /// Number of wildcard patterns in the policy.
+    fn patterns(self) -> usize {
+        match self {
+            Scenario::Pattern1 => 1,
+            Scenario::Pattern1000 => 1_000,
+            _ => 0,
+        }
+    }
+}
+
+/// The i-th exact origin of a policy: `https://app{i}.example.com`.
+pub fn exact_origin(i: usize) -> String {
+    format!("https://app{i}.example.com")
+}
+
+/// The i-th wildcard pattern of a policy: `https://*.tenant{i}.example.com`.
+pub fn pattern(i: usize) -> String {
+    format!("https://*.tenant{i}.example.com")
+}
+
+/// The regex used by [`Scenario::Regex`].
+pub const REGEX: &str = r"^https://app-\d+\.example\.com$";
+
+const METHODS: [&str; 4] = ["GET", "POST", "PUT", "DELETE"];
+const ALLOWED_HEADERS: [&str; 2] = ["content-type", "x-api-key"];
+const EXPOSED_HEADERS: [&str; 1] = ["x-request-id"];
+const MAX_AGE: usize = 3600;
+
+/// The corsair policy for `scenario`.
+pub fn corsair_policy(scenario: Scenario) -> corsair::CorsPolicy {
+    let mut cors = corsair::Cors::default()
+        .allowed_methods(METHODS)
+        .allowed_headers(ALLOWED_HEADERS)
+        .expose_headers(EXPOSED_HEADERS)
+        .supports_credentials()
+        .max_age(MAX_AGE);
+    for i in 0..scenario.exact_origins() {
+        cors = cors.allowed_origin(&exact_origin(i));
+    }
+    for i in 0..scenario.patterns() {
+        cors = cors.allowed_origin_pattern(&pattern(i));
+    }
+    if scenario == Scenario::Regex {
+        cors = cors.allowed_origin_regex(REGEX);
+    }
+    match cors.build() {
+        Ok(policy) => policy,
+        Err(err) => {
+            for problem in err.problems() {
+                eprintln!("corsair policy problem: {problem}");
+            }
+            panic!("invalid corsair benchmark policy for {}", scenario.name());
+        }
+    }
+}
+
+/// The equivalent actix-cors policy for `scenario` (refused origins reach the handler,
+/// as with corsair's default).
+pub fn actix_cors_policy(scenario: Scenario) -> actix_cors::Cors {
+    let mut cors = actix_cors::Cors::default()
+        .allowed_methods(METHODS)
+        .allowed_headers(ALLOWED_HEADERS)
+        .expose_headers(EXPOSED_HEADERS)
+        .supports_credentials()
+        .max_age(MAX_AGE)
+        .block_on_origin_mismatch(false);
+    for i in 0..scenario.exact_origins() {
+        cors = cors.allowed_origin(&exact_origin(i));
+    }
+    assert_eq!(
+        scenario.patterns(),
+        0,
+        "actix-cors has no wildcard patterns"
+    );
+    if scenario == Scenario::Regex {
+        let re = regex::Regex::new(REGEX).expect("benchmark regex compiles");
+        cors = cors.allowed_origin_fn(move |origin, _head| {
+            origin.to_str().map(|o| re.is_match(o)).unwrap_or(false)
+        });
+    }
+    cors
+}
+
+/// The handler every variant routes to (all methods, static body: no allocation of its own).
+pub async fn handler() -> HttpResponse {
+    HttpResponse::Ok().body("ok")
+}
+
+/// Builds requests for one scenario. Header values are created once; each request clones
+/// them (a reference-count bump), exactly the same way for every variant.
+pub struct RequestFactory {
+    method: Method,
+    headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl RequestFactory {
+    /// Prepares the header values of `scenario`'s request.
+    pub fn new(scenario: Scenario) -> Self {
+        let mut headers = Vec::new();
+        if let Some(origin) = scenario.origin() {
+            headers.push((header::ORIGIN, shared_value(&origin)));
+        }
+        let method = if scenario.is_preflight() {
+            headers.push((header::ACCESS_CONTROL_REQUEST_METHOD, shared_value("PUT")));
+            headers.push((
+                header::ACCESS_CONTROL_REQUEST_HEADERS,
+                shared_value("content-type, x-api-key"),
+            ));
+            Method::OPTIONS
+        } else {
+            Method::GET
+        };
+        headers.push((header::USER_AGENT, shared_value("corsair-bench")));
+        headers.push((header::ACCEPT, shared_value("*/*")));
+        RequestFactory { method, headers }
+    }
+
+    /// A fresh request.
+    #[inline]
+    pub fn make(&self) -> Request {
+        let mut req = TestRequest::default().method(self.method.clone()).uri("/");
+        for (name, value) in &self.headers {
+            req = req.insert_header((name.clone(), value.clone()));
+        }
+        req.to_request()
+    }
+}
+
+/// A header value whose clones never allocate (its `Bytes` is already shared).
+fn shared_value(s: &str) -> HeaderValue {
+    let v = HeaderValue::from_str(s).expect("valid header value");
+    // The first clone promotes a `Bytes` built from a Vec to a shared one; do it now.
+    let promoted = v.clone();
+    drop(v);
+    promoted
+}
+
+/// Receives the initialised service of one variant; lets code be generic over the three
+/// different service types without boxing them.
+pub trait WithService {
+    /// What the visitor returns.
+    type Output;
+    /// Called with the service (already initialised inside the actix system).
+    fn with<S, B>(self, svc: S) -> Self::Output
+    where
+        S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+        B: MessageBody;
+}
+
+/// Builds the app for `variant` × `scenario` once, initialises it inside `sys`, and hands
+/// the service to `visitor`.
+pub fn with_service<V: WithService>(
+    sys: &actix_rt::SystemRunner,
+    variant: Variant,
+    scenario: Scenario,
+    visitor: V,
+) -> V::Output {
+    assert!(
+        scenario.supports(variant),
+        "{} has no equivalent of {}",
+        variant,
+        scenario.name()
+    );
+    match variant {
+        Variant::None => {
+            let app = App::new().route("/", web::to(handler));
+            visitor.with(sys.block_on(test::init_service(app)))
+        }
+        Variant::ActixCors => {
+            let app = App::new()
+                .wrap(actix_cors_policy(scenario))
+                .route("/", web::to(handler));
+            visitor.with(sys.block_on(test::init_service(app)))
+        }
+        Variant::Corsair => {
+            let app = App::new()
+                .wrap(corsair_policy(scenario))
+                .route("/", web::to(handler));
+            visitor.with(sys.block_on(test::init_service(app)))
+        }
+    }
+}
+
+/// Calls the service once and returns the status and whether an
+/// `Access-Control-Allow-Origin` header came back. Errors are turned into their response,
+/// as actix-web's HTTP dispatcher does.
+///
+/// The future is polled once in place; every path benchmarked here completes on the first
+/// poll, so no executor round-trip is measured. If it does not, it is finished with
+/// `sys.block_on`.
+#[inline]
+pub fn call<S, B>(sys: &actix_rt::SystemRunner, svc: &S, req: Request) -> (StatusCode, bool)
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let mut fut = pin!(svc.call(req));
+    let mut cx = std::task::Context::from_waker(noop_waker_ref());
+    let res = match fut.as_mut().poll(&mut cx) {
+        Poll::Ready(res) => res,
+        Poll::Pending => sys.block_on(fut),
+    };
+    match res {
+        Ok(res) => (
+            res.status(),
+            res.headers()
+                .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+        ),
+        Err(err) => {
+            let res = err.error_response();
+            (
+                res.status(),
+                res.headers()
+                    .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+            )
+        }
+    }
+}
+
+/// Checks once, outside any measurement, that the scenario does what its name says for
+/// this variant; panics with a clear message otherwise (a benchmark of the wrong path is
+/// worse than none).
+pub fn check<S, B>(
+    sys: &actix_rt::SystemRunner,
+    svc: &S,
+    factory: &RequestFactory,
+    variant: Variant,
+    scenario: Scenario,
+) where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let (status, acao) = call(sys, svc, factory.make());
+    let ok = match (variant, scenario.is_allowed(), scenario.is_preflight()) {
+        (Variant::None, _, _) => status == StatusCode::OK && !acao,
+        (_, true, _) => status.is_success() && acao,
+        (_, false, true) => !status.is_success() && !acao,
+        (_, false, false) => status == StatusCode::OK && !acao,
+    };
+    assert!(
+        ok,
+        "{} / {}: unexpected response: status {status}, ACAO present: {acao}",
+        variant,
+        scenario.name()
+    );
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Reproduces every performance measurement of corsair against actix-cors 0.7 and no
+# middleware (about 10 minutes on 2 cores):
+#   1. allocations per request (cargo bench --bench allocations; fails if corsair adds
+#      any allocation on the no-Origin or allowed path),
+#   2. instructions per request under callgrind, with ratios and a profile
+#      (scripts/bench-instructions.sh),
+#   3. wall-clock criterion benchmarks (cargo bench --bench throughput),
+#   4. HTTP load test with wrk on loopback (scripts/loadtest.sh).
+# Usage: scripts/bench-all.sh [--quick]
+#   --quick   shorter criterion and load-test runs (smoke test of the tooling)
+# Results are also written to target/bench-all/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+QUICK=0
+for arg in "$@"; do
+    case "$arg" in
+        --quick) QUICK=1 ;;
+        -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+        *) echo "unknown argument: $arg" >&2; exit 2 ;;
+    esac
+done
+
+OUT=target/bench-all
+mkdir -p "$OUT"
+status=0
+# Same profile settings as scripts/bench-instructions.sh (line tables for corsair), so
+# the bench binaries are built once.
+CARGO_CONFIG=(--config 'profile.bench.package.corsair.debug="line-tables-only"')
+
+echo "# corsair performance run, $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "machine: $(nproc) CPU(s), $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -n1); rustc $(rustc --version | cut -d' ' -f2)"
+echo
+
+echo "## 1. Allocations per request"
+cargo bench "${CARGO_CONFIG[@]}" --bench allocations | tee "$OUT/allocations.md" || status=1
+echo
+
+echo "## 2. Instructions per request (callgrind)"
+if [[ "$QUICK" == 1 ]]; then export N1=500 N2=2500; fi
+scripts/bench-instructions.sh | tee "$OUT/instructions.md" || status=1
+echo
+
+echo "## 3. Wall clock (criterion)"
+CRITERION_ARGS=()
+if [[ "$QUICK" == 1 ]]; then CRITERION_ARGS=(--warm-up-time 0.2 --measurement-time 0.5 --sample-size 10); fi
+cargo bench "${CARGO_CONFIG[@]}" --bench throughput -- "${CRITERION_ARGS[@]}" | tee "$OUT/throughput.txt" || status=1
+echo
+
+echo "## 4. Load test (wrk, loopback)"
+if [[ "$QUICK" == 1 ]]; then export DURATION=2s ROUNDS=1; fi
+SCENARIOS=${SCENARIOS:-"allowed no_origin preflight"} scripts/loadtest.sh | tee "$OUT/loadtest.md" || status=1
+
+exit "$status"
