@@ -3,8 +3,36 @@
 //!
 //! Matching never scans the pattern list: patterns are indexed by the domain after `*.` (or
 //! the host before `:*`), and an origin is looked up once per dot in its host.
+//!
+//! # What a pattern matches
+//! An origin matches `scheme://*.domain[:port]` when it is a well-formed serialized origin
+//! (see [`split_origin`]) whose scheme is exactly `scheme`, whose port is exactly `port` (none
+//! written: the origin has no port either; `:*`: any port or none) and whose host is
+//! `label(s) "." domain`, with at least one non-empty label in front. `domain` itself (the
+//! apex) never matches. `scheme://host:*` matches that exact host on any port. Comparison is
+//! byte for byte: browsers serialize scheme and host in lower case and internationalized
+//! names in punycode (`xn--...`), so patterns must be written that way, and a request origin
+//! with upper-case letters or non-ASCII bytes matches no pattern.
+//!
+//! # Which wildcards are too broad (the exact rule)
+//! `scheme://*.domain` is refused at build time with [`PatternError::TooBroad`] when:
+//! 1. the host is `*` alone (`https://*`), or
+//! 2. `domain` is a single label (a top-level domain such as `com`, `dev`, `xn--p1ai`, or a
+//!    private one such as `internal`), except `localhost`, or
+//! 3. `domain` is in [`PUBLIC_SUFFIXES`], or
+//! 4. an entry of [`PUBLIC_SUFFIXES`] ends with `"." + domain` (so the wildcard would reach
+//!    it: `*.amazonaws.com` covers `bucket.s3.amazonaws.com`).
+//!
+//! [`PUBLIC_SUFFIXES`] is a deliberately short list of multi-label public suffixes met in
+//! CORS configurations (common second-level country domains and shared-hosting domains where
+//! anyone gets a subdomain), each checked against the Public Suffix List by a unit test. It is
+//! not the whole list; we chose it over a dependency on the `psl` crate because this check
+//! guards the configuration author against a slip, not the server against an attacker, and
+//! `psl` (2.5 MB of generated code, an 8.8 MB rlib, about 20 s of release compile time) would
+//! not catch rule 4 either. Additionally, a subdomain wildcard over an IP address
+//! (`https://*.0.0.1`) is refused as invalid: addresses have no subdomains.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, fmt};
 
 use super::serialized::{default_port, is_host, parse_port, split_host_port};
 
@@ -37,6 +65,19 @@ pub(crate) struct OriginPattern {
     ports: Ports,
 }
 
+impl fmt::Display for OriginPattern {
+    /// The pattern as it would be written (it is only accepted in canonical form).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let star = if self.subdomains { "*." } else { "" };
+        write!(f, "{}://{star}{}", self.scheme, self.host)?;
+        match self.ports {
+            Ports::Any => f.write_str(":*"),
+            Ports::Exact(Some(p)) => write!(f, ":{p}"),
+            Ports::Exact(None) => Ok(()),
+        }
+    }
+}
+
 /// Why a pattern was refused at build time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum PatternError {
@@ -46,11 +87,13 @@ pub(crate) enum PatternError {
     TooBroad { suffix: String },
 }
 
-/// Multi-label public suffixes under which anyone can register a name. The single-label case
-/// (any TLD: `*.com`, `*.dev`) is refused by rule, so only suffixes with a dot need listing.
-/// This is a deliberately short list of the suffixes most often met in CORS configurations,
-/// not the whole Public Suffix List.
+/// Multi-label public suffixes under which anyone can register a name or get a subdomain.
+/// The single-label case (any TLD: `*.com`, `*.dev`) is refused by rule, so only suffixes with
+/// a dot need listing. This is a deliberately short list of the suffixes most often met in
+/// CORS configurations, not the whole Public Suffix List; every entry is checked against the
+/// Public Suffix List (via the `psl` crate, a dev-dependency) by a unit test below.
 const PUBLIC_SUFFIXES: &[&str] = &[
+    // Second-level country domains (ICANN section of the Public Suffix List).
     "co.uk",
     "org.uk",
     "ac.uk",
@@ -75,38 +118,105 @@ const PUBLIC_SUFFIXES: &[&str] = &[
     "com.tw",
     "co.il",
     "com.ar",
+    "com.pl",
+    "com.vn",
+    "co.id",
+    "com.my",
+    "com.ph",
+    "co.th",
+    "com.ua",
+    "com.co",
+    // Shared hosting: anyone gets a subdomain (private section of the Public Suffix List).
     "github.io",
     "gitlab.io",
     "vercel.app",
+    "now.sh",
     "netlify.app",
     "pages.dev",
     "workers.dev",
+    "r2.dev",
     "herokuapp.com",
     "web.app",
     "firebaseapp.com",
     "appspot.com",
+    "cloudfunctions.net",
     "azurewebsites.net",
+    "azurestaticapps.net",
+    "blob.core.windows.net",
+    "web.core.windows.net",
     "cloudfront.net",
+    "s3.amazonaws.com",
+    "amplifyapp.com",
+    "elasticbeanstalk.com",
     "fly.dev",
     "onrender.com",
-    "s3.amazonaws.com",
+    "up.railway.app",
+    "ondigitalocean.app",
+    "deno.dev",
+    "csb.app",
+    "replit.app",
+    "repl.co",
+    "surge.sh",
+    "pythonanywhere.com",
+    "githubpreview.dev",
     "blogspot.com",
+    "trycloudflare.com",
     "ngrok.io",
+    "ngrok.app",
     "ngrok-free.app",
+    "ngrok-free.dev",
 ];
+
+/// The public suffix a `*.domain` wildcard would cover, if any (rules 2 to 4 of the module
+/// documentation).
+fn covered_public_suffix(domain: &str) -> Option<&str> {
+    if !domain.contains('.') && domain != "localhost" {
+        return Some(domain);
+    }
+    PUBLIC_SUFFIXES.iter().copied().find(|suffix| {
+        *suffix == domain
+            || suffix
+                .strip_suffix(domain)
+                .is_some_and(|head| head.ends_with('.'))
+    })
+}
+
+/// `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )` in lower case, as browsers serialize it.
+fn is_lower_scheme(s: &str) -> bool {
+    let mut bytes = s.bytes();
+    matches!(bytes.next(), Some(b) if b.is_ascii_lowercase())
+        && bytes.all(|b| {
+            b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.')
+        })
+}
 
 impl OriginPattern {
     /// Parses `scheme://*.domain[:port|:*]` or `scheme://host:*`.
     pub(crate) fn parse(input: &str) -> Result<Self, PatternError> {
         let invalid = |why: &str| Err(PatternError::Invalid(why.to_owned()));
+        if input.is_empty() {
+            return invalid("it is empty");
+        }
+        if input
+            .bytes()
+            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+        {
+            return invalid("it contains white space or control characters; remove them");
+        }
+        if !input.is_ascii() {
+            return invalid("it has non-ASCII characters; browsers send internationalized domain names in punycode (`xn--...`), write it that way");
+        }
         if input.bytes().any(|b| b.is_ascii_uppercase()) {
             return invalid("it has upper-case letters; browsers send origins in lower case");
         }
         let Some((scheme, rest)) = input.split_once("://") else {
             return invalid("it has no scheme; write e.g. `https://*.example.com`");
         };
-        if scheme.is_empty() || scheme.contains('*') {
+        if scheme.contains('*') {
             return invalid("the scheme cannot be a wildcard; write one pattern per scheme");
+        }
+        if !is_lower_scheme(scheme) {
+            return invalid("its scheme is not valid; write e.g. `https://*.example.com`");
         }
         if rest.contains(['/', '?', '#', '@']) {
             return invalid("a pattern is only scheme, host and port: remove the path, query, fragment or user information");
@@ -145,10 +255,15 @@ impl OriginPattern {
             return invalid("it has no wildcard; use `.allowed_origin(..)` for a single origin");
         }
         if subdomains {
-            let is_tld = !host.contains('.') && host != "localhost";
-            if is_tld || PUBLIC_SUFFIXES.contains(&host) {
+            let last_label = host.rsplit('.').next().unwrap_or(host);
+            if host.starts_with('[') || last_label.bytes().all(|b| b.is_ascii_digit()) {
+                return invalid(
+                    "an IP address has no subdomains; list the address with `.allowed_origin(..)`",
+                );
+            }
+            if let Some(suffix) = covered_public_suffix(host) {
                 return Err(PatternError::TooBroad {
-                    suffix: host.to_owned(),
+                    suffix: suffix.to_owned(),
                 });
             }
         }
@@ -164,12 +279,39 @@ impl OriginPattern {
     pub(crate) fn host(&self) -> &str {
         &self.host
     }
+
+    /// True if the (already split) origin is matched by this pattern.
+    fn accepts(&self, scheme: &str, host: &str, port: Option<u16>) -> bool {
+        *self.scheme == *scheme && self.ports.accepts(port) && self.host_accepts(host)
+    }
+
+    fn host_accepts(&self, host: &str) -> bool {
+        if !self.subdomains {
+            return *self.host == *host;
+        }
+        host.strip_suffix(&*self.host)
+            .and_then(|head| head.strip_suffix('.'))
+            .is_some_and(|labels| !labels.is_empty())
+    }
 }
 
-/// An origin split into parts without allocating; `None` if it is not `scheme://host[:port]`.
-fn split_origin(origin: &str) -> Option<(&str, &str, Option<u16>)> {
+/// Splits a request origin into scheme, host and port without allocating, if and only if it is
+/// a well-formed serialized origin as browsers send it: a lower-case scheme, `://`, a
+/// lower-case host (LDH labels, an IPv4 address or a bracketed IPv6 literal) and an optional
+/// port from 1 to 65535 without leading zeros. Anything else (user information, a path, a
+/// query, white space, upper case, an empty label, a trailing dot) gives `None`.
+///
+/// Patterns and regexes only ever see origins that pass this check, so a regex such as
+/// `https://.*\.example\.com` cannot be tricked by `https://evil.org/.example.com`.
+pub(crate) fn split_origin(origin: &str) -> Option<(&str, &str, Option<u16>)> {
     let (scheme, authority) = origin.split_once("://")?;
+    if !is_lower_scheme(scheme) {
+        return None;
+    }
     let (host, port) = split_host_port(authority).ok()?;
+    if !is_host(host) || host.bytes().any(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
     let port = match port {
         None => None,
         Some(p) => Some(parse_port(p).ok()?),
@@ -209,6 +351,14 @@ impl PatternSet {
         self.len == 0
     }
 
+    /// Every pattern, in no particular order (for diagnostics).
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &OriginPattern> {
+        self.subdomain
+            .values()
+            .chain(self.any_port.values())
+            .flatten()
+    }
+
     /// True if some pattern matches `origin`. Does not allocate; cost grows with the number of
     /// dots in the origin's host, not with the number of patterns.
     pub(crate) fn matches(&self, origin: &str) -> bool {
@@ -231,10 +381,70 @@ impl PatternSet {
             return false;
         }
         // Try every proper suffix that follows a dot: for `a.b.example.com`, look up
-        // `b.example.com`, `example.com` and `com`. The label in front is never empty.
+        // `b.example.com`, `example.com` and `com`. `split_origin` has checked that no label
+        // is empty, so the part in front is never empty.
         host.char_indices()
             .filter(|&(i, c)| c == '.' && i > 0)
             .any(|(i, _)| fits(self.subdomain.get(&host[i + 1..])))
+    }
+
+    /// The closest pattern to a refused `origin`, as a hint with a rank (lower is closer),
+    /// when the difference is a classic mistake. For diagnostics only: it allocates.
+    pub(crate) fn near_miss(&self, origin: &str) -> Option<(u32, String)> {
+        let (scheme, authority) = origin.split_once("://")?;
+        let (host, port_text) = split_host_port(authority).ok()?;
+        let port = match port_text {
+            None => None,
+            Some(p) => Some(parse_port(p).ok()?),
+        };
+        let port_name = |p: Option<u16>| p.map_or_else(|| "none".to_owned(), |p| p.to_string());
+        let lower = origin.to_ascii_lowercase();
+        let mut best: Option<(u32, String)> = None;
+        for p in self.iter() {
+            let why = if origin != lower && p.matches_text(&lower) {
+                Some((
+                    0,
+                    "only letter case differs; browsers send origins in lower case".to_owned(),
+                ))
+            } else if p.subdomains
+                && *p.host == *host
+                && *p.scheme == *scheme
+                && p.ports.accepts(port)
+            {
+                Some((
+                    1,
+                    format!(
+                        "it covers subdomains of `{}` but not `{}` itself; add `.allowed_origin(\"{scheme}://{host}{}\")`",
+                        p.host,
+                        p.host,
+                        port_text.map(|t| format!(":{t}")).unwrap_or_default(),
+                    ),
+                ))
+            } else if p.host_accepts(host) && p.ports.accepts(port) && *p.scheme != *scheme {
+                Some((1, format!("scheme differs ({scheme} vs {})", p.scheme)))
+            } else if p.host_accepts(host) && *p.scheme == *scheme && !p.ports.accepts(port) {
+                let wanted = match p.ports {
+                    Ports::Exact(want) => port_name(want),
+                    Ports::Any => "any".to_owned(),
+                };
+                Some((1, format!("port differs ({} vs {wanted})", port_name(port))))
+            } else {
+                None
+            };
+            if let Some((rank, text)) = why {
+                if best.as_ref().is_none_or(|(r, _)| rank < *r) {
+                    best = Some((rank, format!("closest pattern `{p}`: {text}")));
+                }
+            }
+        }
+        best
+    }
+}
+
+impl OriginPattern {
+    /// True if this one pattern matches `origin` (a well-formed origin only).
+    fn matches_text(&self, origin: &str) -> bool {
+        split_origin(origin).is_some_and(|(s, h, p)| self.accepts(s, h, p))
     }
 }
 
@@ -265,47 +475,151 @@ mod tests {
     }
 
     #[test]
-    fn any_port_pattern_matches_every_port_of_that_host_only() {
-        let s = set(&["http://localhost:*", "http://127.0.0.1:*"]);
-        assert!(s.matches("http://localhost:5173"));
-        assert!(s.matches("http://localhost"));
-        assert!(s.matches("http://127.0.0.1:8000"));
-        assert!(!s.matches("https://localhost:5173"));
-        assert!(!s.matches("http://localhost.evil.org:5173"));
-        assert!(!s.matches("http://evil-localhost:5173"));
+    fn malformed_request_origins_never_reach_a_pattern() {
+        let s = set(&["https://*.example.com", "http://localhost:*"]);
+        for origin in [
+            "https://evil.org/x.example.com",
+            "https://evil.org?.example.com",
+            "https://evil.org#.example.com",
+            "https://user@app.example.com",
+            "https://evil.org@app.example.com",
+            "https://a..example.com",
+            "https://app.example.com.",
+            "https://APP.example.com",
+            "HTTPS://app.example.com",
+            "https://a b.example.com",
+            "https://app.example.com:0",
+            "https://app.example.com:08443",
+            "https://app.example.com:",
+            "http://localhost:99999",
+            "https:/app.example.com",
+            "",
+        ] {
+            assert!(!s.matches(origin), "{origin:?} must not match");
+        }
     }
 
     #[test]
-    fn too_broad_patterns_are_refused() {
-        for p in [
-            "https://*.com",
-            "https://*.co.uk",
-            "https://*",
-            "https://*.github.io",
+    fn any_port_pattern_matches_every_port_of_that_host_only() {
+        let s = set(&["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"]);
+        assert!(s.matches("http://localhost:5173"));
+        assert!(s.matches("http://localhost"));
+        assert!(s.matches("http://127.0.0.1:8000"));
+        assert!(s.matches("http://[::1]:3000"));
+        assert!(!s.matches("https://localhost:5173"));
+        assert!(!s.matches("http://localhost.evil.org:5173"));
+        assert!(!s.matches("http://evil-localhost:5173"));
+        assert!(!s.matches("http://app.localhost:5173"));
+    }
+
+    #[test]
+    fn subdomain_pattern_with_any_port() {
+        let s = set(&["http://*.localhost:*"]);
+        assert!(s.matches("http://app.localhost:3000"));
+        assert!(s.matches("http://app.localhost"));
+        assert!(!s.matches("http://localhost:3000"));
+    }
+
+    #[test]
+    fn too_broad_patterns_are_refused_naming_the_suffix() {
+        for (p, suffix) in [
+            ("https://*.com", "com"),
+            ("https://*.co.uk", "co.uk"),
+            ("https://*", "every domain"),
+            ("https://*:*", "every domain"),
+            ("https://*.github.io", "github.io"),
+            ("https://*.xn--p1ai", "xn--p1ai"),
+            ("https://*.internal", "internal"),
+            // Rule 4: the wildcard would reach a listed suffix below the domain.
+            ("https://*.amazonaws.com", "s3.amazonaws.com"),
+            ("https://*.windows.net", "blob.core.windows.net"),
+            ("https://*.railway.app", "up.railway.app"),
         ] {
-            assert!(
-                matches!(OriginPattern::parse(p), Err(PatternError::TooBroad { .. })),
+            assert_eq!(
+                OriginPattern::parse(p),
+                Err(PatternError::TooBroad {
+                    suffix: suffix.into()
+                }),
                 "{p}"
             );
         }
     }
 
     #[test]
+    fn own_domains_under_public_suffixes_are_fine() {
+        for p in [
+            "https://*.example.co.uk",
+            "https://*.myteam.github.io",
+            "https://*.my-app.vercel.app",
+            "https://*.localhost",
+            "https://*.xn--bcher-kva.example",
+            "https://*.eu-west-1.example.com:8443",
+        ] {
+            assert!(OriginPattern::parse(p).is_ok(), "{p}");
+        }
+    }
+
+    #[test]
     fn malformed_patterns_are_refused() {
         for p in [
+            "",
             "*.example.com",
             "https://*.example.com/",
             "https://app.*.example.com",
             "https://*example.com",
             "https://*.Example.com",
             "https://*.example.com:443",
+            "http://*.example.com:80",
+            "https://*.example.com:0",
             "https://app.example.com",
             "*://app.example.com",
+            " https://*.example.com",
+            "https://*.example.com ",
+            "https://*.bücher.de",
+            "1https://*.example.com",
+            "https://*.0.0.1",
+            "https://*.[::1]",
+            "https://user@*.example.com",
+            "https://*..example.com",
         ] {
             assert!(
                 matches!(OriginPattern::parse(p), Err(PatternError::Invalid(_))),
-                "{p}"
+                "{p:?}"
             );
+        }
+    }
+
+    #[test]
+    fn display_gives_back_the_pattern() {
+        for p in [
+            "https://*.example.com",
+            "http://localhost:*",
+            "https://*.example.com:8443",
+            "http://*.localhost:*",
+        ] {
+            assert_eq!(OriginPattern::parse(p).unwrap().to_string(), p);
+        }
+    }
+
+    #[test]
+    fn near_misses_name_the_pattern_and_the_difference() {
+        let s = set(&["https://*.example.com", "http://localhost:*"]);
+        let hint = |o: &str| s.near_miss(o).map(|(_, h)| h).unwrap_or_default();
+        assert!(hint("https://example.com").contains("not `example.com` itself"));
+        assert!(hint("http://app.example.com").contains("scheme differs (http vs https)"));
+        assert!(hint("https://app.example.com:8443").contains("port differs (8443 vs none)"));
+        assert!(hint("https://APP.example.com").contains("letter case"));
+        assert!(hint("https://localhost:3000").contains("scheme differs"));
+        assert_eq!(s.near_miss("https://evil.org"), None);
+    }
+
+    /// Every entry of the short list is a public suffix according to the Public Suffix List
+    /// (as packaged by the `psl` crate, a dev-dependency only).
+    #[test]
+    fn every_listed_suffix_is_on_the_public_suffix_list() {
+        for suffix in PUBLIC_SUFFIXES {
+            let found = psl::suffix_str(suffix);
+            assert_eq!(found, Some(*suffix), "{suffix} is not a public suffix");
         }
     }
 }
