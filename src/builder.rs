@@ -15,6 +15,7 @@ use actix_web::{
 
 use crate::{
     error::{ConfigError, Problem, Source},
+    origin::OriginPredicate,
     policy::CorsPolicy,
     validate,
 };
@@ -70,7 +71,7 @@ pub struct Cors {
     pub(crate) origins: Vec<(String, Source)>,
     pub(crate) patterns: Vec<(String, Source)>,
     pub(crate) regexes: Vec<(String, Source)>,
-    pub(crate) predicates: Vec<Arc<dyn Fn(&HeaderValue, &RequestHead) -> bool + Send + Sync>>,
+    pub(crate) predicates: Vec<OriginPredicate>,
     pub(crate) allow_null: bool,
     pub(crate) any_method: Any,
     pub(crate) methods: Vec<String>,
