@@ -1,7 +1,26 @@
 //! `allowed_origin_regex`: whole-string matching (like Python's `re.fullmatch`, which
 //! Starlette uses), all regexes compiled once into a single [`RegexSet`].
+//!
+//! Rules, in the order they apply:
+//! - Each regex is wrapped as `\A(?:regex)\z`, so it must match the **whole** origin:
+//!   `https://app\.example\.com` never matches `https://app.example.com.evil.org`, and an
+//!   alternation `a|b` is anchored as a whole.
+//! - A regex that does not compile is a build error naming it ([`check`]).
+//! - A `.` that is not escaped in the host part (after `://`, before the port, path or end)
+//!   is a build **error**, not a warning, with the escaped regex as the suggested fix
+//!   ([`unescaped_host_dot`]): `https://app.example.com` also matches
+//!   `https://appXexample.com`, which anyone can register. A dot followed by a quantifier
+//!   (`.*`, `.+`, `.?`, `.{n}`) or inside a class (`[a-z.]`) is taken as deliberate; to mean
+//!   "any one character" there, write a class such as `[a-z0-9]`.
+//! - Regexes only ever see well-formed serialized origins (see
+//!   [`split_origin`](super::pattern::split_origin)): an origin with a path, user
+//!   information, white space or upper case matches no regex, so `https://.*\.example\.com`
+//!   cannot be satisfied by `https://evil.org/.example.com`. Browsers never send such origins,
+//!   so this only removes surprises. Matching is case-sensitive, as in Starlette.
 
 use regex::RegexSet;
+
+use super::pattern::split_origin;
 
 /// The compiled regexes of a policy.
 #[derive(Debug, Default)]
@@ -21,46 +40,108 @@ pub(crate) fn check(pattern: &str) -> Result<(), String> {
         .map_err(|e| e.to_string())
 }
 
+/// Where the scanner is within one alternative of a regex.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// Before `://`.
+    Scheme,
+    /// After `://`, before the port, path or end.
+    Host,
+    /// After the host.
+    Rest,
+}
+
+/// True if the alternative starting at `rest` (up to the next `|`) contains `://`.
+fn alternative_has_scheme(rest: &str) -> bool {
+    rest.split('|')
+        .next()
+        .is_some_and(|alt| alt.contains("://"))
+}
+
 /// If the host part of a regex has a `.` that is not escaped, returns the regex with those
 /// dots escaped (the classic `https://app.example.com` mistake, where `.` matches anything).
+///
+/// The scan understands escapes, character classes (nested too), non-capturing and named
+/// groups (`(?:..)`, `(?i:..)`, `(?P<name>..)`) and alternations whose branches each carry
+/// their own `scheme://`.
 pub(crate) fn unescaped_host_dot(pattern: &str) -> Option<String> {
-    let start = pattern.find("://").map(|i| i + 3)?;
-    let bytes = pattern.as_bytes();
-    let mut out = String::with_capacity(pattern.len() + 4);
-    out.push_str(&pattern[..start]);
+    let mut out = String::with_capacity(pattern.len() + 8);
     let mut changed = false;
-    let mut i = start;
+    let mut part = Part::Scheme;
     let mut class_depth = 0usize;
-    while i < bytes.len() {
-        let c = bytes[i];
+    let mut chars = pattern.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '\\' {
+            out.push(c);
+            if let Some((_, escaped)) = chars.next() {
+                out.push(escaped);
+            }
+            continue;
+        }
+        if class_depth > 0 {
+            match c {
+                '[' => class_depth += 1,
+                ']' => class_depth -= 1,
+                _ => {}
+            }
+            out.push(c);
+            continue;
+        }
         match c {
-            b'\\' => {
-                let end = (i + 2).min(bytes.len());
-                out.push_str(&pattern[i..end]);
-                i = end;
+            '[' => {
+                class_depth = 1;
+                out.push(c);
+                // A `]` (after an optional `^`) right after `[` is a literal.
+                if let Some(&(_, '^')) = chars.peek() {
+                    out.push('^');
+                    chars.next();
+                }
+                if let Some(&(_, ']')) = chars.peek() {
+                    out.push(']');
+                    chars.next();
+                }
                 continue;
             }
-            b'[' => class_depth += 1,
-            b']' => class_depth = class_depth.saturating_sub(1),
-            // `.` followed by a quantifier (`.*`, `.+`, `.?`, `.{`) is deliberate.
-            b'.' if class_depth == 0
-                && !matches!(bytes.get(i + 1), Some(b'*' | b'+' | b'?' | b'{')) =>
+            '(' if pattern[i + 1..].starts_with('?') => {
+                // Copy a group's flags or name, whose `:` is not a port separator.
+                out.push(c);
+                let close =
+                    if pattern[i + 1..].starts_with("?P<") || pattern[i + 1..].starts_with("?<") {
+                        '>'
+                    } else {
+                        ':'
+                    };
+                for (_, g) in chars.by_ref() {
+                    out.push(g);
+                    if g == close || g == ')' {
+                        break;
+                    }
+                }
+                continue;
+            }
+            ':' if part == Part::Scheme && pattern[i..].starts_with("://") => {
+                out.push_str("://");
+                chars.next();
+                chars.next();
+                part = Part::Host;
+                continue;
+            }
+            '|' => {
+                if alternative_has_scheme(&pattern[i + 1..]) {
+                    part = Part::Scheme;
+                }
+            }
+            '.' if part == Part::Host
+                && !matches!(chars.peek(), Some((_, '*' | '+' | '?' | '{'))) =>
             {
                 out.push_str(r"\.");
                 changed = true;
-                i += 1;
                 continue;
             }
-            // The host ends at the port, path or end of a group.
-            b':' | b'/' | b'$' => {
-                out.push_str(&pattern[i..]);
-                break;
-            }
+            ':' | '/' | '$' if part == Part::Host => part = Part::Rest,
             _ => {}
         }
-        let ch_len = pattern[i..].chars().next().map_or(1, char::len_utf8);
-        out.push_str(&pattern[i..i + ch_len]);
-        i += ch_len;
+        out.push(c);
     }
     changed.then_some(out)
 }
@@ -83,8 +164,12 @@ impl OriginRegexes {
         self.set.is_none()
     }
 
+    /// True if some regex matches the whole of `origin`, a well-formed serialized origin.
+    /// Does not allocate.
     pub(crate) fn matches(&self, origin: &str) -> bool {
-        self.set.as_ref().is_some_and(|s| s.is_match(origin))
+        self.set
+            .as_ref()
+            .is_some_and(|s| split_origin(origin).is_some() && s.is_match(origin))
     }
 }
 
@@ -109,17 +194,78 @@ mod tests {
     }
 
     #[test]
+    fn malformed_origins_never_reach_a_regex() {
+        let r = OriginRegexes::new(&[r"https://.*\.example\.com".into()]).unwrap();
+        assert!(r.matches("https://app.example.com"));
+        for origin in [
+            "https://evil.org/.example.com",
+            "https://evil.org?.example.com",
+            "https://user@evil.org#.example.com",
+            "https://a b.example.com",
+            "https://APP.example.com",
+        ] {
+            assert!(!r.matches(origin), "{origin}");
+        }
+    }
+
+    #[test]
     fn finds_unescaped_dots_in_the_host() {
+        let fixed = |p: &str| unescaped_host_dot(p);
         assert_eq!(
-            unescaped_host_dot("https://app.example.com").as_deref(),
+            fixed("https://app.example.com").as_deref(),
             Some(r"https://app\.example\.com")
         );
-        assert_eq!(unescaped_host_dot(r"https://app\.example\.com"), None);
-        assert_eq!(unescaped_host_dot(r"https://.*\.example\.com"), None);
         assert_eq!(
-            unescaped_host_dot(r"https://[a-z.]+\.example\.com:\d+"),
-            None
+            fixed(r"https://app\.example.com:\d+").as_deref(),
+            Some(r"https://app\.example\.com:\d+")
         );
+        // Each branch of an alternation has its own host.
+        assert_eq!(
+            fixed(r"https://a\.com|https://b.com").as_deref(),
+            Some(r"https://a\.com|https://b\.com")
+        );
+        // An alternation inside the host stays in the host.
+        assert_eq!(
+            fixed(r"https://(app|api).example\.com").as_deref(),
+            Some(r"https://(app|api)\.example\.com")
+        );
+        // Group flags and names are not ports.
+        assert_eq!(
+            fixed(r"https://(?:app|api).example\.com").as_deref(),
+            Some(r"https://(?:app|api)\.example\.com")
+        );
+        assert_eq!(
+            fixed(r"https://(?P<env>[a-z]+).example\.com").as_deref(),
+            Some(r"https://(?P<env>[a-z]+)\.example\.com")
+        );
+        // An escaped multi-byte character is copied whole.
+        assert_eq!(
+            fixed(r"https://app\ü.example").as_deref(),
+            Some(r"https://app\ü\.example")
+        );
+        assert_eq!(
+            fixed(r"(?i)https://app.example\.com").as_deref(),
+            Some(r"(?i)https://app\.example\.com")
+        );
+    }
+
+    #[test]
+    fn deliberate_dots_are_left_alone() {
+        for ok in [
+            r"https://app\.example\.com",
+            r"https://.*\.example\.com",
+            r"https://.+\.example\.com",
+            r"https://[a-z.]+\.example\.com:\d+",
+            r"https://[]a.]+\.example\.com",
+            r"https://[[:alpha:].]+\.example\.com",
+            r"https://app\.example\.com/a.b",
+            r"https?://localhost:\d+",
+            r"https://app\.example\.com$",
+            r"chrome-extension://[a-p]{32}",
+            r"https://ü\.example\.com",
+        ] {
+            assert_eq!(unescaped_host_dot(ok), None, "{ok}");
+        }
     }
 
     #[test]
