@@ -139,36 +139,77 @@ impl CorsRequest {
         self
     }
 
-    /// The request head the browser would send, or `None` if a value cannot be a header.
-    fn head(&self) -> Option<RequestHead> {
+    /// Adds several names to the preflight's `Access-Control-Request-Headers`.
+    ///
+    /// ```
+    /// use corsair::{Cors, CorsRequest};
+    /// let policy = Cors::default()
+    ///     .allowed_origin("https://a.com")
+    ///     .allowed_headers(["content-type", "x-api-key"])
+    ///     .build()
+    ///     .unwrap();
+    /// let req = CorsRequest::preflight("https://a.com", "POST").headers(["content-type", "x-api-key"]);
+    /// assert!(policy.check(&req).is_allowed());
+    /// ```
+    pub fn headers<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.request_headers
+            .extend(names.into_iter().map(|n| n.as_ref().to_owned()));
+        self
+    }
+
+    /// True if this describes a preflight (made with [`preflight`](Self::preflight)).
+    ///
+    /// ```
+    /// assert!(corsair::CorsRequest::preflight("https://a.com", "PUT").is_preflight());
+    /// assert!(!corsair::CorsRequest::new("https://a.com").is_preflight());
+    /// ```
+    pub fn is_preflight(&self) -> bool {
+        self.request_method.is_some()
+    }
+
+    /// The request head the browser would send.
+    ///
+    /// A value that cannot be an HTTP header value at all (a control character, say) could
+    /// never reach the middleware: HTTP parsers reject it. It is reported as the matching
+    /// "malformed" refusal, attributed to the part that holds it.
+    fn head(&self) -> Result<RequestHead, Refusal> {
         let mut head = RequestHead::default();
         head.method = self.method.clone();
         for origin in &self.origins {
-            head.headers
-                .append(header::ORIGIN, HeaderValue::from_bytes(origin).ok()?);
+            let value = HeaderValue::from_bytes(origin).map_err(|_| Refusal::MalformedOrigin)?;
+            head.headers.append(header::ORIGIN, value);
         }
         if let Some(m) = &self.request_method {
-            head.headers.insert(
-                header::ACCESS_CONTROL_REQUEST_METHOD,
-                HeaderValue::from_str(m).ok()?,
-            );
+            let value = HeaderValue::from_str(m).map_err(|_| Refusal::MalformedMethod)?;
+            head.headers
+                .insert(header::ACCESS_CONTROL_REQUEST_METHOD, value);
         }
         if !self.request_headers.is_empty() {
-            head.headers.insert(
-                header::ACCESS_CONTROL_REQUEST_HEADERS,
-                HeaderValue::from_str(&self.request_headers.join(",")).ok()?,
-            );
+            let value = HeaderValue::from_str(&self.request_headers.join(","))
+                .map_err(|_| Refusal::MalformedHeaders)?;
+            head.headers
+                .insert(header::ACCESS_CONTROL_REQUEST_HEADERS, value);
         }
         if self.private_network {
             head.headers.insert(ACRPN, HeaderValue::from_static("true"));
         }
-        Some(head)
+        Ok(head)
     }
 }
 
 /// What a policy decides for a [`CorsRequest`], and the exact headers the middleware sends.
 ///
-/// `Display` explains the decision in one line, with a hint for near misses.
+/// It is computed by the same two functions the middleware runs for every request, so
+/// [`headers`](Self::headers) and [`status`](Self::status) are what the wire shows: the CORS
+/// headers (`Access-Control-*` and `Vary`, as if the application's response had none of its
+/// own) and, when the middleware answers by itself, the status it answers with.
+///
+/// `Display` explains the decision in one line; for refusals it adds the detail: the
+/// near-miss origin ("did you mean ...?"), the allowed methods, or the refused header.
 ///
 /// # Example
 /// ```
@@ -177,7 +218,10 @@ impl CorsRequest {
 /// let policy = Cors::default().allowed_origin("http://localhost:5174").build().unwrap();
 /// let decision = policy.check(&CorsRequest::new("http://localhost:5173"));
 /// assert_eq!(decision.refusal(), Some(Refusal::OriginNotAllowed));
-/// assert!(decision.to_string().contains("did you mean `http://localhost:5174`"));
+/// assert_eq!(
+///     decision.to_string(),
+///     "refused: the origin is not allowed; did you mean `http://localhost:5174`? port differs (5173 vs 5174)"
+/// );
 /// ```
 #[derive(Debug, Clone)]
 pub struct Decision {
@@ -185,6 +229,7 @@ pub struct Decision {
     headers: HeaderMap,
     status: Option<StatusCode>,
     detail: Option<String>,
+    refused_header: Option<String>,
 }
 
 impl Decision {
@@ -194,6 +239,7 @@ impl Decision {
     /// use corsair::{Cors, CorsRequest};
     /// let policy = Cors::default().build().unwrap();
     /// assert!(policy.check(&CorsRequest::without_origin()).is_allowed());
+    /// assert!(!policy.check(&CorsRequest::new("https://a.com")).is_allowed());
     /// ```
     pub fn is_allowed(&self) -> bool {
         !matches!(self.verdict, Verdict::Refused { .. })
@@ -214,6 +260,29 @@ impl Decision {
         }
     }
 
+    /// True if the middleware treats the request as a preflight (and so answers it itself).
+    /// A [`CorsRequest::preflight`] is not one under a policy built with
+    /// [`disable_preflight`](crate::Cors::disable_preflight).
+    ///
+    /// ```
+    /// use corsair::{Cors, CorsRequest};
+    /// let req = CorsRequest::preflight("https://a.com", "PUT");
+    /// let normal = Cors::default().allowed_origin("https://a.com").build().unwrap();
+    /// let passing = Cors::default().allowed_origin("https://a.com").disable_preflight().build().unwrap();
+    /// assert!(normal.check(&req).is_preflight());
+    /// assert!(!passing.check(&req).is_preflight());
+    /// ```
+    pub fn is_preflight(&self) -> bool {
+        matches!(
+            self.verdict,
+            Verdict::Preflight { .. }
+                | Verdict::Refused {
+                    preflight: true,
+                    ..
+                }
+        )
+    }
+
     /// Which rule allowed the origin, if it was allowed.
     ///
     /// ```
@@ -229,7 +298,10 @@ impl Decision {
         }
     }
 
-    /// The CORS headers the middleware adds to the response (including `Vary`).
+    /// The CORS headers the middleware adds to the response: `Access-Control-*` and `Vary`.
+    ///
+    /// On a response the application makes, the middleware merges `Vary` into the
+    /// application's own `Vary` and sets the others.
     ///
     /// ```
     /// use actix_web::http::header;
@@ -237,12 +309,14 @@ impl Decision {
     /// let policy = Cors::default().allowed_origin("https://a.com").build().unwrap();
     /// let d = policy.check(&CorsRequest::new("https://a.com"));
     /// assert_eq!(d.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).unwrap(), "https://a.com");
+    /// assert_eq!(d.headers().len(), 2); // and `Vary: Origin`
     /// ```
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
     }
 
-    /// The value of one response header the middleware would send.
+    /// The value of one response header the middleware would send, if it sends it (and it is
+    /// visible ASCII).
     ///
     /// ```
     /// use actix_web::http::header;
@@ -250,13 +324,15 @@ impl Decision {
     /// let policy = Cors::default().allowed_origin("https://a.com").build().unwrap();
     /// let d = policy.check(&CorsRequest::new("https://a.com"));
     /// assert_eq!(d.header(header::VARY), Some("Origin"));
+    /// assert_eq!(d.header(header::ACCESS_CONTROL_ALLOW_CREDENTIALS), None);
     /// ```
     pub fn header(&self, name: HeaderName) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
     /// The status the middleware answers with itself (preflights, and refused requests when
-    /// blocking); `None` when the request goes on to the application.
+    /// blocking); `None` when the request goes on to the application, whose handler then
+    /// decides the status.
     ///
     /// ```
     /// use actix_web::http::StatusCode;
@@ -264,9 +340,46 @@ impl Decision {
     /// let policy = Cors::default().allowed_origin("https://a.com").build().unwrap();
     /// let d = policy.check(&CorsRequest::preflight("https://a.com", "GET"));
     /// assert_eq!(d.status(), Some(StatusCode::NO_CONTENT));
+    /// let d = policy.check(&CorsRequest::preflight("https://b.com", "GET"));
+    /// assert_eq!(d.status(), Some(StatusCode::FORBIDDEN));
+    /// assert_eq!(policy.check(&CorsRequest::new("https://b.com")).status(), None);
     /// ```
     pub fn status(&self) -> Option<StatusCode> {
         self.status
+    }
+
+    /// The detail of a refusal, as in the `debug` log line: the near-miss hint for an
+    /// origin, the allowed methods for a method, the refused header with the call that
+    /// allows it. `None` for allowed requests and for refusals without more to say.
+    ///
+    /// ```
+    /// use corsair::{Cors, CorsRequest};
+    /// let policy = Cors::default().allowed_origin("https://app.example.com").build().unwrap();
+    /// let d = policy.check(&CorsRequest::new("http://app.example.com"));
+    /// assert_eq!(
+    ///     d.detail(),
+    ///     Some("did you mean `https://app.example.com`? scheme differs (http vs https)")
+    /// );
+    /// ```
+    pub fn detail(&self) -> Option<&str> {
+        self.detail.as_deref()
+    }
+
+    /// For [`Refusal::HeaderNotAllowed`], the first requested header the policy refuses, as
+    /// the request wrote it.
+    ///
+    /// ```
+    /// use corsair::{Cors, CorsRequest};
+    /// let policy = Cors::default()
+    ///     .allowed_origin("https://a.com")
+    ///     .allowed_header("content-type")
+    ///     .build()
+    ///     .unwrap();
+    /// let d = policy.check(&CorsRequest::preflight("https://a.com", "POST").headers(["Content-Type", "X-Trace"]));
+    /// assert_eq!(d.refused_header(), Some("X-Trace"));
+    /// ```
+    pub fn refused_header(&self) -> Option<&str> {
+        self.refused_header.as_deref()
     }
 }
 
@@ -290,48 +403,82 @@ impl fmt::Display for Decision {
 }
 
 impl CorsPolicy {
-    /// Decides `request` exactly as the middleware would, without a server.
+    /// Decides `request` exactly as the middleware would, without a server and without side
+    /// effects (nothing is logged).
     ///
     /// Use it in your own tests to pin your policy ("the staging frontend may PUT with
-    /// `x-api-key`"), or at start-up to log what a given origin will get.
+    /// `x-api-key`"), or at start-up to log what a given origin will get. The
+    /// [`Decision`] holds the verdict, the typed [`Refusal`] with its detail, and the exact
+    /// headers and status the middleware would send.
     ///
     /// ```
-    /// use actix_web::http::header;
+    /// use actix_web::http::{header, StatusCode};
     /// use corsair::{Cors, CorsRequest, Refusal};
     ///
     /// let policy = Cors::default()
-    ///     .allowed_origin("https://app.example.com")
+    ///     .allowed_origin("https://staging.example.com")
     ///     .allowed_methods(["PUT"])
     ///     .allowed_header("x-api-key")
     ///     .build()
     ///     .unwrap();
     ///
-    /// let ok = policy.check(&CorsRequest::preflight("https://app.example.com", "PUT").header("x-api-key"));
+    /// // The staging frontend may PUT with x-api-key...
+    /// let ok = policy.check(&CorsRequest::preflight("https://staging.example.com", "PUT").header("x-api-key"));
     /// assert!(ok.is_allowed());
+    /// assert_eq!(ok.status(), Some(StatusCode::NO_CONTENT));
     /// assert_eq!(ok.header(header::ACCESS_CONTROL_ALLOW_METHODS), Some("PUT"));
+    /// assert_eq!(ok.header(header::ACCESS_CONTROL_ALLOW_HEADERS), Some("x-api-key"));
     ///
-    /// let no = policy.check(&CorsRequest::preflight("https://app.example.com", "PUT").header("x-other"));
+    /// // ...but not with any other header,
+    /// let no = policy.check(&CorsRequest::preflight("https://staging.example.com", "PUT").header("x-other"));
     /// assert_eq!(no.refusal(), Some(Refusal::HeaderNotAllowed));
-    /// assert!(no.to_string().contains("x-other"));
+    /// assert_eq!(no.refused_header(), Some("x-other"));
+    /// assert_eq!(no.status(), Some(StatusCode::FORBIDDEN));
+    /// assert!(no.header(header::ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
+    ///
+    /// // ...and nothing else may DELETE.
+    /// let no = policy.check(&CorsRequest::preflight("https://staging.example.com", "DELETE"));
+    /// assert_eq!(no.refusal(), Some(Refusal::MethodNotAllowed));
+    /// assert!(no.to_string().contains("(allowed: PUT)"));
     /// ```
     pub fn check(&self, request: &CorsRequest) -> Decision {
         let compiled = &*self.inner;
-        let Some(head) = request.head() else {
-            let verdict = Verdict::Refused {
-                preflight: request.request_method.is_some(),
-                reason: Refusal::MalformedOrigin,
-            };
-            return self.decision(verdict, None);
+        let head = match request.head() {
+            Ok(head) => head,
+            // Not a request any HTTP parser lets through; say which part is broken.
+            Err(_) if request.origins.is_empty() => {
+                return self.decision(Verdict::NoOrigin, None, None)
+            }
+            Err(reason) => {
+                let verdict = Verdict::Refused {
+                    preflight: compiled.preflight && request.is_preflight(),
+                    reason,
+                };
+                return self.decision(verdict, None, None);
+            }
         };
         let verdict = compiled.decide(&head);
-        let detail = match &verdict {
-            Verdict::Refused { reason, .. } => diagnostics::detail(compiled, &head, *reason),
-            _ => None,
+        let (detail, refused_header) = match &verdict {
+            Verdict::Refused { reason, .. } => (
+                diagnostics::detail(compiled, &head, *reason),
+                match reason {
+                    Refusal::HeaderNotAllowed => {
+                        compiled.first_refused_header(&head).map(str::to_owned)
+                    }
+                    _ => None,
+                },
+            ),
+            _ => (None, None),
         };
-        self.decision(verdict, detail)
+        self.decision(verdict, detail, refused_header)
     }
 
-    fn decision(&self, verdict: Verdict, detail: Option<String>) -> Decision {
+    fn decision(
+        &self,
+        verdict: Verdict,
+        detail: Option<String>,
+        refused_header: Option<String>,
+    ) -> Decision {
         let mut headers = HeaderMap::new();
         self.inner.apply(&verdict, &mut headers);
         Decision {
@@ -339,6 +486,7 @@ impl CorsPolicy {
             verdict,
             headers,
             detail,
+            refused_header,
         }
     }
 }
