@@ -1,7 +1,19 @@
 //! Log output that says *why*: a summary of the policy at start-up, and for each refused
 //! request the reason, with the closest configured origin when it is a near miss.
 //!
-//! Nothing here runs on the hot path unless `debug` logging is enabled for this crate.
+//! - At build time, one `info` line: counts and kinds of origin rules (never the origins
+//!   themselves), the methods, the request-header names, credentials and max-age.
+//! - For each refused request, one `debug` line: `corsair: {preflight|request} METHOD PATH
+//!   from `ORIGIN` refused: REASON; DETAIL`, where DETAIL names the closest configured origin or
+//!   pattern for a near miss (letter case, a path or trailing `/`, scheme, port, `www.`, a typo
+//!   of one or two characters), the allowed methods, or the refused header.
+//! - Allowed requests log nothing above `trace`.
+//!
+//! Nothing here runs, formats or allocates unless its level is enabled for this crate: each
+//! entry point checks `log::log_enabled!` first, and the request path only calls in here for
+//! refusals.
+
+use std::borrow::Cow;
 
 use actix_web::{dev::RequestHead, http::header};
 
@@ -9,6 +21,9 @@ use crate::{
     origin::serialized::split_host_port,
     policy::{Compiled, Refusal},
 };
+
+/// Request origins longer than this are cut short in log lines.
+const SHOWN_ORIGIN_LEN: usize = 200;
 
 /// One `info` line at start-up: counts and kinds, never the origins themselves.
 pub(crate) fn log_summary(policy: &Compiled) {
@@ -37,13 +52,21 @@ pub(crate) fn log_summary(policy: &Compiled) {
             .value
             .as_ref()
             .and_then(|v| v.to_str().ok())
-            .unwrap_or("GET, HEAD, POST only")
-            .to_owned()
+            .map_or_else(
+                || "GET, HEAD, POST only".to_owned(),
+                |m| format!("{m} (and GET, HEAD, POST)"),
+            )
     };
     let headers = if policy.headers.any {
         "any".to_owned()
     } else {
-        policy.headers.list.len().to_string()
+        policy
+            .headers
+            .value
+            .as_ref()
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("CORS-safelisted only")
+            .to_owned()
     };
     log::info!(
         "corsair: policy ready: {origins}{null}; credentials {cred}; methods: {methods}; request headers: {headers}; max-age: {age}",
@@ -67,6 +90,7 @@ pub(crate) fn log_refusal(policy: &Compiled, head: &RequestHead, reason: Refusal
         .get(header::ORIGIN)
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
         .unwrap_or_default();
+    let origin = shown(&origin);
     let kind = if preflight { "preflight" } else { "request" };
     match detail(policy, head, reason) {
         Some(detail) => log::debug!(
@@ -82,15 +106,49 @@ pub(crate) fn log_refusal(policy: &Compiled, head: &RequestHead, reason: Refusal
     }
 }
 
+/// `origin`, cut short (on a character boundary) when it is very long.
+fn shown(origin: &str) -> Cow<'_, str> {
+    if origin.len() <= SHOWN_ORIGIN_LEN {
+        return Cow::Borrowed(origin);
+    }
+    let mut cut = SHOWN_ORIGIN_LEN;
+    while !origin.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    Cow::Owned(format!("{}... ({} bytes)", &origin[..cut], origin.len()))
+}
+
 /// Details for a refusal: the near miss, the allowed methods, or the refused header.
 pub(crate) fn detail(policy: &Compiled, head: &RequestHead, reason: Refusal) -> Option<String> {
     let origin = head.headers.get(header::ORIGIN)?.to_str().ok();
     match reason {
         Refusal::OriginNotAllowed => {
             let origin = origin?;
-            Some(match near_miss(origin, policy.origins.exact_origins()) {
-                Some(hint) => hint,
-                None => format!("`{origin}` matches no configured origin"),
+            let o = &policy.origins;
+            if o.is_empty()
+                || (o.allow_null
+                    && o.exact.is_empty()
+                    && o.patterns.is_empty()
+                    && o.regexes.is_empty()
+                    && o.predicates.is_empty())
+            {
+                return Some(format!(
+                    "no origin is configured at all; add it with `.allowed_origin(\"{}\")`",
+                    shown(origin)
+                ));
+            }
+            let exact = exact_near_miss(origin, o.exact_origins());
+            let pattern = o.patterns.near_miss(origin);
+            let best = match (exact, pattern) {
+                (Some(e), Some(p)) => Some(if p.0 < e.0 { p } else { e }),
+                (e, p) => e.or(p),
+            };
+            Some(match best {
+                Some((_, hint)) => hint,
+                None => format!(
+                    "`{}` matches no configured origin, pattern, regex or predicate",
+                    shown(origin)
+                ),
             })
         }
         Refusal::MethodNotAllowed => {
@@ -99,14 +157,26 @@ pub(crate) fn detail(policy: &Compiled, head: &RequestHead, reason: Refusal) -> 
                 .get(header::ACCESS_CONTROL_REQUEST_METHOD)?
                 .to_str()
                 .ok()?;
-            let allowed = policy
-                .methods
+            let methods = &policy.methods;
+            if let Some(same) = methods
+                .list
+                .iter()
+                .find(|m| m.as_str().eq_ignore_ascii_case(method))
+            {
+                return Some(format!(
+                    "method `{method}` was requested but `{same}` is allowed, and methods are case-sensitive; send `{same}` from the page (browsers only upper-case DELETE, GET, HEAD, OPTIONS, POST and PUT)"
+                ));
+            }
+            let allowed = methods
                 .value
                 .as_ref()
                 .and_then(|v| v.to_str().ok())
-                .unwrap_or("none besides GET, HEAD, POST");
+                .map_or_else(
+                    || "GET, HEAD, POST only".to_owned(),
+                    |m| format!("{m}, plus GET, HEAD, POST"),
+                );
             Some(format!(
-                "method `{method}` is not allowed (allowed: {allowed})"
+                "method `{method}` is not allowed (allowed: {allowed}); add it with `.allowed_methods([\"{method}\"])`"
             ))
         }
         Refusal::HeaderNotAllowed => {
@@ -120,38 +190,41 @@ pub(crate) fn detail(policy: &Compiled, head: &RequestHead, reason: Refusal) -> 
 }
 
 /// The closest configured origin to `origin`, phrased as a hint, when the difference is a
-/// classic mistake (scheme, port, `www.`, a typo of a character or two).
+/// classic mistake (letter case, a path, scheme, port, `www.`, a typo of a character or two).
+#[cfg(test)]
 pub(crate) fn near_miss<'a>(
     origin: &str,
     configured: impl Iterator<Item = &'a str>,
 ) -> Option<String> {
-    let req = Parts::of(origin)?;
+    exact_near_miss(origin, configured).map(|(_, hint)| hint)
+}
+
+/// Like [`near_miss`], with the hint's rank (lower is closer) to compare with patterns.
+fn exact_near_miss<'a>(
+    origin: &str,
+    configured: impl Iterator<Item = &'a str>,
+) -> Option<(u32, String)> {
+    let req = Parts::of(origin);
     let mut best: Option<(u32, String)> = None;
     for candidate in configured {
-        let Some(cfg) = Parts::of(candidate) else {
-            continue;
-        };
-        let why = if req.host == cfg.host && req.port == cfg.port && req.scheme != cfg.scheme {
+        let cfg = Parts::of(candidate);
+        let why = if origin != candidate && origin.eq_ignore_ascii_case(candidate) {
             Some((
                 0,
-                format!("scheme differs ({} vs {})", req.scheme, cfg.scheme),
+                "only letter case differs, and browsers send origins in lower case".to_owned(),
             ))
-        } else if req.scheme == cfg.scheme && req.host == cfg.host && req.port != cfg.port {
-            Some((
-                1,
-                format!("port differs ({} vs {})", req.port_text(), cfg.port_text()),
-            ))
-        } else if req.scheme == cfg.scheme
-            && req.port == cfg.port
-            && (req.host.strip_prefix("www.") == Some(cfg.host)
-                || cfg.host.strip_prefix("www.") == Some(req.host))
+        } else if origin
+            .strip_prefix(candidate)
+            .is_some_and(|rest| rest.starts_with('/'))
         {
-            Some((2, "`www.` prefix differs".to_owned()))
-        } else if origin.eq_ignore_ascii_case(candidate) {
-            Some((2, "only letter case differs".to_owned()))
+            Some((
+                0,
+                "the request's origin has a trailing `/` or a path, which browsers never send (a proxy or a non-browser client wrote it)".to_owned(),
+            ))
+        } else if let (Some(req), Some(cfg)) = (&req, &cfg) {
+            parts_near_miss(origin, candidate, req, cfg)
         } else {
-            let d = edit_distance(origin, candidate);
-            (d <= 2).then(|| (2 + d as u32, format!("{d} character(s) differ")))
+            None
         };
         if let Some((rank, text)) = why {
             if best.as_ref().is_none_or(|(r, _)| rank < *r) {
@@ -159,7 +232,36 @@ pub(crate) fn near_miss<'a>(
             }
         }
     }
-    best.map(|(_, hint)| hint)
+    best
+}
+
+/// Near misses between two well-split origins.
+fn parts_near_miss(
+    origin: &str,
+    candidate: &str,
+    req: &Parts,
+    cfg: &Parts,
+) -> Option<(u32, String)> {
+    if req.host == cfg.host && req.port == cfg.port && req.scheme != cfg.scheme {
+        Some((
+            1,
+            format!("scheme differs ({} vs {})", req.scheme, cfg.scheme),
+        ))
+    } else if req.scheme == cfg.scheme && req.host == cfg.host && req.port != cfg.port {
+        Some((
+            1,
+            format!("port differs ({} vs {})", req.port_text(), cfg.port_text()),
+        ))
+    } else if req.scheme == cfg.scheme
+        && req.port == cfg.port
+        && (req.host.strip_prefix("www.") == Some(cfg.host)
+            || cfg.host.strip_prefix("www.") == Some(req.host))
+    {
+        Some((2, "`www.` prefix differs".to_owned()))
+    } else {
+        let d = edit_distance(origin, candidate);
+        (d <= 2).then(|| (2 + d as u32, format!("{d} character(s) differ")))
+    }
 }
 
 struct Parts<'a> {
@@ -231,9 +333,36 @@ mod tests {
     }
 
     #[test]
+    fn case_wins_over_scheme() {
+        let h = hint("HTTPS://app.example.com", &["https://app.example.com"]).unwrap();
+        assert!(h.contains("only letter case differs"), "{h}");
+    }
+
+    #[test]
+    fn trailing_slash_and_path_are_named() {
+        for origin in ["https://app.example.com/", "https://app.example.com/x"] {
+            let h = hint(origin, &["https://app.example.com"]).unwrap();
+            assert!(h.contains("trailing `/` or a path"), "{h}");
+        }
+    }
+
+    #[test]
     fn small_typo_is_named_and_unrelated_origins_are_not() {
         let h = hint("https://app.exmple.com", &["https://app.example.com"]).unwrap();
         assert!(h.contains("1 character(s) differ"), "{h}");
         assert_eq!(hint("https://evil.org", &["https://app.example.com"]), None);
+    }
+
+    #[test]
+    fn long_origins_are_cut_on_a_character_boundary() {
+        let long = format!(
+            "https://{}ü{}",
+            "a".repeat(SHOWN_ORIGIN_LEN - 9),
+            ".example".repeat(20)
+        );
+        let s = shown(&long);
+        assert!(s.len() < long.len(), "{s}");
+        assert!(s.ends_with(&format!("... ({} bytes)", long.len())), "{s}");
+        assert_eq!(shown("https://a.com"), "https://a.com");
     }
 }

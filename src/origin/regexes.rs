@@ -126,11 +126,7 @@ pub(crate) fn unescaped_host_dot(pattern: &str) -> Option<String> {
                 part = Part::Host;
                 continue;
             }
-            '|' => {
-                if alternative_has_scheme(&pattern[i + 1..]) {
-                    part = Part::Scheme;
-                }
-            }
+            '|' if alternative_has_scheme(&pattern[i + 1..]) => part = Part::Scheme,
             '.' if part == Part::Host
                 && !matches!(chars.peek(), Some((_, '*' | '+' | '?' | '{'))) =>
             {
