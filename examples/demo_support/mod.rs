@@ -2,8 +2,8 @@
 //! `tests/browser.rs` (run by headless Chromium).
 //!
 //! - The **API** server: routes under `/api` protected by a corsair policy that allows exactly
-//!   the page's origin with credentials; `/public` with its own any-origin policy; `/internal`
-//!   with no CORS at all. Every request is recorded in a [`RequestLog`] (outside the CORS
+//!   the page's origin with credentials; `/fresh`, the same with `max_age(0)`; `/public` with
+//!   its own any-origin policy; `/internal` with no CORS at all. Every request is recorded in a [`RequestLog`] (outside the CORS
 //!   middleware, so preflights answered by corsair are counted too).
 //! - The **page** server: serves `page.html` (the same page on every origin it is reached by)
 //!   and accepts the page's results as JSON on `POST /report`.
@@ -62,6 +62,10 @@ pub struct Seen {
     pub path_and_query: String,
     /// The `Origin` header, if any.
     pub origin: Option<String>,
+    /// Status of the response the API sent back.
+    pub status: u16,
+    /// The response's `Access-Control-Max-Age`, if any.
+    pub max_age: Option<String>,
 }
 
 /// Every request the API server received, in order.
@@ -83,9 +87,13 @@ impl RequestLog {
     fn push(&self, seen: Seen) {
         if self.print {
             let origin = seen.origin.as_deref().unwrap_or("-");
+            let max_age = seen
+                .max_age
+                .as_deref()
+                .map_or(String::new(), |m| format!(", max-age {m}"));
             println!(
-                "  API <- {:<7} {:<32} Origin: {origin}",
-                seen.method, seen.path_and_query
+                "  API  {:<7} {:<28} -> {}   (Origin: {origin}{max_age})",
+                seen.method, seen.path_and_query, seen.status
             );
         }
         self.seen
@@ -116,6 +124,17 @@ pub fn api_policy(page_origin: &str) -> Result<CorsPolicy, corsair::ConfigError>
         .build()
 }
 
+/// The policy of the `/fresh` scope: like `/api` but `max_age(0)`, so browsers must not cache
+/// its preflights.
+pub fn no_cache_policy(page_origin: &str) -> Result<CorsPolicy, corsair::ConfigError> {
+    Cors::default()
+        .allowed_origin(page_origin)
+        .allowed_methods(["PUT"])
+        .allowed_headers(["x-api-key"])
+        .max_age(0)
+        .build()
+}
+
 /// The policy of the `/public` scope: anyone may read it, no credentials.
 pub fn public_policy() -> Result<CorsPolicy, corsair::ConfigError> {
     Cors::default()
@@ -129,25 +148,46 @@ pub fn public_policy() -> Result<CorsPolicy, corsair::ConfigError> {
 pub fn api_server(listener: TcpListener, page_origin: &str, log: RequestLog) -> io::Result<Server> {
     let api = api_policy(page_origin).map_err(io::Error::other)?;
     let public = public_policy().map_err(io::Error::other)?;
+    let fresh = no_cache_policy(page_origin).map_err(io::Error::other)?;
     let server = HttpServer::new(move || {
         let log = log.clone();
         App::new()
             .app_data(web::Data::new(log.clone()))
-            // Outermost: records what the browser sent, preflights included.
+            // Outermost: records what the browser sent (preflights included) and the answer.
             .wrap_fn(move |req, srv| {
-                log.push(Seen {
-                    method: req.method().to_string(),
-                    path_and_query: req
-                        .uri()
-                        .path_and_query()
-                        .map_or_else(|| req.path().to_owned(), |p| p.to_string()),
-                    origin: req
-                        .headers()
-                        .get(header::ORIGIN)
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_owned),
-                });
-                srv.call(req)
+                let log = log.clone();
+                let method = req.method().to_string();
+                let path_and_query = req
+                    .uri()
+                    .path_and_query()
+                    .map_or_else(|| req.path().to_owned(), |p| p.to_string());
+                let origin = req
+                    .headers()
+                    .get(header::ORIGIN)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                let response = srv.call(req);
+                async move {
+                    let response = response.await;
+                    let (status, max_age) = match &response {
+                        Ok(res) => (
+                            res.status().as_u16(),
+                            res.headers()
+                                .get(header::ACCESS_CONTROL_MAX_AGE)
+                                .and_then(|v| v.to_str().ok())
+                                .map(str::to_owned),
+                        ),
+                        Err(e) => (e.as_response_error().status_code().as_u16(), None),
+                    };
+                    log.push(Seen {
+                        method,
+                        path_and_query,
+                        origin,
+                        status,
+                        max_age,
+                    });
+                    response
+                }
             })
             .service(
                 web::scope("/api")
@@ -166,6 +206,11 @@ pub fn api_server(listener: TcpListener, page_origin: &str, log: RequestLog) -> 
                     .route("/fail", web::get().to(fail))
                     .route("/cached", web::put().to(|| async { "stored" }))
                     .route("/stats", web::get().to(stats)),
+            )
+            .service(
+                web::scope("/fresh")
+                    .wrap(fresh.clone())
+                    .route("/cached", web::put().to(|| async { "stored" })),
             )
             .service(
                 web::scope("/public")
