@@ -1,14 +1,34 @@
 //! FastAPI-style configuration (feature `serde`).
 
-use serde::Deserialize;
+use std::fmt;
+
+use serde::{
+    de::{self, SeqAccess, Visitor},
+    Deserialize, Deserializer,
+};
 
 use crate::{builder::Cors, error::Source};
 
 /// A CORS configuration with the field names of FastAPI/Starlette's `CORSMiddleware`,
-/// deserializable from TOML, JSON or any serde source. Convert it with [`CorsConfig::into_cors`]
-/// and build it: the same validation and errors apply, each naming the field and entry.
+/// deserializable from TOML, JSON, environment-style maps or any serde source. Convert it with
+/// [`CorsConfig::into_cors`] and build it: the same validation and errors apply, and origin
+/// errors name the field and the entry (`in config field `allow_origins`, entry 2`).
 ///
 /// Defaults are Starlette's: nothing allowed except `GET`, no credentials, `max_age` 600.
+/// Unknown fields are an error (a misspelt `allow_origin` is not silently ignored).
+///
+/// | field                | type                    | meaning                                          |
+/// |----------------------|-------------------------|--------------------------------------------------|
+/// | `allow_origins`      | list or comma-separated | exact origins; `"*"` any; an entry with `*` is a pattern |
+/// | `allow_origin_regex` | string                  | one regex matching whole origins                 |
+/// | `allow_methods`      | list or comma-separated | methods; `"*"` any (default `["GET"]`)           |
+/// | `allow_headers`      | list or comma-separated | request headers; `"*"` any                       |
+/// | `allow_credentials`  | bool                    | send `Access-Control-Allow-Credentials: true`    |
+/// | `expose_headers`     | list or comma-separated | response headers scripts may read                |
+/// | `max_age`            | integer (or `null`)     | preflight cache seconds (default 600; `null`: not sent) |
+///
+/// Every list field also accepts one comma-separated string (white space trimmed, empty entries
+/// ignored), as environment variables and `.env` files hold them.
 ///
 /// # Example
 /// ```
@@ -18,31 +38,48 @@ use crate::{builder::Cors, error::Source};
 ///     "allow_origins": ["http://localhost:5173", "https://app.example.com"],
 ///     "allow_credentials": true,
 ///     "allow_methods": ["GET", "POST"],
-///     "allow_headers": ["content-type"]
+///     "allow_headers": "content-type, x-api-key"
 /// }"#).unwrap();
 /// let policy = config.into_cors().build().unwrap();
 /// # drop(policy);
+///
+/// // Problems name the field and the entry.
+/// let config: CorsConfig = toml::from_str(r#"allow_origins = ["https://ok.example", "app.example.com"]"#).unwrap();
+/// let err = config.into_cors().build().unwrap_err();
+/// assert!(err.to_string().contains("in config field `allow_origins`, entry 2"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CorsConfig {
-    /// Exact origins; `"*"` for any origin.
+    /// Exact origins; `"*"` for any origin; an entry containing `*` is an origin pattern
+    /// (`https://*.example.com`, `http://localhost:*`), as in an environment list.
+    #[serde(deserialize_with = "list")]
     pub allow_origins: Vec<String>,
-    /// One regex matching whole origins.
+    /// One regex matching whole origins (see [`Cors::allowed_origin_regex`]).
     pub allow_origin_regex: Option<String>,
     /// Methods; `"*"` for any.
+    #[serde(deserialize_with = "list")]
     pub allow_methods: Vec<String>,
     /// Request headers; `"*"` for any.
+    #[serde(deserialize_with = "list")]
     pub allow_headers: Vec<String>,
     /// Send `Access-Control-Allow-Credentials: true`.
     pub allow_credentials: bool,
-    /// Response headers scripts may read.
+    /// Response headers scripts may read; `"*"` for any (not with credentials).
+    #[serde(deserialize_with = "list")]
     pub expose_headers: Vec<String>,
-    /// Preflight cache lifetime in seconds.
+    /// Preflight cache lifetime in seconds; `None` (JSON `null`) omits the header.
     pub max_age: Option<usize>,
 }
 
 impl Default for CorsConfig {
+    /// Starlette's defaults.
+    ///
+    /// ```
+    /// let config = corsair::CorsConfig::default();
+    /// assert_eq!(config.allow_methods, ["GET"]);
+    /// assert_eq!(config.max_age, Some(600));
+    /// ```
     fn default() -> Self {
         CorsConfig {
             allow_origins: Vec::new(),
@@ -56,8 +93,46 @@ impl Default for CorsConfig {
     }
 }
 
+/// Deserializes a list of strings from a sequence or from one comma-separated string.
+fn list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    struct ListVisitor;
+
+    impl<'de> Visitor<'de> for ListVisitor {
+        type Value = Vec<String>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a list of strings or one comma-separated string")
+        }
+
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+            Ok(value
+                .split(',')
+                .map(str::trim)
+                .filter(|entry| !entry.is_empty())
+                .map(str::to_owned)
+                .collect())
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+            while let Some(item) = seq.next_element::<String>()? {
+                out.push(item);
+            }
+            Ok(out)
+        }
+    }
+
+    deserializer.deserialize_any(ListVisitor)
+}
+
 impl CorsConfig {
     /// Converts into a [`Cors`] builder; call [`Cors::build`] to validate it.
+    ///
+    /// `"*"` in `allow_origins` means any origin, in `allow_methods` any method, in
+    /// `allow_headers` any header and in `expose_headers` every header. Unlike Starlette,
+    /// `"*"` origins together with `allow_credentials` is refused by [`Cors::build`]
+    /// ([`Problem::CredentialedAnyOrigin`](crate::Problem::CredentialedAnyOrigin)) instead of
+    /// silently echoing every origin with credentials.
     ///
     /// ```
     /// let cors = corsair::CorsConfig::default().into_cors();
@@ -70,7 +145,7 @@ impl CorsConfig {
                 field: "allow_origins",
                 position: i + 1,
             };
-            cors = cors.push_origin(origin, source, false);
+            cors = cors.push_origin(origin, source, true);
         }
         if let Some(regex) = self.allow_origin_regex {
             cors.regexes.push((
@@ -94,7 +169,11 @@ impl CorsConfig {
         if self.allow_credentials {
             cors = cors.supports_credentials();
         }
-        cors.expose_headers(self.expose_headers)
-            .max_age(self.max_age)
+        if self.expose_headers.iter().any(|h| h == "*") {
+            cors = cors.expose_any_header();
+        } else {
+            cors = cors.expose_headers(self.expose_headers);
+        }
+        cors.max_age(self.max_age)
     }
 }
