@@ -1,0 +1,1067 @@
+//! Stricter validation and typed configuration errors.
+//!
+//! - Each stricter rule is refused with its own `Problem` variant carrying the offending
+//!   value (and, where it has one, the opt-out works): credentials with plain-`http` origins,
+//!   credentials with a pattern covering a public suffix, forbidden or CORS header names in
+//!   `allowed_headers`, `Set-Cookie` in `expose_headers`.
+//! - Duplicates are collapsed with a `warn` log line, never an error.
+//! - Every variant's `Display` carries a fix hint, and errors point at their source
+//!   (`Source::Code`, `Source::Env { var, position }`, `Source::Config { field, position }`).
+
+use std::sync::{Mutex, Once};
+
+use actix_web::http::{header, StatusCode};
+use corsair::{ConfigError, Cors, CorsRequest, HeaderList, OriginFault, Problem, Source};
+
+// ---------------------------------------------------------------------------------------------
+// a logger that keeps what it is given
+// ---------------------------------------------------------------------------------------------
+
+static LOGS: Mutex<Vec<(log::Level, String)>> = Mutex::new(Vec::new());
+
+struct Capture;
+
+impl log::Log for Capture {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record<'_>) {
+        LOGS.lock()
+            .unwrap()
+            .push((record.level(), record.args().to_string()));
+    }
+    fn flush(&self) {}
+}
+
+fn capture_logs() {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
+        log::set_logger(&Capture).expect("no other logger in this test binary");
+        log::set_max_level(log::LevelFilter::Trace);
+    });
+}
+
+/// Log lines at `level` that mention `needle` (tests run in parallel, so each test looks for
+/// values only it uses).
+fn logged(level: log::Level, needle: &str) -> Vec<String> {
+    LOGS.lock()
+        .unwrap()
+        .iter()
+        .filter(|(l, m)| *l == level && m.contains(needle))
+        .map(|(_, m)| m.clone())
+        .collect()
+}
+
+/// True for `InsecureCredentialedOrigin` with this value. Matched with `..`, so these tests
+/// keep compiling when the variant gains the `source` field it lacks (see
+/// `insecure_credentialed_origin_names_its_env_var_and_position`).
+fn is_insecure(p: &Problem, origin: &str) -> bool {
+    matches!(p, Problem::InsecureCredentialedOrigin { value, .. } if value == origin)
+}
+
+fn problems(cors: Cors) -> Vec<Problem> {
+    cors.build()
+        .expect_err("the policy should be refused")
+        .into_problems()
+}
+
+// ---------------------------------------------------------------------------------------------
+// credentials with plain http
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn credentials_with_plain_http_origin_is_refused() {
+    for origin in [
+        "http://intranet.corp",
+        "http://app.example.com",
+        "http://10.0.0.7:8080",
+        "http://192.168.1.20",
+        "http://[::2]:3000",
+        "http://localhost.evil.org",
+    ] {
+        let p = problems(
+            Cors::default()
+                .allowed_origin(origin)
+                .supports_credentials(),
+        );
+        assert!(
+            matches!(&p[..], [one] if is_insecure(one, origin)),
+            "{origin}: {p:?}"
+        );
+        let text = p[0].to_string();
+        assert!(text.contains(origin), "{text}");
+        assert!(text.contains("use https"), "{text}");
+        assert!(
+            text.contains(".allow_insecure_credentialed_origins()"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn the_opt_out_tolerates_plain_http_with_credentials() {
+    let policy = Cors::default()
+        .allowed_origin("http://intranet.corp")
+        .supports_credentials()
+        .allow_insecure_credentialed_origins()
+        .build()
+        .unwrap();
+    let d = policy.check(&CorsRequest::new("http://intranet.corp"));
+    assert_eq!(
+        d.header(header::ACCESS_CONTROL_ALLOW_CREDENTIALS),
+        Some("true")
+    );
+}
+
+#[test]
+fn loopback_and_https_origins_are_fine_with_credentials() {
+    for origin in [
+        "http://localhost",
+        "http://localhost:5173",
+        "http://app.localhost:3000",
+        "http://127.0.0.1",
+        "http://127.0.0.1:8080",
+        "http://127.5.6.7:9000",
+        "http://[::1]",
+        "http://[::1]:3000",
+        "https://app.example.com",
+        "https://10.0.0.7:8443",
+    ] {
+        let result = Cors::default()
+            .allowed_origin(origin)
+            .supports_credentials()
+            .build();
+        assert!(result.is_ok(), "{origin}: {:?}", result.err());
+    }
+}
+
+#[test]
+fn plain_http_without_credentials_is_fine() {
+    assert!(Cors::default()
+        .allowed_origin("http://intranet.corp")
+        .allowed_origin_pattern("http://*.intranet.corp")
+        .build()
+        .is_ok());
+}
+
+#[test]
+fn credentials_with_plain_http_pattern_is_refused_but_loopback_patterns_are_fine() {
+    let p = problems(
+        Cors::default()
+            .allowed_origin_pattern("http://*.intranet.corp")
+            .supports_credentials(),
+    );
+    assert!(
+        matches!(&p[..], [one] if is_insecure(one, "http://*.intranet.corp")),
+        "{p:?}"
+    );
+    assert!(Cors::default()
+        .allowed_origin_pattern("http://localhost:*")
+        .allowed_origin_pattern("http://127.0.0.1:*")
+        .allowed_origin_pattern("http://*.localhost")
+        .supports_credentials()
+        .build()
+        .is_ok());
+}
+
+#[test]
+fn credentials_with_plain_http_from_env_is_refused() {
+    std::env::set_var(
+        "STRICT_CONFIG_INSECURE_ORIGINS",
+        "https://app.example.com, http://intranet.corp",
+    );
+    let p = problems(
+        Cors::default()
+            .allowed_origins_from_env("STRICT_CONFIG_INSECURE_ORIGINS")
+            .supports_credentials(),
+    );
+    assert!(
+        matches!(&p[..], [one] if is_insecure(one, "http://intranet.corp")),
+        "{p:?}"
+    );
+}
+
+/// The issue asks for every problem to carry where its value came from; this one does not
+/// (its variant has no `source`), so the message cannot say which variable to fix.
+#[test]
+fn insecure_credentialed_origin_names_its_env_var_and_position() {
+    std::env::set_var(
+        "STRICT_CONFIG_INSECURE_ORIGINS_2",
+        "https://app.example.com, http://intranet.corp",
+    );
+    let err = Cors::default()
+        .allowed_origins_from_env("STRICT_CONFIG_INSECURE_ORIGINS_2")
+        .supports_credentials()
+        .build()
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("$STRICT_CONFIG_INSECURE_ORIGINS_2, entry 2"),
+        "the error does not say where the origin came from: {text}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// credentials with a pattern covering a public suffix
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn patterns_covering_a_public_suffix_are_refused() {
+    for (pattern, suffix) in [
+        ("https://*.co.uk", "co.uk"),
+        ("https://*.github.io", "github.io"),
+        ("https://*.vercel.app", "vercel.app"),
+        ("https://*.herokuapp.com", "herokuapp.com"),
+        ("https://*.com", "com"),
+        ("https://*.dev", "dev"),
+    ] {
+        let p = problems(
+            Cors::default()
+                .allowed_origin_pattern(pattern)
+                .supports_credentials(),
+        );
+        assert_eq!(
+            p,
+            vec![Problem::PatternTooBroad {
+                value: pattern.into(),
+                source: Source::Code,
+                suffix: suffix.into(),
+            }],
+            "{pattern}"
+        );
+        let text = p[0].to_string();
+        assert!(text.contains(&format!("under `{suffix}`")), "{text}");
+        assert!(text.contains("e.g. `https://*.example.com`"), "{text}");
+    }
+}
+
+#[test]
+fn patterns_under_a_registered_domain_are_fine_with_credentials() {
+    for pattern in [
+        "https://*.example.co.uk",
+        "https://*.myteam.github.io",
+        "https://*.preview.example.com",
+    ] {
+        let r = Cors::default()
+            .allowed_origin_pattern(pattern)
+            .supports_credentials()
+            .build();
+        assert!(r.is_ok(), "{pattern}: {:?}", r.err());
+    }
+}
+
+#[test]
+fn too_broad_pattern_from_env_names_the_variable_and_entry() {
+    std::env::set_var(
+        "STRICT_CONFIG_BROAD",
+        "https://app.example.com, https://*.github.io",
+    );
+    let p = problems(
+        Cors::default()
+            .allowed_origins_from_env("STRICT_CONFIG_BROAD")
+            .supports_credentials(),
+    );
+    assert_eq!(
+        p,
+        vec![Problem::PatternTooBroad {
+            value: "https://*.github.io".into(),
+            source: Source::Env {
+                var: "STRICT_CONFIG_BROAD".into(),
+                position: 2
+            },
+            suffix: "github.io".into(),
+        }]
+    );
+    assert!(p[0]
+        .to_string()
+        .contains("in $STRICT_CONFIG_BROAD, entry 2"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// forbidden header names
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn forbidden_and_cors_request_headers_are_refused_in_allowed_headers() {
+    for name in [
+        "Cookie",
+        "cookie2",
+        "Host",
+        "Origin",
+        "Referer",
+        "Content-Length",
+        "Connection",
+        "Transfer-Encoding",
+        "Keep-Alive",
+        "Accept-Encoding",
+        "Accept-Charset",
+        "Date",
+        "DNT",
+        "Expect",
+        "TE",
+        "Trailer",
+        "Upgrade",
+        "Via",
+        "Set-Cookie",
+        "Sec-Fetch-Mode",
+        "sec-ch-ua",
+        "Proxy-Authorization",
+        "proxy-connection",
+        "Access-Control-Allow-Origin",
+        "Access-Control-Request-Method",
+        "access-control-request-headers",
+        "Access-Control-Max-Age",
+    ] {
+        let p = problems(Cors::default().allowed_header(name));
+        assert_eq!(
+            p,
+            vec![Problem::ForbiddenRequestHeader {
+                value: name.to_owned()
+            }],
+            "{name}"
+        );
+        let text = p[0].to_string();
+        assert!(text.contains(&format!("`{name}`")), "{text}");
+        assert!(text.contains("remove it"), "{text}");
+    }
+}
+
+#[test]
+fn ordinary_request_headers_are_fine() {
+    assert!(Cors::default()
+        .allowed_headers([
+            "content-type",
+            "authorization",
+            "x-api-key",
+            "x-requested-with",
+            "accept",
+            "x-secret", // not `sec-`
+            "proxyish", // not `proxy-`
+        ])
+        .build()
+        .is_ok());
+}
+
+#[test]
+fn set_cookie_is_refused_in_exposed_headers() {
+    for name in ["Set-Cookie", "set-cookie", "Set-Cookie2"] {
+        let p = problems(Cors::default().expose_headers([name]));
+        assert_eq!(
+            p,
+            vec![Problem::ForbiddenExposedHeader {
+                value: name.to_owned()
+            }],
+            "{name}"
+        );
+        assert!(p[0].to_string().contains("remove it"));
+    }
+    // Other headers, even CORS-looking ones, may be exposed.
+    assert!(Cors::default()
+        .expose_headers(["x-request-id", "content-length", "sec-websocket-protocol"])
+        .build()
+        .is_ok());
+}
+
+#[test]
+fn every_forbidden_name_is_reported_at_once() {
+    let p = problems(
+        Cors::default()
+            .allowed_headers(["cookie", "x-api-key", "sec-fetch-site"])
+            .expose_headers(["set-cookie", "x-request-id"])
+            .allowed_origin("http://intranet.corp")
+            .supports_credentials(),
+    );
+    assert!(is_insecure(&p[0], "http://intranet.corp"), "{p:?}");
+    assert_eq!(
+        p[1..],
+        [
+            Problem::ForbiddenRequestHeader {
+                value: "cookie".into()
+            },
+            Problem::ForbiddenRequestHeader {
+                value: "sec-fetch-site".into()
+            },
+            Problem::ForbiddenExposedHeader {
+                value: "set-cookie".into()
+            },
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// duplicates
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn duplicate_origins_collapse_with_a_warning() {
+    capture_logs();
+    let policy = Cors::default()
+        .allowed_origin("https://dup-origin.example.com")
+        .allowed_origin("https://dup-origin.example.com")
+        .build()
+        .expect("a duplicate is not an error");
+    assert!(policy
+        .check(&CorsRequest::new("https://dup-origin.example.com"))
+        .is_allowed());
+    let warnings = logged(log::Level::Warn, "https://dup-origin.example.com");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("listed twice"), "{warnings:?}");
+}
+
+#[test]
+fn duplicate_origins_from_env_collapse_with_a_warning() {
+    capture_logs();
+    std::env::set_var(
+        "STRICT_CONFIG_DUP",
+        "https://dup-env.example.com,https://dup-env.example.com",
+    );
+    Cors::default()
+        .allowed_origins_from_env("STRICT_CONFIG_DUP")
+        .build()
+        .expect("a duplicate is not an error");
+    let warnings = logged(log::Level::Warn, "https://dup-env.example.com");
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("$STRICT_CONFIG_DUP"), "{warnings:?}");
+}
+
+#[test]
+fn duplicate_methods_and_headers_collapse_with_a_warning() {
+    capture_logs();
+    let policy = Cors::default()
+        .allowed_origin("https://app.example.com")
+        .allowed_methods(["PROPPATCH", "PUT", "PROPPATCH"])
+        .allowed_headers(["x-dup-request", "X-Dup-Request", "content-type"])
+        .expose_headers(["x-dup-exposed", "x-dup-exposed"])
+        .build()
+        .expect("duplicates are not errors");
+    let d = policy.check(
+        &CorsRequest::preflight("https://app.example.com", "PROPPATCH").header("x-dup-request"),
+    );
+    assert_eq!(d.status(), Some(StatusCode::NO_CONTENT));
+    assert_eq!(
+        d.header(header::ACCESS_CONTROL_ALLOW_METHODS),
+        Some("PROPPATCH, PUT")
+    );
+    assert_eq!(
+        d.header(header::ACCESS_CONTROL_ALLOW_HEADERS),
+        Some("x-dup-request, content-type")
+    );
+    let d = policy.check(&CorsRequest::new("https://app.example.com"));
+    assert_eq!(
+        d.header(header::ACCESS_CONTROL_EXPOSE_HEADERS),
+        Some("x-dup-exposed")
+    );
+
+    for needle in ["PROPPATCH", "X-Dup-Request", "x-dup-exposed"] {
+        let warnings = logged(log::Level::Warn, needle);
+        assert_eq!(warnings.len(), 1, "{needle}: {warnings:?}");
+        assert!(warnings[0].contains("twice"), "{warnings:?}");
+    }
+    assert!(logged(log::Level::Error, "dup").is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// every variant: typed, with data, with a fix hint
+// ---------------------------------------------------------------------------------------------
+
+/// One builder per `Problem` variant (and per `OriginFault`), with the problem it must give.
+/// What a table entry must produce.
+enum Expect {
+    /// Exactly this problem.
+    Is(Problem),
+    /// `InsecureCredentialedOrigin` for this value (whatever else the variant carries).
+    Insecure(&'static str),
+}
+
+impl Expect {
+    fn same_variant(&self, got: &Problem) -> bool {
+        match self {
+            Expect::Is(p) => std::mem::discriminant(p) == std::mem::discriminant(got),
+            Expect::Insecure(v) => is_insecure(got, v),
+        }
+    }
+}
+
+fn every_variant() -> Vec<(&'static str, Cors, Expect)> {
+    std::env::remove_var("STRICT_CONFIG_SURELY_UNSET");
+    let code = || Source::Code;
+    let origin = |value: &str, fault: OriginFault| Problem::InvalidOrigin {
+        value: value.into(),
+        source: code(),
+        fault,
+    };
+    let exact: Vec<(&'static str, Cors, Problem)> = vec![
+        (
+            "CredentialedAnyOrigin",
+            Cors::default().allow_any_origin().supports_credentials(),
+            Problem::CredentialedAnyOrigin,
+        ),
+        (
+            "CredentialedWildcard",
+            Cors::default()
+                .allow_any_origin()
+                .send_wildcard()
+                .supports_credentials(),
+            Problem::CredentialedWildcard,
+        ),
+        (
+            "WildcardWithoutAnyOrigin",
+            Cors::default().allowed_origin("https://a.com").send_wildcard(),
+            Problem::WildcardWithoutAnyOrigin,
+        ),
+        (
+            "CredentialedExposeAny",
+            Cors::default()
+                .allowed_origin("https://a.com")
+                .expose_any_header()
+                .supports_credentials(),
+            Problem::CredentialedExposeAny,
+        ),
+        (
+            "AnyOriginConflict",
+            Cors::default().allow_any_origin().allowed_origin("https://a.com"),
+            Problem::AnyOriginConflict {
+                with: "an origin list",
+            },
+        ),
+        (
+            "InvalidOrigin/Empty",
+            Cors::default().allowed_origin(""),
+            origin("", OriginFault::Empty),
+        ),
+        (
+            "InvalidOrigin/Whitespace",
+            Cors::default().allowed_origin("https://a.com "),
+            origin("https://a.com ", OriginFault::Whitespace),
+        ),
+        (
+            "InvalidOrigin/MissingScheme",
+            Cors::default().allowed_origin("app.com"),
+            origin(
+                "app.com",
+                OriginFault::MissingScheme {
+                    suggestion: "https://app.com".into(),
+                },
+            ),
+        ),
+        (
+            "InvalidOrigin/InvalidScheme",
+            Cors::default().allowed_origin("1ttp://a.com"),
+            origin("1ttp://a.com", OriginFault::InvalidScheme),
+        ),
+        (
+            "InvalidOrigin/TrailingSlash",
+            Cors::default().allowed_origin("https://a.com/"),
+            origin(
+                "https://a.com/",
+                OriginFault::TrailingSlash {
+                    suggestion: "https://a.com".into(),
+                },
+            ),
+        ),
+        (
+            "InvalidOrigin/Path",
+            Cors::default().allowed_origin("https://a.com/app"),
+            origin(
+                "https://a.com/app",
+                OriginFault::Path {
+                    suggestion: "https://a.com".into(),
+                },
+            ),
+        ),
+        (
+            "InvalidOrigin/Query",
+            Cors::default().allowed_origin("https://a.com?x=1"),
+            origin(
+                "https://a.com?x=1",
+                OriginFault::Query {
+                    suggestion: "https://a.com".into(),
+                },
+            ),
+        ),
+        (
+            "InvalidOrigin/Fragment",
+            Cors::default().allowed_origin("https://a.com#top"),
+            origin(
+                "https://a.com#top",
+                OriginFault::Fragment {
+                    suggestion: "https://a.com".into(),
+                },
+            ),
+        ),
+        (
+            "InvalidOrigin/Userinfo",
+            Cors::default().allowed_origin("https://me@a.com"),
+            origin(
+                "https://me@a.com",
+                OriginFault::Userinfo {
+                    suggestion: "https://a.com".into(),
+                },
+            ),
+        ),
+        (
+            "InvalidOrigin/DefaultPort",
+            Cors::default().allowed_origin("https://a.com:443"),
+            origin(
+                "https://a.com:443",
+                OriginFault::DefaultPort {
+                    scheme: "https".into(),
+                    port: 443,
+                    suggestion: "https://a.com".into(),
+                },
+            ),
+        ),
+        (
+            "InvalidOrigin/InvalidPort",
+            Cors::default().allowed_origin("https://a.com:99999"),
+            origin("https://a.com:99999", OriginFault::InvalidPort),
+        ),
+        (
+            "InvalidOrigin/InvalidHost",
+            Cors::default().allowed_origin("https://a..com"),
+            origin("https://a..com", OriginFault::InvalidHost),
+        ),
+        (
+            "InvalidOrigin/NonAscii",
+            Cors::default().allowed_origin("https://bücher.example"),
+            origin("https://bücher.example", OriginFault::NonAscii),
+        ),
+        (
+            "InvalidOrigin/Uppercase",
+            Cors::default().allowed_origin("https://App.example.com"),
+            origin(
+                "https://App.example.com",
+                OriginFault::Uppercase {
+                    suggestion: "https://app.example.com".into(),
+                },
+            ),
+        ),
+        (
+            "InvalidOrigin/Wildcard",
+            Cors::default().allowed_origin("https://*.example.com"),
+            origin(
+                "https://*.example.com",
+                OriginFault::Wildcard {
+                    value: "https://*.example.com".into(),
+                },
+            ),
+        ),
+        (
+            "NullOrigin",
+            Cors::default().allowed_origin("null"),
+            Problem::NullOrigin { source: code() },
+        ),
+        (
+            "InvalidPattern",
+            Cors::default().allowed_origin_pattern("https://*.example.com/app"),
+            Problem::InvalidPattern {
+                value: "https://*.example.com/app".into(),
+                source: code(),
+                reason: "a pattern is only scheme, host and port: remove the path, query, fragment or user information".into(),
+            },
+        ),
+        (
+            "PatternTooBroad",
+            Cors::default().allowed_origin_pattern("https://*.co.uk"),
+            Problem::PatternTooBroad {
+                value: "https://*.co.uk".into(),
+                source: code(),
+                suffix: "co.uk".into(),
+            },
+        ),
+        (
+            "InvalidRegex",
+            Cors::default().allowed_origin_regex(r"https://(app\.example\.com"),
+            Problem::InvalidRegex {
+                value: r"https://(app\.example\.com".into(),
+                source: code(),
+                error: String::new(), // compared by variant below: the engine's text varies
+            },
+        ),
+        (
+            "RegexUnescapedDot",
+            Cors::default().allowed_origin_regex(r"https://app.example.com"),
+            Problem::RegexUnescapedDot {
+                value: r"https://app.example.com".into(),
+                source: code(),
+                suggestion: r"https://app\.example\.com".into(),
+            },
+        ),
+        (
+            "InvalidMethod",
+            Cors::default().allowed_methods(["GE T"]),
+            Problem::InvalidMethod {
+                value: "GE T".into(),
+            },
+        ),
+        (
+            "ForbiddenMethod",
+            Cors::default().allowed_methods(["TRACE"]),
+            Problem::ForbiddenMethod {
+                value: "TRACE".into(),
+            },
+        ),
+        (
+            "LowercaseMethod",
+            Cors::default().allowed_methods(["patch"]),
+            Problem::LowercaseMethod {
+                value: "patch".into(),
+                suggestion: "PATCH".into(),
+            },
+        ),
+        (
+            "InvalidHeaderName",
+            Cors::default().expose_headers(["x request id"]),
+            Problem::InvalidHeaderName {
+                value: "x request id".into(),
+                list: HeaderList::Exposed,
+            },
+        ),
+        (
+            "MaxAgeTooLong",
+            Cors::default().max_age(86_401),
+            Problem::MaxAgeTooLong { seconds: 86_401 },
+        ),
+        (
+            "PreflightStatus",
+            Cors::default().preflight_status(StatusCode::NOT_MODIFIED),
+            Problem::PreflightStatus { status: 304 },
+        ),
+        (
+            "MissingEnvVar",
+            Cors::default().allowed_origins_from_env("STRICT_CONFIG_SURELY_UNSET"),
+            Problem::MissingEnvVar {
+                var: "STRICT_CONFIG_SURELY_UNSET".into(),
+            },
+        ),
+        (
+            "ForbiddenRequestHeader",
+            Cors::default().allowed_header("Cookie"),
+            Problem::ForbiddenRequestHeader {
+                value: "Cookie".into(),
+            },
+        ),
+        (
+            "ForbiddenExposedHeader",
+            Cors::default().expose_headers(["Set-Cookie"]),
+            Problem::ForbiddenExposedHeader {
+                value: "Set-Cookie".into(),
+            },
+        ),
+    ];
+    let mut table: Vec<_> = exact
+        .into_iter()
+        .map(|(name, cors, p)| (name, cors, Expect::Is(p)))
+        .collect();
+    table.push((
+        "InsecureCredentialedOrigin",
+        Cors::default()
+            .allowed_origin("http://intranet.corp")
+            .supports_credentials(),
+        Expect::Insecure("http://intranet.corp"),
+    ));
+    table
+}
+
+/// The problem of `cors` that has `expected`'s variant. Each entry of the table has exactly
+/// one problem, except `CredentialedWildcard`, which cannot occur without
+/// `CredentialedAnyOrigin` (credentials with `send_wildcard` need any origin to be valid).
+fn problem_like(name: &str, cors: Cors, expected: &Expect) -> Problem {
+    let err: ConfigError = cors
+        .build()
+        .err()
+        .unwrap_or_else(|| panic!("{name}: built without error"));
+    let p = err.into_problems();
+    let allowed = if name == "CredentialedWildcard" { 2 } else { 1 };
+    assert_eq!(p.len(), allowed, "{name}: {p:?}");
+    p.into_iter()
+        .find(|got| expected.same_variant(got))
+        .unwrap_or_else(|| panic!("{name}: not among the problems"))
+}
+
+#[test]
+fn every_variant_is_typed_with_its_data() {
+    for (name, cors, expected) in every_variant() {
+        let got = problem_like(name, cors, &expected);
+        let Expect::Is(expected) = expected else {
+            continue; // matched by value in `problem_like`
+        };
+        match (&got, &expected) {
+            (
+                Problem::InvalidRegex {
+                    value,
+                    source,
+                    error,
+                },
+                Problem::InvalidRegex {
+                    value: v2,
+                    source: s2,
+                    ..
+                },
+            ) => {
+                assert_eq!((value, source), (v2, s2), "{name}");
+                assert!(!error.is_empty(), "{name}: the engine's message is kept");
+            }
+            _ => assert_eq!(got, expected, "{name}"),
+        }
+    }
+}
+
+/// Words that start a fix: the `Display` of every problem must tell the user what to do.
+const FIX_WORDS: &[&str] = &[
+    "write ", "use ", "remove", "call ", "drop ", "list ", "keep ", "escape", "set it", "add ",
+    "put ",
+];
+
+#[test]
+fn every_variant_display_has_a_fix_hint() {
+    let mut missing = Vec::new();
+    for (name, cors, expected) in every_variant() {
+        let text = problem_like(name, cors, &expected).to_string();
+        println!("{name}: {text}");
+        if !FIX_WORDS.iter().any(|w| text.contains(w)) {
+            missing.push(format!("{name}: {text}"));
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "problems whose message says what is wrong but not what to do:\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn every_problem_of_a_policy_is_reported_at_once_in_order() {
+    let err = Cors::default()
+        .allowed_origin("app.com")
+        .allowed_origin("https://a.com/")
+        .allowed_origin_pattern("https://*.co.uk")
+        .allowed_methods(["TRACE", "patch"])
+        .allowed_headers(["Cookie", "x bad"])
+        .expose_headers(["Set-Cookie"])
+        .max_age(100_000)
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.problems(),
+            [
+                Problem::InvalidOrigin { .. },
+                Problem::InvalidOrigin { .. },
+                Problem::PatternTooBroad { .. },
+                Problem::ForbiddenMethod { .. },
+                Problem::LowercaseMethod { .. },
+                Problem::ForbiddenRequestHeader { .. },
+                Problem::InvalidHeaderName {
+                    list: HeaderList::Allowed,
+                    ..
+                },
+                Problem::ForbiddenExposedHeader { .. },
+                Problem::MaxAgeTooLong { seconds: 100_000 },
+            ]
+        ),
+        "{err}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.starts_with("invalid CORS policy, 9 problems:"),
+        "{text}"
+    );
+    for i in 1..=9 {
+        assert!(text.contains(&format!("\n  {i}. ")), "{text}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// sources
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn errors_from_env_carry_the_variable_and_position() {
+    std::env::set_var(
+        "STRICT_CONFIG_SOURCES",
+        " https://ok.example.com , app.com,,https://b.com/ , null, https://*.com ",
+    );
+    let p = problems(Cors::default().allowed_origins_from_env("STRICT_CONFIG_SOURCES"));
+    let env = |position| Source::Env {
+        var: "STRICT_CONFIG_SOURCES".into(),
+        position,
+    };
+    // Positions count non-empty entries from 1, so the empty entry is skipped.
+    assert_eq!(
+        p,
+        vec![
+            Problem::InvalidOrigin {
+                value: "app.com".into(),
+                source: env(2),
+                fault: OriginFault::MissingScheme {
+                    suggestion: "https://app.com".into()
+                },
+            },
+            Problem::InvalidOrigin {
+                value: "https://b.com/".into(),
+                source: env(3),
+                fault: OriginFault::TrailingSlash {
+                    suggestion: "https://b.com".into()
+                },
+            },
+            Problem::NullOrigin { source: env(4) },
+            Problem::PatternTooBroad {
+                value: "https://*.com".into(),
+                source: env(5),
+                suffix: "com".into(),
+            },
+        ]
+    );
+    let text = p[0].to_string();
+    assert!(
+        text.contains("origin `app.com` (in $STRICT_CONFIG_SOURCES, entry 2) is not valid"),
+        "{text}"
+    );
+    assert_eq!(
+        env(3).to_string(),
+        "in $STRICT_CONFIG_SOURCES, entry 3",
+        "Source's Display"
+    );
+}
+
+#[test]
+fn errors_from_a_default_list_name_the_variable_too() {
+    std::env::remove_var("STRICT_CONFIG_UNSET_WITH_DEFAULT");
+    let p = problems(
+        Cors::default()
+            .allowed_origins_from_env_or("STRICT_CONFIG_UNSET_WITH_DEFAULT", "localhost:5173"),
+    );
+    assert!(
+        matches!(
+            &p[..],
+            [Problem::InvalidOrigin { source: Source::Env { var, position: 1 }, .. }]
+                if var == "STRICT_CONFIG_UNSET_WITH_DEFAULT"
+        ),
+        "{p:?}"
+    );
+}
+
+#[test]
+fn errors_from_code_say_so() {
+    let p = problems(
+        Cors::default()
+            .allowed_origins_list("https://ok.com, app.com")
+            .allowed_origin_regex("https://(x"),
+    );
+    assert!(
+        matches!(
+            &p[0],
+            Problem::InvalidOrigin {
+                source: Source::Code,
+                ..
+            }
+        ),
+        "{p:?}"
+    );
+    assert!(
+        matches!(
+            &p[1],
+            Problem::InvalidRegex {
+                source: Source::Code,
+                ..
+            }
+        ),
+        "{p:?}"
+    );
+    assert!(p[0].to_string().contains("(in code)"), "{}", p[0]);
+}
+
+#[test]
+fn a_missing_env_var_is_one_problem_among_all() {
+    std::env::remove_var("STRICT_CONFIG_MISSING");
+    let p = problems(
+        Cors::default()
+            .allowed_origins_from_env("STRICT_CONFIG_MISSING")
+            .allowed_methods(["TRACE"]),
+    );
+    assert_eq!(
+        p,
+        vec![
+            Problem::MissingEnvVar {
+                var: "STRICT_CONFIG_MISSING".into()
+            },
+            Problem::ForbiddenMethod {
+                value: "TRACE".into()
+            },
+        ]
+    );
+    assert!(p[0].to_string().contains("$STRICT_CONFIG_MISSING"));
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn errors_from_a_config_file_carry_the_field_and_position() {
+    let config: corsair::CorsConfig = toml::from_str(
+        r#"
+        allow_origins = ["https://ok.example.com", "https://app.example.com/", "http://intranet.corp"]
+        allow_origin_regex = "https://app.example.com"
+        allow_headers = ["x-api-key", "Cookie"]
+        allow_credentials = true
+        "#,
+    )
+    .unwrap();
+    let p = problems(config.into_cors());
+    assert!(
+        p.contains(&Problem::InvalidOrigin {
+            value: "https://app.example.com/".into(),
+            source: Source::Config {
+                field: "allow_origins",
+                position: 2
+            },
+            fault: OriginFault::TrailingSlash {
+                suggestion: "https://app.example.com".into()
+            },
+        }),
+        "{p:?}"
+    );
+    assert!(
+        p.contains(&Problem::RegexUnescapedDot {
+            value: "https://app.example.com".into(),
+            source: Source::Config {
+                field: "allow_origin_regex",
+                position: 1
+            },
+            suggestion: r"https://app\.example\.com".into(),
+        }),
+        "{p:?}"
+    );
+    assert!(
+        p.iter().any(|x| is_insecure(x, "http://intranet.corp")),
+        "{p:?}"
+    );
+    assert!(
+        p.contains(&Problem::ForbiddenRequestHeader {
+            value: "Cookie".into()
+        }),
+        "{p:?}"
+    );
+    assert_eq!(p.len(), 4, "{p:?}");
+}
+
+#[test]
+fn an_invalid_builder_fails_app_start_with_every_problem_logged() {
+    capture_logs();
+    let cors = Cors::default()
+        .allowed_header("Sec-Startup-Probe")
+        .expose_headers(["set-cookie2"]);
+    let started = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        actix_rt::System::new().block_on(async move {
+            actix_web::test::init_service(
+                actix_web::App::new()
+                    .wrap(cors)
+                    .default_service(actix_web::web::to(actix_web::HttpResponse::Ok)),
+            )
+            .await;
+        })
+    }));
+    assert!(started.is_err(), "an invalid policy must not start");
+    let errors = logged(log::Level::Error, "Sec-Startup-Probe");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].contains("set-cookie2"), "{errors:?}");
+}
