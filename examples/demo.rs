@@ -41,7 +41,14 @@ fn bind(port: u16, what: &str, var: &str) -> io::Result<TcpListener> {
 }
 
 #[actix_web::main]
-async fn main() -> io::Result<()> {
+async fn main() {
+    if let Err(e) = run().await {
+        eprintln!("demo: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> io::Result<()> {
     let page_port = port("FRONTEND_PORT", 5173)?;
     let api_port = port("API_PORT", 8000)?;
     let page_listener = bind(page_port, "frontend", "FRONTEND_PORT")?;
