@@ -268,11 +268,13 @@ fn chromium_sees_what_cors_intends() {
     };
 
     let servers = Servers::start();
-    let browser = Browser::open(&chromium, &format!("{}/", servers.config.allowed));
+    let mut browser = Browser::open(&chromium, &format!("{}/", servers.config.allowed));
     let report = match servers.reports.recv_timeout(REPORT_TIMEOUT) {
         Ok(report) => report,
         Err(e) => panic!(
-            "the page never reported ({e}); API saw {:?}\nChromium said:\n{}",
+            "the page never reported ({e}); Chromium exit status: {:?}; API saw {:?}\n\
+             Chromium said:\n{}",
+            browser.child.try_wait(),
             servers.log,
             browser.log_tail()
         ),
