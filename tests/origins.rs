@@ -563,7 +563,7 @@ fn malformed_patterns_are_build_errors_with_a_reason() {
             .allowed_origin_pattern(pattern)
             .build()
             .unwrap_err();
-        match &err.problems()[..] {
+        match err.problems() {
             [Problem::InvalidPattern { value, reason, .. }] => {
                 assert_eq!(value, pattern);
                 assert!(!reason.is_empty());
@@ -604,7 +604,7 @@ fn an_invalid_regex_is_a_build_error_naming_it() {
         .allowed_origin_regex(r"https://ok\.example\.com")
         .build()
         .unwrap_err();
-    match &err.problems()[..] {
+    match err.problems() {
         [Problem::InvalidRegex { value, error, .. }] => {
             assert_eq!(value, r"https://(app\.example\.com");
             assert!(error.contains("unclosed group"), "{error}");
