@@ -238,6 +238,73 @@ fn rows() -> Vec<Row> {
             mentions: &[&["regex", "(app"]],
         },
         Row {
+            // `Access-Control-Allow-Methods: *` is a wildcard for uncredentialed requests
+            // (Fetch, CORS-preflight fetch step 7.5) and is cached as a `*` method entry
+            // (CORS-preflight cache), while the server would only allow a method named `*`.
+            name: "`*` in allowed_methods (silently means any method to browsers)",
+            build: || {
+                Cors::default()
+                    .allowed_origin("https://app.com")
+                    .allowed_methods(["*"])
+            },
+            min_problems: 1,
+            mentions: &[&["allow_any_method", "*"]],
+        },
+        Row {
+            name: "`*` in allowed_headers (silently means any header to browsers)",
+            build: || {
+                Cors::default()
+                    .allowed_origin("https://app.com")
+                    .allowed_headers(["*"])
+            },
+            min_problems: 1,
+            mentions: &[&["allow_any_header", "*"]],
+        },
+        Row {
+            name: "`*` in expose_headers (silently means expose any to browsers)",
+            build: || {
+                Cors::default()
+                    .allowed_origin("https://app.com")
+                    .expose_headers(["*"])
+            },
+            min_problems: 1,
+            mentions: &[&["expose_any_header", "*"]],
+        },
+        Row {
+            name: "forbidden request-header in allowed_headers: cookie",
+            build: || Cors::default().allowed_headers(["cookie"]),
+            min_problems: 1,
+            mentions: &[&["cookie"]],
+        },
+        Row {
+            name: "plain http non-loopback origin with credentials",
+            build: || {
+                Cors::default()
+                    .allowed_origin("http://app.com")
+                    .supports_credentials()
+            },
+            min_problems: 1,
+            mentions: &[&["http://app.com"]],
+        },
+        Row {
+            name: "pattern over a public suffix: https://*.com",
+            build: || Cors::default().allowed_origin_pattern("https://*.com"),
+            min_problems: 1,
+            mentions: &[&["*.com", "suffix", "broad"]],
+        },
+        Row {
+            name: "pattern over a multi-label public suffix: https://*.co.uk",
+            build: || Cors::default().allowed_origin_pattern("https://*.co.uk"),
+            min_problems: 1,
+            mentions: &[&["co.uk"]],
+        },
+        Row {
+            name: "regex with an unescaped dot in the host",
+            build: || Cors::default().allowed_origin_regex(r"https://app.example.com"),
+            min_problems: 1,
+            mentions: &[&["dot", "\\."]],
+        },
+        Row {
             name: "several problems at once (all reported)",
             build: || {
                 Cors::default()

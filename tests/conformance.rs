@@ -787,6 +787,105 @@ async fn http_cache_vary_merged_not_overwritten() {
     );
 }
 
+// CORS-preflight cache: "There is a method cache entry match ... [when] its method is method or
+// `*`", and a header-name entry `*` matches any name but Authorization. A `*` in ACAM/ACAH is a
+// wildcard for uncredentialed requests (preflight fetch steps 7.5 and 7.7, "HTTP new-header
+// syntax" note) and, once cached, lets later requests with *other* methods and headers skip the
+// preflight for max-age seconds. A policy must therefore never send `*` there unless it allows
+// every method / header: `*` inside a configured list must be refused at build time or never
+// reach the wire.
+#[actix_rt::test]
+async fn preflight_cache_never_gets_a_wildcard_from_a_list() {
+    let configs: [(&str, fn() -> Cors); 2] = [
+        ("allowed_methods([\"*\"])", || {
+            Cors::default()
+                .allowed_origin(APP)
+                .allowed_methods(["*"])
+                .allowed_headers(["content-type"])
+        }),
+        ("allowed_headers([\"*\"])", || {
+            Cors::default()
+                .allowed_origin(APP)
+                .allowed_methods(["POST"])
+                .allowed_headers(["*"])
+        }),
+    ];
+    for (name, cors) in configs {
+        if cors().build().is_err() {
+            continue; // refused at start-up: fine
+        }
+        let out = run(cors(), preflight_with_headers(APP, "POST", "content-type")).await;
+        let out2 = run(cors(), preflight(APP, "POST")).await;
+        for o in [&out, &out2] {
+            let star =
+                o.list(ACAM).contains(&"*".to_owned()) || o.list(ACAH).contains(&"*".to_owned());
+            assert!(
+                !star,
+                "{name}: a granted preflight carries a literal `*` (ACAM {:?}, ACAH {:?}); browsers \
+                 cache it as a wildcard and stop preflighting every other method/header",
+                o.all(ACAM),
+                o.all(ACAH)
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Origin patterns and regexes (SECURITY.md, "Regex and pattern pitfalls")
+// ---------------------------------------------------------------------------------------------
+
+#[actix_rt::test]
+async fn pattern_matches_subdomains_only_on_label_boundaries() {
+    let cors = || Cors::default().allowed_origin_pattern("https://*.example.com");
+    for ok in ["https://a.example.com", "https://a.b.example.com"] {
+        assert_eq!(
+            run(cors(), get(ok)).await.one(ACAO).as_deref(),
+            Some(ok),
+            "{ok}"
+        );
+    }
+    for bad in [
+        "https://example.com",            // the apex is not a subdomain
+        "https://evilexample.com",        // no label boundary
+        "https://a.example.com.evil.net", // suffix appended
+        "http://a.example.com",           // other scheme
+        "https://a.example.com:8443",     // other port
+        "https://.example.com",           // empty label
+        "https://a.example.com/",         // not a serialized origin
+        "https://A.example.com",          // browsers send lower case
+    ] {
+        assert_eq!(
+            run(cors(), get(bad)).await.one(ACAO),
+            None,
+            "pattern matched {bad}"
+        );
+    }
+}
+
+#[actix_rt::test]
+async fn regex_must_match_the_whole_origin() {
+    let cors = || Cors::default().allowed_origin_regex(r"https://app-\d+\.example\.com");
+    assert_eq!(
+        run(cors(), get("https://app-7.example.com"))
+            .await
+            .one(ACAO)
+            .as_deref(),
+        Some("https://app-7.example.com")
+    );
+    for bad in [
+        "https://app-7.example.com.evil.net",
+        "https://evil.net/https://app-7.example.com",
+        "xhttps://app-7.example.com",
+        "https://app-.example.com",
+    ] {
+        assert_eq!(
+            run(cors(), get(bad)).await.one(ACAO),
+            None,
+            "regex matched {bad}"
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Methods and headers — https://fetch.spec.whatwg.org/#methods, #terminology-headers
 // ---------------------------------------------------------------------------------------------
@@ -832,11 +931,25 @@ async fn acrh_echo_is_validated_and_bounded() {
             .allowed_methods(["GET"])
             .allow_any_header()
     };
-    let many = (0..500).map(|i| format!("x-h{i}")).collect::<Vec<_>>().join(",");
+    let many = (0..500)
+        .map(|i| format!("x-h{i}"))
+        .collect::<Vec<_>>()
+        .join(",");
     let long = format!("x-{}", "a".repeat(10_000));
-    for bad in [many.as_str(), long.as_str(), "x-a, x b", "x-a;x-b", "x-a,\"x-b\""] {
+    for bad in [
+        many.as_str(),
+        long.as_str(),
+        "x-a, x b",
+        "x-a;x-b",
+        "x-a,\"x-b\"",
+    ] {
         let out = run(cors(), preflight_with_headers(APP, "GET", bad)).await;
-        assert_eq!(out.status, StatusCode::BAD_REQUEST, "ACRH of {} bytes", bad.len());
+        assert_eq!(
+            out.status,
+            StatusCode::BAD_REQUEST,
+            "ACRH of {} bytes",
+            bad.len()
+        );
         assert!(out.has_no_cors_grant(), "{:?}", out.headers);
     }
     // A normal list is echoed as requested.
