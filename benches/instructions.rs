@@ -13,8 +13,11 @@
 //! # or CORSAIR_BENCH_SCENARIO=... CORSAIR_BENCH_VARIANT=... CORSAIR_BENCH_N=... instructions
 //! ```
 //!
-//! VARIANT is `none`, `actix-cors`, `corsair`, or `construct` (only build and drop the
-//! request: the harness baseline, subtracted to get a "whole preflight" cost).
+//! VARIANT is `none`, `actix-cors`, `corsair`, `construct` (only build and drop the
+//! request: the harness baseline, subtracted to get a "whole preflight" cost), or a
+//! reference floor: `identity` (a do-nothing, unboxed middleware), `1-header` /
+//! `4-headers` (actix-web's `DefaultHeaders` writing `Vary`, or the four headers of an
+//! allowed actual request, with no CORS logic).
 //! With no scenario (as under a plain `cargo bench`) it lists the scenarios and exits;
 //! `instructions list` prints every runnable `SCENARIO VARIANT` pair, one per line.
 
@@ -96,7 +99,9 @@ fn measured_loop_construct(factory: &RequestFactory, n: usize) -> u64 {
 fn usage() {
     eprintln!("usage: instructions SCENARIO VARIANT N");
     eprintln!("  (or env CORSAIR_BENCH_SCENARIO, CORSAIR_BENCH_VARIANT, CORSAIR_BENCH_N)");
-    eprintln!("  VARIANT: none | actix-cors | corsair | construct");
+    eprintln!(
+        "  VARIANT: none | actix-cors | corsair | construct | identity | 1-header | 4-headers"
+    );
     eprintln!("  scenarios:");
     for s in Scenario::ALL {
         eprintln!("    {:<24} {}", s.name(), s.note());
@@ -125,6 +130,14 @@ fn main() -> ExitCode {
                 }
             }
             println!("{} construct", s.name());
+            // Reference floors (see `Variant`): any middleware; one header; four headers.
+            if s == Scenario::NoOrigin {
+                println!("{} identity", s.name());
+                println!("{} 1-header", s.name());
+            }
+            if s == Scenario::Allowed1 {
+                println!("{} 4-headers", s.name());
+            }
         }
         return ExitCode::SUCCESS;
     }

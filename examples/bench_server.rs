@@ -19,7 +19,7 @@ use common::{Scenario, Variant};
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(variant) = args.first().and_then(|v| Variant::parse(v)) else {
-        eprintln!("usage: bench_server none|actix-cors|corsair [ADDR=127.0.0.1:8099] [WORKERS=1]");
+        eprintln!("usage: bench_server none|actix-cors|corsair|identity [ADDR=127.0.0.1:8099] [WORKERS=1]");
         return ExitCode::from(2);
     };
     let addr = args
@@ -56,6 +56,20 @@ fn main() -> ExitCode {
             .shutdown_timeout(1)
             .bind(&addr)?
             .run(),
+            // A do-nothing middleware: the floor cost of any actix middleware.
+            Variant::Identity => HttpServer::new(|| {
+                App::new()
+                    .wrap(common::Identity)
+                    .route("/", web::to(common::handler))
+            })
+            .workers(workers)
+            .shutdown_timeout(1)
+            .bind(&addr)?
+            .run(),
+            Variant::OneHeader | Variant::FourHeaders => {
+                eprintln!("{variant} is a reference for the instruction counts only");
+                return Ok(());
+            }
             // corsair: build and validate once, clone (an `Arc`) into each worker.
             Variant::Corsair => {
                 let cors = common::corsair_policy(policy);

@@ -59,71 +59,6 @@ count() {
 }
 export -f count
 
-# Self cost per src/ line from a callgrind out file (callgrind_annotate has no line
-# numbers). Prints "Ir-per-request  file:line  function".
-src_lines() {
-    python3 - "$@" "$PWD" <<'PY'
-import re, sys
-path, per, top, root = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-names = {"file": {}, "fn": {}}
-kind = {"fl": "file", "fi": "file", "fe": "file", "fn": "fn", "cfi": "file", "cfl": "file", "cfn": "fn", "cob": "ob", "ob": "ob"}
-def name(k, v):
-    m = re.match(r"\((\d+)\)(?: (.*))?$", v)
-    if not m:
-        return v
-    space = names.setdefault(kind[k], {})
-    if m.group(2) is not None:
-        space[m.group(1)] = m.group(2)
-    return space.get(m.group(1), "?")
-cost = {}
-fl = fi = fn = None
-last = 0
-skip_next = False
-for raw in open(path, errors="replace"):
-    line = raw.rstrip("\n")
-    m = re.match(r"^(fl|fi|fe|fn|cfi|cfl|cfn|ob|cob)=(.*)$", line)
-    if m:
-        k, v = m.groups()
-        n = name(k, v)
-        if k == "fl":
-            fl = fi = n
-        elif k in ("fi", "fe"):
-            fi = n
-        elif k == "fn":
-            fn = n
-            fi = fl
-        continue
-    if line.startswith("calls="):
-        skip_next = True
-        continue
-    m = re.match(r"^([+-]?\d+|\*)\s+(\d+)", line)
-    if not m:
-        continue
-    pos, ir = m.group(1), int(m.group(2))
-    if pos == "*":
-        pass
-    elif pos[0] in "+-":
-        last += int(pos)
-    else:
-        last = int(pos)
-    if skip_next:
-        skip_next = False
-        continue
-    f = fi or ""
-    rel = f[len(root) + 1:] if f.startswith(root + "/") else f
-    if rel.startswith("src/"):
-        key = (rel, last)
-        c = cost.setdefault(key, [0, {}])
-        c[0] += ir
-        c[1][fn] = c[1].get(fn, 0) + ir
-for (f, ln), (ir, fns) in sorted(cost.items(), key=lambda kv: -kv[1][0])[:top]:
-    main = max(fns, key=fns.get)
-    main = re.sub(r"::h[0-9a-f]{16}$", "", main)
-    print(f"{ir / per:9.1f}  {f}:{ln}  (in {main[:110]})")
-if not cost:
-    print("(no instructions attributed to src/; is corsair built with line tables?)")
-PY
-}
 export BIN OUT
 
 echo "counting instructions (callgrind, $N1 and $N2 requests per run, $JOBS jobs) ..." >&2
@@ -152,6 +87,8 @@ END {
         printf "| %s | %d | %s | %d | %d |\n", s, ir(s, "none"), has(s, "actix-cors") ? ir(s, "actix-cors") : "n/a", ir(s, "corsair"), ir(s, "construct")
     }
 
+    if (has("no_origin", "identity"))
+        printf "\nReference floors (no CORS logic): a do-nothing middleware adds %+d instructions per request; actix-web DefaultHeaders writing Vary adds %+d (no_origin); writing the 4 headers of an allowed request (ACAO, ACAC, ACEH, Vary) adds %+d (allowed_1_of_1).\n", d("no_origin", "identity"), d("no_origin", "1-header"), d("allowed_1_of_1", "4-headers")
     printf "\nActual requests: middleware overhead over no middleware (target: corsair ≤ 0.3x actix-cors)\n\n"
     printf "| scenario | Δ actix-cors | Δ corsair | corsair ÷ actix-cors | target |\n|---|---:|---:|---:|---|\n"
     split("no_origin allowed_1_of_1 allowed_last_of_100 allowed_last_of_10000 regex disallowed", actual, " ")
@@ -190,25 +127,149 @@ END {
 status=${PIPESTATUS[0]}
 
 if [[ "$PROFILE" == 1 ]]; then
-    # Collect only inside the measured request loop, then attribute to functions and to
-    # corsair's source lines (inlined code keeps its src/ file:line).
-    NP=2000
+    # Where corsair's instructions go, from the same callgrind runs, differenced the same
+    # way: (run at N2 - run at N1) / (N2 - N1) per function, per (function, inlined source
+    # file) and per src/ line. callgrind_annotate has no line numbers, hence this parser.
+    cat >"$OUT/cg.py" <<'PY'
+import re, sys
+from collections import defaultdict
+
+def parse(path, root):
+    names = {}
+    kind = {"fl": "file", "fi": "file", "fe": "file", "cfi": "file", "cfl": "file",
+            "fn": "fn", "cfn": "fn", "ob": "ob", "cob": "ob"}
+    def name(k, v):
+        m = re.match(r"\((\d+)\)(?: (.*))?$", v)
+        if not m:
+            return v
+        space = names.setdefault(kind[k], {})
+        if m.group(2) is not None:
+            space[m.group(1)] = m.group(2)
+        return space.get(m.group(1), "?")
+    by_fn = defaultdict(int)
+    by_line = defaultdict(lambda: [0, defaultdict(int)])
+    global by_fnfile
+    by_fnfile = defaultdict(int)
+    fl = fi = fn = None
+    last = 0
+    skip = False
+    for raw in open(path, errors="replace"):
+        line = raw.rstrip("\n")
+        m = re.match(r"^(fl|fi|fe|fn|cfi|cfl|cfn|ob|cob)=(.*)$", line)
+        if m:
+            k, v = m.groups()
+            n = name(k, v)
+            if k == "fl":
+                fl = fi = n
+            elif k in ("fi", "fe"):
+                fi = n
+            elif k == "fn":
+                fn = n
+                fi = fl
+            continue
+        if line.startswith("calls="):
+            skip = True
+            continue
+        m = re.match(r"^([+-]?\d+|\*)\s+(\d+)", line)
+        if not m:
+            continue
+        pos, ir = m.group(1), int(m.group(2))
+        if pos == "*":
+            pass
+        elif pos[0] in "+-":
+            last += int(pos)
+        else:
+            last = int(pos)
+        if skip:
+            skip = False
+            continue
+        fname = re.sub(r"::h[0-9a-f]{16}$", "", fn or "?")
+        by_fn[fname] += ir
+        f = fi or ""
+        by_fnfile[(fname, f)] += ir
+        rel = f[len(root) + 1:] if f.startswith(root + "/") else f
+        if rel.startswith("src/"):
+            e = by_line[(rel, last)]
+            e[0] += ir
+            e[1][fname] += ir
+    return by_fn, by_line
+
+def short(s, n=120):
+    return s if len(s) <= n else s[:n - 1] + "…"
+
+def per_request(n1, n2, root):
+    """Self cost per request: (parse(n2) - parse(n1)) / (N2 - N1), for three groupings."""
+    (fa, la), fila = parse(n1, root), dict(by_fnfile)
+    (fb, lb), filb = parse(n2, root), dict(by_fnfile)
+    def sub(x, y):
+        return {k: x.get(k, 0) - y.get(k, 0) for k in set(x) | set(y)}
+    return (sub(fb, fa), sub({k: v[0] for k, v in lb.items()}, {k: v[0] for k, v in la.items()}),
+            sub(filb, fila), {k: max(v[1], key=v[1].get) for k, v in lb.items()})
+
+mode = sys.argv[1]
+if mode == "lines":
+    path, per, top, root = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+    _, by_line = parse(path, root)
+    total = sum(v[0] for v in by_line.values())
+    print(f"    {total / per:9.1f}  total self instructions on src/ lines")
+    for (f, ln), (ir, fns) in sorted(by_line.items(), key=lambda kv: -kv[1][0])[:top]:
+        main = max(fns, key=fns.get)
+        print(f"    {ir / per:9.1f}  {f}:{ln}  (in {short(main, 100)})")
+elif mode == "fnfile":
+    path, per, top, root, pat = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
+    parse(path, root)
+    items = sorted(((v, k) for k, v in by_fnfile.items() if pat in k[0]), key=lambda t: -t[0])
+    for v, (fn, f) in items[:top]:
+        f = f.replace(root + "/", "")
+        f = re.sub(r"^.*/registry/src/[^/]+/", "", f)
+        f = re.sub(r"^/rustc/[0-9a-f]+/", "", f)
+        print(f"    {v / per:9.1f}  {short(fn, 90)}  <- {f}")
+elif mode == "diff":
+    base, other, per, top, root = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6]
+    a, _ = parse(base, root)
+    b, _ = parse(other, root)
+    keys = set(a) | set(b)
+    d = sorted(((b.get(k, 0) - a.get(k, 0), k) for k in keys), key=lambda t: -abs(t[0]))
+    tot = sum(b.values()) - sum(a.values())
+    print(f"    {tot / per:+9.1f}  total")
+    for v, k in d[:top]:
+        if v == 0:
+            break
+        print(f"    {v / per:+9.1f}  {short(k, 150)}")
+
+if mode == "profile":
+    # profile NONE_N1 NONE_N2 CORSAIR_N1 CORSAIR_N2 REQUESTS ROOT TOP
+    nn1, nn2, cn1, cn2, per, root, top = sys.argv[2:9]
+    per, top = int(per), int(top)
+    nf, _, _, _ = per_request(nn1, nn2, root)
+    cf, cl, cff, owner = per_request(cn1, cn2, root)
+    d = sorted(((cf.get(k, 0) - nf.get(k, 0), k) for k in set(cf) | set(nf)), key=lambda t: -abs(t[0]))
+    print(f"  corsair minus no middleware, self instructions per request by function (total {sum(v for v, _ in d) / per:+.0f}):")
+    for v, k in d[:top]:
+        if abs(v) / per >= 1:
+            print(f"    {v / per:+8.0f}  {short(k, 140)}")
+    print("  corsair's own functions, self instructions per request by (function <- source file of inlined code):")
+    items = sorted(((v, k) for k, v in cff.items() if "corsair::" in k[0]), key=lambda t: -t[0])
+    for v, (fn, f) in items[:top]:
+        if v / per < 1:
+            break
+        f = f.replace(root + "/", "")
+        f = re.sub(r"^.*/registry/src/[^/]+/", "", f)
+        f = re.sub(r"^/rustc/[0-9a-f]+/", "", f)
+        print(f"    {v / per:8.0f}  {short(fn, 90)}  <- {f}")
+    print("  src/ lines, self instructions per request:")
+    for (f, ln), v in sorted(cl.items(), key=lambda kv: -kv[1])[:top]:
+        if v / per < 1:
+            break
+        print(f"    {v / per:8.0f}  {f}:{ln}  (in {short(re.sub(r'::h[0-9a-f]{16}$', '', owner.get((f, ln), '?')), 100)})")
+PY
     echo
-    echo "Profile of corsair (callgrind, measured loop only; instructions per request = Ir / $NP)"
+    echo "## Where corsair's instructions go (callgrind, per request, differenced $N1/$N2 runs)"
     for s in no_origin allowed_1_of_1 disallowed preflight_allowed preflight_rejected; do
-        f="$OUT/profile.$s.callgrind"
-        valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*measured_loop*' \
-            --dump-instr=no --callgrind-out-file="$f" "$BIN" "$s" corsair "$NP" >/dev/null 2>&1
-        total=$(awk '/^totals:/ {print $2}' "$f")
         echo
-        echo "### $s: $((total / NP)) instructions per request in the loop (request construction included)"
-        echo "Inclusive Ir per request, corsair functions (top 15):"
-        callgrind_annotate --inclusive=yes --auto=no --show-percs=no --threshold=100 "$f" 2>/dev/null \
-            | awk -v np="$NP" '/^ *[0-9,]+ / && /corsair::/ && !/measured_loop/ {
-                v = $1; gsub(",", "", v); $1 = ""; printf "%10.1f %s\n", v / np, substr($0, 2) }' \
-            | head -n 15 | cut -c1-200 | sed 's/^/    /' || true
-        echo "Self cost by src/ line (Ir per request, top 20):"
-        src_lines "$f" "$NP" 20 | sed 's/^/    /' || true
+        echo "### $s"
+        python3 "$OUT/cg.py" profile "$OUT/$s.none.$N1.callgrind" "$OUT/$s.none.$N2.callgrind" \
+            "$OUT/$s.corsair.$N1.callgrind" "$OUT/$s.corsair.$N2.callgrind" $((N2 - N1)) "$PWD" 15
     done
 fi
 exit "$status"

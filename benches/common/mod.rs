@@ -15,11 +15,12 @@ use std::{fmt, future::Future, pin::pin, task::Poll};
 
 use actix_web::{
     body::MessageBody,
-    dev::{Service, ServiceResponse},
+    dev::{Service, ServiceRequest, ServiceResponse, Transform},
     http::{
         header::{self, HeaderName, HeaderValue},
         Method, StatusCode,
     },
+    middleware::DefaultHeaders,
     test::{self, TestRequest},
     web, App, HttpResponse,
 };
@@ -37,6 +38,16 @@ pub enum Variant {
     ActixCors,
     /// This crate.
     Corsair,
+    /// A do-nothing middleware (unboxed future, no header written): the floor cost of any
+    /// actix middleware, for reference. Not in [`Variant::ALL`].
+    Identity,
+    /// actix-web's `DefaultHeaders` writing `Vary: Origin` only: roughly the floor of any
+    /// middleware that must write one response header (reference; not in [`Variant::ALL`]).
+    OneHeader,
+    /// actix-web's `DefaultHeaders` writing the four headers an allowed actual request gets
+    /// here (ACAO, ACAC, ACEH, Vary), with no CORS logic at all: roughly the floor of the
+    /// allowed path (reference; not in [`Variant::ALL`]).
+    FourHeaders,
 }
 
 impl Variant {
@@ -49,12 +60,18 @@ impl Variant {
             Variant::None => "none",
             Variant::ActixCors => "actix-cors",
             Variant::Corsair => "corsair",
+            Variant::Identity => "identity",
+            Variant::OneHeader => "1-header",
+            Variant::FourHeaders => "4-headers",
         }
     }
 
     /// Parses [`Variant::name`].
     pub fn parse(s: &str) -> Option<Variant> {
-        Variant::ALL.into_iter().find(|v| v.name() == s)
+        Variant::ALL
+            .into_iter()
+            .chain([Variant::Identity, Variant::OneHeader, Variant::FourHeaders])
+            .find(|v| v.name() == s)
     }
 }
 
@@ -363,6 +380,65 @@ pub fn with_service<V: WithService>(
                 .route("/", web::to(handler));
             visitor.with(sys.block_on(test::init_service(app)))
         }
+        Variant::Identity => {
+            let app = App::new().wrap(Identity).route("/", web::to(handler));
+            visitor.with(sys.block_on(test::init_service(app)))
+        }
+        Variant::OneHeader => {
+            let headers = DefaultHeaders::new().add((header::VARY, "Origin"));
+            let app = App::new().wrap(headers).route("/", web::to(handler));
+            visitor.with(sys.block_on(test::init_service(app)))
+        }
+        Variant::FourHeaders => {
+            let headers = DefaultHeaders::new()
+                .add((
+                    header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                    "https://app0.example.com",
+                ))
+                .add((header::ACCESS_CONTROL_ALLOW_CREDENTIALS, "true"))
+                .add((header::ACCESS_CONTROL_EXPOSE_HEADERS, "x-request-id"))
+                .add((header::VARY, "Origin"));
+            let app = App::new().wrap(headers).route("/", web::to(handler));
+            visitor.with(sys.block_on(test::init_service(app)))
+        }
+    }
+}
+
+/// A middleware that does nothing: returns the inner service's future as is.
+pub struct Identity;
+
+/// The service [`Identity`] wraps around the app.
+pub struct IdentityService<S>(S);
+
+impl<S> Transform<S, ServiceRequest> for Identity
+where
+    S: Service<ServiceRequest>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Transform = IdentityService<S>;
+    type InitError = ();
+    type Future = std::future::Ready<Result<Self::Transform, ()>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        std::future::ready(Ok(IdentityService(service)))
+    }
+}
+
+impl<S> Service<ServiceRequest> for IdentityService<S>
+where
+    S: Service<ServiceRequest>,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&self, cx: &mut std::task::Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        self.0.call(req)
     }
 }
 
@@ -417,7 +493,10 @@ pub fn check<S, B>(
 {
     let (status, acao) = call(sys, svc, factory.make());
     let ok = match (variant, scenario.is_allowed(), scenario.is_preflight()) {
-        (Variant::None, _, _) => status == StatusCode::OK && !acao,
+        (Variant::None | Variant::Identity | Variant::OneHeader, _, _) => {
+            status == StatusCode::OK && !acao
+        }
+        (Variant::FourHeaders, _, _) => status == StatusCode::OK && acao,
         (_, true, _) => status.is_success() && acao,
         (_, false, true) => !status.is_success() && !acao,
         (_, false, false) => status == StatusCode::OK && !acao,
