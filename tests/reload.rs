@@ -447,20 +447,16 @@ fn get(path: &str, origin: &str) -> actix_http::Request {
         .to_request()
 }
 
+/// The future of a request held by [`hold_then_fail`].
+type Held = std::pin::Pin<Box<dyn Future<Output = Result<ServiceResponse, actix_web::Error>>>>;
+
 /// An inner middleware that holds `/held-error` until `release` opens, then fails it like
 /// an authentication guard (the error path, where CORS headers are added by a response
 /// mapper).
 fn hold_then_fail<S>(
     entered: Gate,
     release: Gate,
-) -> impl Clone
-       + Fn(
-    actix_web::dev::ServiceRequest,
-    &S,
-) -> Either<
-    std::pin::Pin<Box<dyn Future<Output = Result<ServiceResponse, actix_web::Error>>>>,
-    S::Future,
->
+) -> impl Clone + Fn(actix_web::dev::ServiceRequest, &S) -> Either<Held, S::Future>
 where
     S: Service<
         actix_web::dev::ServiceRequest,
