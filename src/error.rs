@@ -61,7 +61,9 @@ pub enum Source {
 #[non_exhaustive]
 pub enum OriginFault {
     /// The string is empty.
-    #[display("it is empty")]
+    #[display(
+        "it is empty; write an origin such as `https://app.example.com`, or remove the entry"
+    )]
     Empty,
     /// The string has white space or control characters.
     #[display("it contains white space or control characters; remove them")]
@@ -73,7 +75,7 @@ pub enum OriginFault {
         suggestion: String,
     },
     /// The scheme is not `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`.
-    #[display("its scheme is not valid")]
+    #[display("its scheme is not valid; write `https://` (or `http://`) before the host")]
     InvalidScheme,
     /// A `/` after the host: browsers never send one in `Origin`.
     #[display("it ends with `/`, which browsers never send in `Origin`; write `{suggestion}`")]
@@ -118,10 +120,10 @@ pub enum OriginFault {
         suggestion: String,
     },
     /// The port is not a number from 1 to 65535 written without leading zeros.
-    #[display("its port is not a number from 1 to 65535 without leading zeros")]
+    #[display("its port is not a number from 1 to 65535 without leading zeros; write e.g. `https://app.example.com:8443`, or remove the port")]
     InvalidPort,
     /// The host is empty or not a valid host name or IP literal.
-    #[display("its host is not a valid host name or IP address")]
+    #[display("its host is not a valid host name or IP address; write a DNS name (`app.example.com`), an IPv4 address, or an IPv6 address in brackets (`[::1]`)")]
     InvalidHost,
     /// Non-ASCII characters: browsers send internationalized names in punycode.
     #[display("it has non-ASCII characters; browsers send internationalized domain names in punycode (`xn--...`), write it that way")]
@@ -234,7 +236,7 @@ pub enum Problem {
         suffix: String,
     },
     /// A regular expression that does not compile.
-    #[display("origin regex `{value}` ({source}) does not compile: {error}")]
+    #[display("origin regex `{value}` ({source}) does not compile: {error}; fix the syntax, or use `.allowed_origin_pattern(..)` for a simple wildcard")]
     InvalidRegex {
         /// The regex as written.
         value: String,
@@ -254,7 +256,7 @@ pub enum Problem {
         suggestion: String,
     },
     /// A method that is not an HTTP token.
-    #[display("method `{value}` is not a valid HTTP method token")]
+    #[display("method `{value}` is not a valid HTTP method token; write the method name alone, e.g. `PUT` (letters, no spaces or separators)")]
     InvalidMethod {
         /// The value as written.
         value: String,
@@ -274,7 +276,7 @@ pub enum Problem {
         suggestion: String,
     },
     /// A header name that is not an HTTP token.
-    #[display("header `{value}` in {list} is not a valid header name (letters, digits and ``!#$%&'*+-.^_`|~`` only)")]
+    #[display("header `{value}` in {list} is not a valid header name; write it with letters, digits and ``!#$%&'*+-.^_`|~`` only, e.g. `x-request-id`")]
     InvalidHeaderName {
         /// The value as written.
         value: String,
@@ -300,16 +302,28 @@ pub enum Problem {
         var: String,
     },
     /// An insecure `http://` origin other than loopback together with credentials.
-    #[display("origin `{value}` uses plain http together with credentials, so anyone on the network path can forge it and read your users' data; use https, or call `.allow_insecure_credentialed_origins()` if this is a closed network")]
+    #[display("origin `{value}` ({source}) uses plain http together with credentials, so anyone on the network path can forge it and read your users' data; use https, or call `.allow_insecure_credentialed_origins()` if this is a closed network")]
     InsecureCredentialedOrigin {
-        /// The origin as written.
+        /// The origin (or pattern) as written.
         value: String,
+        /// Where it came from.
+        source: Source,
     },
     /// A header name the Fetch standard does not let scripts set, or a CORS header, in the allowed request headers.
     #[display("`{value}` in allowed_headers is a header browsers never let scripts send (forbidden or a CORS protocol header); remove it")]
     ForbiddenRequestHeader {
         /// The header name.
         value: String,
+    },
+    /// A lone `*` in a method or header list, which browsers read as "everything".
+    #[display("`*` in {list} means every {what} to browsers, not a name; use `.{method}()` if you mean that (it is checked against credentials), or list the names")]
+    WildcardInList {
+        /// The list, e.g. `allowed_methods`.
+        list: &'static str,
+        /// What the list holds, e.g. `method`.
+        what: &'static str,
+        /// The builder method that means "any", e.g. `allow_any_method`.
+        method: &'static str,
     },
     /// `Set-Cookie` or `Set-Cookie2` in the exposed headers.
     #[display("`{value}` in expose_headers is a forbidden response header that browsers never show to scripts; remove it")]

@@ -19,9 +19,15 @@ use crate::{
     builder::Cors,
     header_list::{self, ListFault},
     origin::{MatchedBy, OriginMatcher},
-    validate::shared,
+    validate::{is_forbidden_request_header, shared, FORBIDDEN_METHODS},
     vary,
 };
+
+/// An `Origin` value worth matching: non-empty visible ASCII without spaces, and not `*`.
+/// Anything else (empty, white space, control or non-ASCII bytes) is malformed.
+fn is_plausible_origin(bytes: &[u8]) -> bool {
+    !bytes.is_empty() && bytes != b"*" && bytes.iter().all(|b| (0x21..=0x7e).contains(b))
+}
 
 /// `Access-Control-Request-Private-Network` (Private Network Access).
 pub(crate) const ACRPN: HeaderName =
@@ -50,11 +56,13 @@ pub(crate) struct HeaderRule {
 
 impl HeaderRule {
     fn allows(&self, name: &[u8]) -> bool {
-        self.any
-            || self
-                .list
-                .iter()
-                .any(|h| h.as_str().as_bytes().eq_ignore_ascii_case(name))
+        if self.any {
+            // Even "any" never grants names scripts cannot set.
+            return !is_forbidden_request_header(name);
+        }
+        self.list
+            .iter()
+            .any(|h| h.as_str().as_bytes().eq_ignore_ascii_case(name))
     }
 }
 
@@ -65,7 +73,7 @@ impl HeaderRule {
 pub enum Refusal {
     /// More than one `Origin` header: ambiguous, so none is trusted.
     MultipleOrigins,
-    /// `Origin` is not visible ASCII.
+    /// `Origin` is empty, `*`, or not visible ASCII without spaces.
     MalformedOrigin,
     /// `Origin: null` without [`Cors::allow_null_origin`].
     NullOrigin,
@@ -106,7 +114,9 @@ impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Refusal::MultipleOrigins => "the request has more than one Origin header",
-            Refusal::MalformedOrigin => "the Origin header is not visible ASCII",
+            Refusal::MalformedOrigin => {
+                "the Origin header is empty, `*`, or not visible ASCII without spaces"
+            }
             Refusal::NullOrigin => "origin `null` is not allowed (see `allow_null_origin`)",
             Refusal::OriginNotAllowed => "the origin is not allowed",
             Refusal::MalformedMethod => "Access-Control-Request-Method is repeated or not a method",
@@ -242,7 +252,7 @@ impl Compiled {
         if origins.next().is_some() {
             return refused(Refusal::MultipleOrigins);
         }
-        if origin.to_str().is_err() {
+        if !is_plausible_origin(origin.as_bytes()) {
             return refused(Refusal::MalformedOrigin);
         }
         let Some(by) = self.origins.find(origin, head) else {
@@ -297,6 +307,13 @@ impl Compiled {
         // CORS-safelisted methods need no permission (Fetch, CORS-preflight fetch step 7.5).
         let safelisted = matches!(bytes, b"GET" | b"HEAD" | b"POST");
         if self.methods.any {
+            // Even "any" never grants the methods the Fetch standard forbids.
+            if FORBIDDEN_METHODS
+                .iter()
+                .any(|f| f.as_bytes().eq_ignore_ascii_case(bytes))
+            {
+                return Err(Refusal::MethodNotAllowed);
+            }
             return Ok(Some(value.clone()));
         }
         if safelisted

@@ -27,14 +27,14 @@ use crate::{
 pub const MAX_AGE_LIMIT: usize = 86_400;
 
 /// Methods the Fetch standard forbids (compared case-insensitively).
-const FORBIDDEN_METHODS: [&str; 3] = ["CONNECT", "TRACE", "TRACK"];
+pub(crate) const FORBIDDEN_METHODS: [&str; 3] = ["CONNECT", "TRACE", "TRACK"];
 
 /// Methods browsers normalize to upper case; a lower-case spelling is a mistake.
 const NORMALIZED_METHODS: [&str; 7] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH"];
 
 /// Request headers scripts can never set (Fetch's forbidden request-header names), plus the
 /// CORS protocol's own request headers.
-const FORBIDDEN_REQUEST_HEADERS: &[&str] = &[
+pub(crate) const FORBIDDEN_REQUEST_HEADERS: &[&str] = &[
     "accept-charset",
     "accept-encoding",
     "access-control-request-headers",
@@ -58,6 +58,20 @@ const FORBIDDEN_REQUEST_HEADERS: &[&str] = &[
     "upgrade",
     "via",
 ];
+
+/// True for a request header name scripts can never set, or a CORS protocol header
+/// (compared case-insensitively; does not allocate).
+pub(crate) fn is_forbidden_request_header(name: &[u8]) -> bool {
+    let starts = |prefix: &[u8]| {
+        name.len() >= prefix.len() && name[..prefix.len()].eq_ignore_ascii_case(prefix)
+    };
+    FORBIDDEN_REQUEST_HEADERS
+        .iter()
+        .any(|f| f.as_bytes().eq_ignore_ascii_case(name))
+        || starts(b"proxy-")
+        || starts(b"sec-")
+        || starts(b"access-control-")
+}
 
 /// Response headers scripts can never read.
 const FORBIDDEN_RESPONSE_HEADERS: [&str; 2] = ["set-cookie", "set-cookie2"];
@@ -107,6 +121,7 @@ fn compile_origins(cors: &Cors, problems: &mut Vec<Problem>) -> OriginMatcher {
                 if is_insecure_for_credentials(cors, parts.scheme, parts.host) {
                     problems.push(Problem::InsecureCredentialedOrigin {
                         value: origin.clone(),
+                        source: source.clone(),
                     });
                 }
                 if matcher.exact.contains_key(origin.as_bytes()) {
@@ -130,6 +145,7 @@ fn compile_origins(cors: &Cors, problems: &mut Vec<Problem>) -> OriginMatcher {
                 if is_insecure_for_credentials(cors, scheme, parsed.host()) {
                     problems.push(Problem::InsecureCredentialedOrigin {
                         value: pattern.clone(),
+                        source: source.clone(),
                     });
                 }
                 matcher.patterns.insert(parsed);
@@ -196,7 +212,13 @@ fn compile_methods(cors: &Cors, problems: &mut Vec<Problem>) -> MethodRule {
     let mut list: Vec<Method> = Vec::new();
     for m in &cors.methods {
         let upper = m.to_ascii_uppercase();
-        if !is_token(m.as_bytes()) {
+        if m == "*" {
+            problems.push(Problem::WildcardInList {
+                list: "allowed_methods",
+                what: "method",
+                method: "allow_any_method",
+            });
+        } else if !is_token(m.as_bytes()) {
             problems.push(Problem::InvalidMethod { value: m.clone() });
         } else if FORBIDDEN_METHODS.contains(&upper.as_str()) {
             problems.push(Problem::ForbiddenMethod { value: m.clone() });
@@ -232,6 +254,21 @@ fn header_names(
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for raw in names {
+        if raw == "*" {
+            problems.push(match list {
+                HeaderList::Allowed => Problem::WildcardInList {
+                    list: "allowed_headers",
+                    what: "request header",
+                    method: "allow_any_header",
+                },
+                HeaderList::Exposed => Problem::WildcardInList {
+                    list: "expose_headers",
+                    what: "response header",
+                    method: "expose_any_header",
+                },
+            });
+            continue;
+        }
         let Ok(name) = HeaderName::from_bytes(raw.as_bytes()) else {
             problems.push(Problem::InvalidHeaderName {
                 value: raw.clone(),
@@ -240,11 +277,10 @@ fn header_names(
             continue;
         };
         let lower = name.as_str();
-        let is_forbidden = forbidden.contains(&lower)
-            || (list == HeaderList::Allowed
-                && (lower.starts_with("proxy-")
-                    || lower.starts_with("sec-")
-                    || lower.starts_with("access-control-")));
+        let is_forbidden = match list {
+            HeaderList::Allowed => is_forbidden_request_header(lower.as_bytes()),
+            HeaderList::Exposed => forbidden.contains(&lower),
+        };
         if is_forbidden {
             problems.push(match list {
                 HeaderList::Allowed => Problem::ForbiddenRequestHeader { value: raw.clone() },

@@ -35,6 +35,8 @@ pub(crate) fn anchored(pattern: &str) -> String {
 
 /// Compiles one regex alone, to report an error that names it.
 pub(crate) fn check(pattern: &str) -> Result<(), String> {
+    // Report the error against the user's own text, not the anchored wrapper.
+    regex::Regex::new(pattern).map_err(|e| e.to_string())?;
     regex::Regex::new(&anchored(pattern))
         .map(drop)
         .map_err(|e| e.to_string())
