@@ -10,6 +10,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use actix_web::http::StatusCode;
 use corsair::{ConfigError, Cors};
 
+/// A constructor of a (fresh) builder.
+type MakeCors = fn() -> Cors;
+
 /// One row of the table.
 struct Row {
     /// Human name of the case, printed on failure.
@@ -409,7 +412,7 @@ fn every_problem_has_a_nonempty_fix_hint() {
 /// could pass on a `build()` that rejects everything.
 #[test]
 fn valid_neighbours_still_build() {
-    let cases: Vec<(&str, fn() -> Cors)> = vec![
+    let cases: Vec<(&str, MakeCors)> = vec![
         ("https origin", || {
             Cors::default().allowed_origin("https://app.com")
         }),

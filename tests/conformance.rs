@@ -50,6 +50,9 @@ const ACRM: &str = "access-control-request-method";
 const ACRH: &str = "access-control-request-headers";
 const ACRPN: &str = "access-control-request-private-network";
 
+/// A constructor of a (fresh) builder; `Cors` is consumed by `build()`.
+type MakeCors = fn() -> Cors;
+
 // ---------------------------------------------------------------------------------------------
 // harness
 // ---------------------------------------------------------------------------------------------
@@ -796,7 +799,7 @@ async fn http_cache_vary_merged_not_overwritten() {
 // reach the wire.
 #[actix_rt::test]
 async fn preflight_cache_never_gets_a_wildcard_from_a_list() {
-    let configs: [(&str, fn() -> Cors); 2] = [
+    let configs: [(&str, MakeCors); 2] = [
         ("allowed_methods([\"*\"])", || {
             Cors::default()
                 .allowed_origin(APP)
