@@ -56,6 +56,7 @@ pub struct CorsConfig {
     #[serde(deserialize_with = "list")]
     pub allow_origins: Vec<String>,
     /// One regex matching whole origins (see [`Cors::allowed_origin_regex`]).
+    #[serde(deserialize_with = "optional_string")]
     pub allow_origin_regex: Option<String>,
     /// Methods; `"*"` for any.
     #[serde(deserialize_with = "list")]
@@ -123,6 +124,38 @@ fn list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Er
     }
 
     deserializer.deserialize_any(ListVisitor)
+}
+
+/// Deserializes an optional string from a string, `null`/unit or an option, so that sources
+/// that hand over every value as a bare string (environment maps) work too.
+fn optional_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    struct OptionalString;
+
+    impl<'de> Visitor<'de> for OptionalString {
+        type Value = Option<String>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: de::Error>(self, value: &str) -> Result<Self::Value, E> {
+            Ok(Some(value.to_owned()))
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+
+        fn visit_some<D2: Deserializer<'de>>(self, inner: D2) -> Result<Self::Value, D2::Error> {
+            inner.deserialize_any(self)
+        }
+    }
+
+    deserializer.deserialize_any(OptionalString)
 }
 
 impl CorsConfig {

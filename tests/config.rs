@@ -1,0 +1,549 @@
+//! Configuration from outside the code: comma-separated origin lists from environment
+//! variables, and (feature `serde`) the FastAPI-style `CorsConfig` from JSON and TOML.
+//!
+//! Tests run in parallel threads and share the process environment, so every test uses its
+//! own variable names.
+
+use actix_web::{
+    body::MessageBody,
+    dev::{Service, ServiceResponse},
+    http::{header, Method, StatusCode},
+    test::{self, TestRequest},
+    web, App, HttpResponse,
+};
+use corsair::{Cors, CorsRequest, OriginFault, Problem, Source};
+
+async fn service(
+    cors: Cors,
+) -> impl Service<
+    actix_http::Request,
+    Response = ServiceResponse<impl MessageBody>,
+    Error = actix_web::Error,
+> {
+    test::init_service(
+        App::new()
+            .wrap(cors)
+            .route("/", web::get().to(HttpResponse::Ok)),
+    )
+    .await
+}
+
+/// `Access-Control-Allow-Origin` for a `GET` from `origin`.
+async fn acao<S, B>(app: &S, origin: &str) -> Option<String>
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let req = TestRequest::get()
+        .uri("/")
+        .insert_header((header::ORIGIN, origin))
+        .to_request();
+    let res = test::call_service(app, req).await;
+    res.headers()
+        .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+        .map(|v| v.to_str().unwrap().to_owned())
+}
+
+fn env_source(var: &str, position: usize) -> Source {
+    Source::Env {
+        var: var.into(),
+        position,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// environment variables
+// ---------------------------------------------------------------------------------------------
+
+#[actix_rt::test]
+async fn env_list_allows_each_listed_origin() {
+    std::env::set_var(
+        "CORSAIR_T_ENV_BASIC",
+        "http://localhost:5173, https://app.example.com",
+    );
+    let app = service(Cors::default().allowed_origins_from_env("CORSAIR_T_ENV_BASIC")).await;
+    for origin in ["http://localhost:5173", "https://app.example.com"] {
+        assert_eq!(acao(&app, origin).await.as_deref(), Some(origin));
+    }
+    for origin in [
+        "https://evil.example",
+        "http://localhost:5173, https://app.example.com",
+        " https://app.example.com",
+    ] {
+        assert_eq!(acao(&app, origin).await, None, "{origin}");
+    }
+}
+
+#[actix_rt::test]
+async fn env_list_is_trimmed_and_empty_entries_are_ignored() {
+    std::env::set_var(
+        "CORSAIR_T_ENV_TRIM",
+        " ,\thttp://localhost:5173 ,, https://app.example.com\n, ,",
+    );
+    let app = service(Cors::default().allowed_origins_from_env("CORSAIR_T_ENV_TRIM")).await;
+    assert_eq!(
+        acao(&app, "http://localhost:5173").await.as_deref(),
+        Some("http://localhost:5173")
+    );
+    assert_eq!(
+        acao(&app, "https://app.example.com").await.as_deref(),
+        Some("https://app.example.com")
+    );
+}
+
+#[test]
+fn every_env_entry_is_validated_and_errors_name_the_variable_and_position() {
+    std::env::set_var(
+        "CORSAIR_T_ENV_BAD",
+        "https://ok.example, app.example.com, , https://x.example/, https://*.com",
+    );
+    let err = Cors::default()
+        .allowed_origins_from_env("CORSAIR_T_ENV_BAD")
+        .build()
+        .unwrap_err();
+    // Positions count the non-empty entries, from 1.
+    assert_eq!(
+        err.problems(),
+        &[
+            Problem::InvalidOrigin {
+                value: "app.example.com".into(),
+                source: env_source("CORSAIR_T_ENV_BAD", 2),
+                fault: OriginFault::MissingScheme {
+                    suggestion: "https://app.example.com".into()
+                },
+            },
+            Problem::InvalidOrigin {
+                value: "https://x.example/".into(),
+                source: env_source("CORSAIR_T_ENV_BAD", 3),
+                fault: OriginFault::TrailingSlash {
+                    suggestion: "https://x.example".into()
+                },
+            },
+            Problem::PatternTooBroad {
+                value: "https://*.com".into(),
+                source: env_source("CORSAIR_T_ENV_BAD", 4),
+                suffix: "com".into(),
+            },
+        ]
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("origin `app.example.com` (in $CORSAIR_T_ENV_BAD, entry 2) is not valid"),
+        "{text}"
+    );
+    assert!(text.contains("(in $CORSAIR_T_ENV_BAD, entry 3)"), "{text}");
+}
+
+#[test]
+fn a_missing_env_var_is_an_error_naming_it() {
+    std::env::remove_var("CORSAIR_T_ENV_MISSING");
+    let err = Cors::default()
+        .allowed_origins_from_env("CORSAIR_T_ENV_MISSING")
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.problems(),
+        &[Problem::MissingEnvVar {
+            var: "CORSAIR_T_ENV_MISSING".into()
+        }]
+    );
+    assert!(err
+        .to_string()
+        .contains("$CORSAIR_T_ENV_MISSING is not set"));
+}
+
+#[cfg(unix)]
+#[test]
+fn an_env_var_that_is_not_unicode_is_an_error_naming_it() {
+    use std::{ffi::OsStr, os::unix::ffi::OsStrExt};
+    std::env::set_var(
+        "CORSAIR_T_ENV_BYTES",
+        OsStr::from_bytes(b"https://b\xfccher.example"),
+    );
+    let err = Cors::default()
+        .allowed_origins_from_env("CORSAIR_T_ENV_BYTES")
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.problems(),
+        &[Problem::MissingEnvVar {
+            var: "CORSAIR_T_ENV_BYTES".into()
+        }]
+    );
+}
+
+#[actix_rt::test]
+#[should_panic]
+async fn a_missing_env_var_fails_app_start() {
+    std::env::remove_var("CORSAIR_T_ENV_MISSING_WRAP");
+    let _app =
+        service(Cors::default().allowed_origins_from_env("CORSAIR_T_ENV_MISSING_WRAP")).await;
+}
+
+#[actix_rt::test]
+async fn env_or_uses_the_default_only_when_the_variable_is_unset() {
+    std::env::remove_var("CORSAIR_T_ENV_OR_UNSET");
+    let app = service(
+        Cors::default()
+            .allowed_origins_from_env_or("CORSAIR_T_ENV_OR_UNSET", "http://localhost:5173"),
+    )
+    .await;
+    assert_eq!(
+        acao(&app, "http://localhost:5173").await.as_deref(),
+        Some("http://localhost:5173")
+    );
+
+    std::env::set_var("CORSAIR_T_ENV_OR_SET", "https://app.example.com");
+    let app = service(
+        Cors::default()
+            .allowed_origins_from_env_or("CORSAIR_T_ENV_OR_SET", "http://localhost:5173"),
+    )
+    .await;
+    assert_eq!(
+        acao(&app, "https://app.example.com").await.as_deref(),
+        Some("https://app.example.com")
+    );
+    assert_eq!(acao(&app, "http://localhost:5173").await, None);
+}
+
+#[test]
+fn env_or_validates_the_default_too() {
+    std::env::remove_var("CORSAIR_T_ENV_OR_BAD_DEFAULT");
+    let err = Cors::default()
+        .allowed_origins_from_env_or("CORSAIR_T_ENV_OR_BAD_DEFAULT", "localhost:5173")
+        .build()
+        .unwrap_err();
+    assert!(matches!(
+        err.problems(),
+        [Problem::InvalidOrigin { value, fault: OriginFault::MissingScheme { .. }, .. }]
+            if value == "localhost:5173"
+    ));
+}
+
+#[test]
+fn env_entries_with_a_star_are_patterns_and_a_lone_star_is_any_origin() {
+    std::env::set_var(
+        "CORSAIR_T_ENV_PATTERNS",
+        "https://*.preview.example.com, http://localhost:*",
+    );
+    let policy = Cors::default()
+        .allowed_origins_from_env("CORSAIR_T_ENV_PATTERNS")
+        .build()
+        .unwrap();
+    for origin in ["https://pr-1.preview.example.com", "http://localhost:8080"] {
+        assert!(
+            policy.check(&CorsRequest::new(origin)).is_allowed(),
+            "{origin}"
+        );
+    }
+    assert!(!policy
+        .check(&CorsRequest::new("https://preview.example.com"))
+        .is_allowed());
+
+    std::env::set_var("CORSAIR_T_ENV_STAR", " * ");
+    let policy = Cors::default()
+        .allowed_origins_from_env("CORSAIR_T_ENV_STAR")
+        .build()
+        .unwrap();
+    assert!(policy
+        .check(&CorsRequest::new("https://anyone.example"))
+        .is_allowed());
+}
+
+#[test]
+fn env_list_adds_to_origins_listed_in_code() {
+    std::env::set_var("CORSAIR_T_ENV_ADD", "https://from-env.example");
+    let policy = Cors::default()
+        .allowed_origin("https://from-code.example")
+        .allowed_origins_from_env("CORSAIR_T_ENV_ADD")
+        .build()
+        .unwrap();
+    for origin in ["https://from-code.example", "https://from-env.example"] {
+        assert!(
+            policy.check(&CorsRequest::new(origin)).is_allowed(),
+            "{origin}"
+        );
+    }
+}
+
+#[test]
+fn allowed_origins_list_errors_say_in_code() {
+    let err = Cors::default()
+        .allowed_origins_list("https://ok.example,https://bad.example:443")
+        .build()
+        .unwrap_err();
+    assert!(matches!(
+        err.problems(),
+        [Problem::InvalidOrigin {
+            source: Source::Code,
+            fault: OriginFault::DefaultPort { port: 443, .. },
+            ..
+        }]
+    ));
+}
+
+// ---------------------------------------------------------------------------------------------
+// serde: CorsConfig
+// ---------------------------------------------------------------------------------------------
+
+#[cfg(feature = "serde")]
+mod serde_config {
+    use super::*;
+    use corsair::CorsConfig;
+
+    fn config_source(field: &'static str, position: usize) -> Source {
+        Source::Config { field, position }
+    }
+
+    #[actix_rt::test]
+    async fn json_config_builds_the_policy_it_describes() {
+        let config: CorsConfig = serde_json::from_str(
+            r#"{
+                "allow_origins": ["http://localhost:5173", "https://app.example.com"],
+                "allow_origin_regex": "https://pr-\\d+\\.preview\\.example\\.com",
+                "allow_methods": ["GET", "POST", "PUT"],
+                "allow_headers": ["content-type", "x-api-key"],
+                "allow_credentials": true,
+                "expose_headers": ["x-request-id"],
+                "max_age": 3600
+            }"#,
+        )
+        .unwrap();
+        let app = service(config.into_cors()).await;
+        for origin in [
+            "http://localhost:5173",
+            "https://app.example.com",
+            "https://pr-7.preview.example.com",
+        ] {
+            assert_eq!(acao(&app, origin).await.as_deref(), Some(origin));
+        }
+        assert_eq!(
+            acao(&app, "https://pr-7.preview.example.com.evil.org").await,
+            None
+        );
+
+        let req = TestRequest::default()
+            .method(Method::OPTIONS)
+            .uri("/")
+            .insert_header((header::ORIGIN, "https://app.example.com"))
+            .insert_header((header::ACCESS_CONTROL_REQUEST_METHOD, "PUT"))
+            .insert_header((header::ACCESS_CONTROL_REQUEST_HEADERS, "x-api-key"))
+            .to_request();
+        let res = test::call_service(&app, req).await;
+        assert_eq!(res.status(), StatusCode::NO_CONTENT);
+        let h = |name| res.headers().get(name).unwrap().to_str().unwrap();
+        assert_eq!(h(header::ACCESS_CONTROL_ALLOW_METHODS), "GET, POST, PUT");
+        assert_eq!(
+            h(header::ACCESS_CONTROL_ALLOW_HEADERS),
+            "content-type, x-api-key"
+        );
+        assert_eq!(h(header::ACCESS_CONTROL_ALLOW_CREDENTIALS), "true");
+        assert_eq!(h(header::ACCESS_CONTROL_MAX_AGE), "3600");
+    }
+
+    #[test]
+    fn toml_config_builds_the_same_policy() {
+        let config: CorsConfig = toml::from_str(
+            r#"
+            allow_origins = ["http://localhost:5173", "https://*.preview.example.com"]
+            allow_methods = ["GET", "DELETE"]
+            allow_headers = ["*"]
+            allow_credentials = true
+            expose_headers = ["x-request-id"]
+            max_age = 7200
+            "#,
+        )
+        .unwrap();
+        let policy = config.into_cors().build().unwrap();
+        let ok = policy.check(
+            &CorsRequest::preflight("https://pr-9.preview.example.com", "DELETE")
+                .header("x-anything"),
+        );
+        assert!(ok.is_allowed(), "{ok}");
+        assert_eq!(
+            ok.header(header::ACCESS_CONTROL_ALLOW_HEADERS),
+            Some("x-anything")
+        );
+        assert_eq!(ok.header(header::ACCESS_CONTROL_MAX_AGE), Some("7200"));
+        assert_eq!(
+            ok.header(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+            Some("https://pr-9.preview.example.com")
+        );
+        assert!(!policy
+            .check(&CorsRequest::preflight("http://localhost:5173", "PUT"))
+            .is_allowed());
+    }
+
+    #[test]
+    fn defaults_are_starlettes() {
+        let from_json: CorsConfig = serde_json::from_str("{}").unwrap();
+        let from_toml: CorsConfig = toml::from_str("").unwrap();
+        assert_eq!(from_json, CorsConfig::default());
+        assert_eq!(from_toml, CorsConfig::default());
+        assert_eq!(from_json.allow_methods, ["GET"]);
+        assert_eq!(from_json.max_age, Some(600));
+        assert!(!from_json.allow_credentials);
+        let policy = from_json.into_cors().build().unwrap();
+        assert!(!policy
+            .check(&CorsRequest::new("https://app.example.com"))
+            .is_allowed());
+    }
+
+    #[test]
+    fn list_fields_also_take_comma_separated_strings() {
+        let config: CorsConfig = serde_json::from_str(
+            r#"{
+                "allow_origins": " http://localhost:5173, ,https://app.example.com ",
+                "allow_methods": "GET, PUT",
+                "allow_headers": "content-type,x-api-key",
+                "expose_headers": ""
+            }"#,
+        )
+        .unwrap();
+        assert_eq!(
+            config.allow_origins,
+            ["http://localhost:5173", "https://app.example.com"]
+        );
+        assert_eq!(config.allow_methods, ["GET", "PUT"]);
+        assert_eq!(config.allow_headers, ["content-type", "x-api-key"]);
+        assert!(config.expose_headers.is_empty());
+        assert!(config.into_cors().build().is_ok());
+    }
+
+    #[test]
+    fn env_style_string_maps_deserialize() {
+        use serde::{de::value::MapDeserializer, Deserialize};
+        // What `envy` or a `.env` loader hands over: every value a string.
+        let vars = vec![
+            (
+                "allow_origins",
+                "http://localhost:5173, https://app.example.com",
+            ),
+            ("allow_methods", "GET,POST,PATCH"),
+            ("allow_origin_regex", r"https://[a-z]+\.example\.org"),
+        ];
+        let de = MapDeserializer::<_, serde::de::value::Error>::new(vars.into_iter());
+        let config = CorsConfig::deserialize(de).unwrap();
+        assert_eq!(config.allow_methods, ["GET", "POST", "PATCH"]);
+        let policy = config.into_cors().build().unwrap();
+        for origin in ["https://app.example.com", "https://docs.example.org"] {
+            assert!(
+                policy.check(&CorsRequest::new(origin)).is_allowed(),
+                "{origin}"
+            );
+        }
+    }
+
+    #[test]
+    fn build_errors_name_the_field_and_the_entry() {
+        let config: CorsConfig = toml::from_str(
+            r#"
+            allow_origins = ["https://ok.example", "app.example.com", "https://*.co.uk", "null"]
+            allow_origin_regex = "https://app.example.com"
+            "#,
+        )
+        .unwrap();
+        let err = config.into_cors().build().unwrap_err();
+        assert_eq!(
+            err.problems(),
+            &[
+                Problem::InvalidOrigin {
+                    value: "app.example.com".into(),
+                    source: config_source("allow_origins", 2),
+                    fault: OriginFault::MissingScheme {
+                        suggestion: "https://app.example.com".into()
+                    },
+                },
+                Problem::NullOrigin {
+                    source: config_source("allow_origins", 4),
+                },
+                Problem::PatternTooBroad {
+                    value: "https://*.co.uk".into(),
+                    source: config_source("allow_origins", 3),
+                    suffix: "co.uk".into(),
+                },
+                Problem::RegexUnescapedDot {
+                    value: "https://app.example.com".into(),
+                    source: config_source("allow_origin_regex", 1),
+                    suggestion: r"https://app\.example\.com".into(),
+                },
+            ]
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains("in config field `allow_origins`, entry 2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("in config field `allow_origin_regex`, entry 1"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn star_origins_with_credentials_are_refused_unlike_starlette() {
+        let config: CorsConfig =
+            serde_json::from_str(r#"{"allow_origins": ["*"], "allow_credentials": true}"#).unwrap();
+        let err = config.into_cors().build().unwrap_err();
+        assert_eq!(err.problems(), &[Problem::CredentialedAnyOrigin]);
+    }
+
+    #[test]
+    fn other_settings_are_validated_like_the_builder() {
+        let config: CorsConfig = serde_json::from_str(
+            r#"{"allow_methods": ["TRACE"], "allow_headers": ["bad header"], "max_age": 100000}"#,
+        )
+        .unwrap();
+        let err = config.into_cors().build().unwrap_err();
+        assert!(err.problems().contains(&Problem::ForbiddenMethod {
+            value: "TRACE".into()
+        }));
+        assert!(err
+            .problems()
+            .contains(&Problem::MaxAgeTooLong { seconds: 100_000 }));
+        assert!(err.problems().iter().any(
+            |p| matches!(p, Problem::InvalidHeaderName { value, .. } if value == "bad header")
+        ));
+    }
+
+    #[test]
+    fn json_null_max_age_omits_the_header() {
+        let config: CorsConfig =
+            serde_json::from_str(r#"{"allow_origins": ["https://a.example"], "max_age": null, "allow_origin_regex": null}"#)
+                .unwrap();
+        let policy = config.into_cors().build().unwrap();
+        let d = policy.check(&CorsRequest::preflight("https://a.example", "GET"));
+        assert!(d.is_allowed());
+        assert_eq!(d.header(header::ACCESS_CONTROL_MAX_AGE), None);
+    }
+
+    #[test]
+    fn deserialization_errors_name_the_field_or_the_position() {
+        // A misspelt field is refused, not ignored.
+        let err = toml::from_str::<CorsConfig>(r#"allow_origin = ["https://a.example"]"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown field `allow_origin`"), "{err}");
+        assert!(err.contains("allow_origins"), "{err}");
+        assert!(err.contains("line 1"), "{err}");
+
+        // A wrong type: TOML shows the offending line, JSON the position.
+        let err = toml::from_str::<CorsConfig>("max_age = 10\nallow_credentials = \"yes\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("allow_credentials"), "{err}");
+        assert!(err.contains("line 2"), "{err}");
+        let err = serde_json::from_str::<CorsConfig>(r#"{"allow_origins": 5}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("a list of strings or one comma-separated string"),
+            "{err}"
+        );
+        assert!(err.contains("line 1 column"), "{err}");
+        let err = serde_json::from_str::<CorsConfig>(r#"{"allow_origins": ["a", 5]}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("expected a string"), "{err}");
+    }
+}
