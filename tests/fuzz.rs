@@ -390,6 +390,12 @@ const VALUES: &[&str] = &[
     "x-api-key, X-API-KEY",
     "true",
     "https://a.com, https://evil.net",
+    "cookie",
+    "x-api-key,Host",
+    "sec-fetch-mode, x-custom",
+    "access-control-allow-origin",
+    "CONNECT",
+    "track",
 ];
 
 fn mutate_bytes(rng: &mut Rng, v: &mut Vec<u8>) {
@@ -644,6 +650,9 @@ fn origin_verdict(spec: &Spec, req: &Req) -> Verdict {
         return Verdict::MustNot; // absent, or duplicated (contract: refused)
     }
     let o = req.origins[0].as_slice();
+    if o == b"*" {
+        return Verdict::MustNot; // never an origin; echoing it would be a wildcard
+    }
     if o == b"null" {
         return if spec.null_origin {
             Verdict::Must
@@ -692,7 +701,7 @@ fn method_verdict(spec: &Spec, req: &Req) -> Verdict {
         return Verdict::Must;
     }
     if is_forbidden_method(m) {
-        return Verdict::Either; // covered strictly by tests/conformance.rs
+        return Verdict::MustNot; // Fetch "forbidden method": not even under any-method
     }
     match &spec.methods {
         None => Verdict::Must,
@@ -789,7 +798,9 @@ fn headers_verdict(spec: &Spec, req: &Req) -> Verdict {
     };
     for n in &names {
         let this = match &spec.headers {
-            None if is_forbidden_request_header(n) => Verdict::Either,
+            None if is_forbidden_request_header(n) => Verdict::MustNot,
+            // corsair also keeps the CORS protocol's own names out of "any"
+            None if n.starts_with(b"access-control-") => Verdict::Either,
             None => Verdict::Must,
             Some(list) if list.iter().any(|l| l.as_bytes() == n.as_slice()) => Verdict::Must,
             Some(_) if is_safelisted_name(n) => Verdict::Either,

@@ -324,6 +324,10 @@ const REQ_HEADER_NAMES: &[&str] = &[
     "x-other",
     "accept",
     "cookie",
+    "Host",
+    "sec-fetch-mode",
+    "proxy-authorization",
+    "access-control-allow-origin",
     "x(bad",
     "x bad",
     "",
@@ -451,6 +455,9 @@ fn origin_verdict(spec: &Spec, req: &Req) -> Verdict {
         return Verdict::MustNot; // absent, or duplicated (contract: refused)
     }
     let o = req.origins[0].as_slice();
+    if o == b"*" {
+        return Verdict::MustNot; // never an origin; echoing it would be a wildcard
+    }
     if o == b"null" {
         return if spec.null_origin {
             Verdict::Must
@@ -499,7 +506,7 @@ fn method_verdict(spec: &Spec, req: &Req) -> Verdict {
         return Verdict::Must;
     }
     if is_forbidden_method(m) {
-        return Verdict::Either; // covered strictly by tests/conformance.rs
+        return Verdict::MustNot; // Fetch "forbidden method": not even under any-method
     }
     match &spec.methods {
         None => Verdict::Must,
@@ -596,7 +603,9 @@ fn headers_verdict(spec: &Spec, req: &Req) -> Verdict {
     };
     for n in &names {
         let this = match &spec.headers {
-            None if is_forbidden_request_header(n) => Verdict::Either,
+            None if is_forbidden_request_header(n) => Verdict::MustNot,
+            // corsair also keeps the CORS protocol's own names out of "any"
+            None if n.starts_with(b"access-control-") => Verdict::Either,
             None => Verdict::Must,
             Some(list) if list.iter().any(|l| l.as_bytes() == n.as_slice()) => Verdict::Must,
             Some(_) if is_safelisted_name(n) => Verdict::Either,
