@@ -439,7 +439,7 @@ impl CorsPolicy {
     /// // ...and nothing else may DELETE.
     /// let no = policy.check(&CorsRequest::preflight("https://staging.example.com", "DELETE"));
     /// assert_eq!(no.refusal(), Some(Refusal::MethodNotAllowed));
-    /// assert!(no.to_string().contains("(allowed: PUT)"));
+    /// assert!(no.to_string().contains("method `DELETE` is not allowed (allowed: PUT"));
     /// ```
     pub fn check(&self, request: &CorsRequest) -> Decision {
         let compiled = &*self.inner;

@@ -1,9 +1,23 @@
 //! Live reconfiguration: replace the running policy of every worker without a restart.
 //!
-//! [`LiveCors`] holds the current policy in an [`ArcSwap`]. Each request loads it once when
-//! it starts (a lock-free read) and keeps that snapshot until its response is done, so a
-//! request never sees half of one policy and half of another. Replacing validates first; a
-//! policy with problems is refused and the running one stays.
+//! [`LiveCors`] holds the current policy in an [`ArcSwap`]. Every clone of a `LiveCors` shares
+//! that one cell, so the clone each worker wraps sees a swap made through any other clone.
+//!
+//! Guarantees:
+//! - **Whole policies only.** Each request loads the policy once, when the middleware first
+//!   sees it (a lock-free read), and keeps that snapshot until its response is done, so no
+//!   response mixes two policies.
+//! - **In-flight requests keep their policy.** A request that started before a swap gets the
+//!   old policy's headers, even if its handler finishes after the swap (also on the error
+//!   path); requests that start after the swap get the new one.
+//! - **Validate first.** [`LiveCors::replace`] builds the new policy and swaps only if it is
+//!   valid; otherwise it returns every problem and the running policy stays.
+//! - **No lock on the request path** and nothing to restart; a swap costs one atomic store,
+//!   and the old policy is freed when its last request finishes.
+//!
+//! `tests/reload.rs` checks these over real TCP with two workers while another thread swaps
+//! policies as fast as it can; `examples/reload.rs` reloads origins from a file on an admin
+//! endpoint.
 
 use std::sync::Arc;
 
@@ -13,25 +27,41 @@ use crate::{builder::Cors, error::ConfigError, policy::Compiled, policy::CorsPol
 
 /// A CORS middleware whose policy can be replaced while the server runs.
 ///
-/// Clones share the same policy: keep one clone as the handle, pass another to `.wrap()`
-/// in every worker.
+/// Build the first policy, turn it into a `LiveCors` ([`CorsPolicy::live`] or
+/// [`LiveCors::new`]), keep one clone as the handle, and `.wrap()` a clone in every worker.
+/// Clones are cheap and share the same policy. See the [module docs](self) for what a swap
+/// guarantees.
 ///
 /// # Example
 /// ```
-/// use actix_web::{web, App, HttpResponse};
+/// use actix_web::{web, App, HttpResponse, HttpServer};
 /// use corsair::{Cors, CorsRequest, LiveCors};
 ///
-/// let live = LiveCors::new(Cors::default().allowed_origin("https://a.example.com").build().unwrap());
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let live: LiveCors = Cors::default()
+///     .allowed_origin("https://a.example.com")
+///     .build()?
+///     .live();
+///
 /// let handle = live.clone();
-/// let _app = App::new().wrap(live).route("/", web::get().to(HttpResponse::Ok));
+/// let _server = HttpServer::new(move || {
+///     App::new()
+///         .wrap(live.clone()) // every worker shares the one policy cell
+///         .route("/", web::get().to(HttpResponse::Ok))
+/// });
 ///
-/// // Later, e.g. from an admin endpoint or a signal handler:
-/// handle.replace(Cors::default().allowed_origin("https://b.example.com")).unwrap();
+/// // Later, e.g. from an admin endpoint: validated first, then swapped for every worker.
+/// handle.replace(Cors::default().allowed_origin("https://b.example.com"))?;
 /// assert!(handle.policy().check(&CorsRequest::new("https://b.example.com")).is_allowed());
 ///
-/// // An invalid policy is refused and the running one is kept.
-/// assert!(handle.replace(Cors::default().allowed_origin("b.example.com")).is_err());
+/// // An invalid policy is refused with every problem, and the running one is kept.
+/// let err = handle
+///     .replace(Cors::default().allowed_origin("b.example.com").max_age(100_000))
+///     .unwrap_err();
+/// assert_eq!(err.problems().len(), 2);
 /// assert!(handle.policy().check(&CorsRequest::new("https://b.example.com")).is_allowed());
+/// # Ok(())
+/// # }
 /// ```
 #[derive(Clone)]
 pub struct LiveCors {
@@ -59,13 +89,20 @@ impl LiveCors {
     }
 
     /// Validates `cors` and, only if it is valid, makes it the running policy for requests
-    /// that start from now on. On error the running policy is untouched.
+    /// that start from now on (in every worker). On error nothing changes and the error lists
+    /// every problem, as [`Cors::build`] does.
     ///
     /// ```
-    /// use corsair::{Cors, LiveCors};
-    /// let live = LiveCors::new(Cors::default().build().unwrap());
+    /// use corsair::{Cors, CorsRequest, LiveCors, Problem};
+    /// let live = LiveCors::new(Cors::default().allowed_origin("https://a.com").build().unwrap());
+    ///
     /// let err = live.replace(Cors::default().allow_any_origin().supports_credentials()).unwrap_err();
-    /// assert_eq!(err.problems().len(), 1);
+    /// assert_eq!(err.problems(), &[Problem::CredentialedAnyOrigin]);
+    /// assert!(live.policy().check(&CorsRequest::new("https://a.com")).is_allowed()); // kept
+    ///
+    /// std::env::set_var("DOC_RELOAD_ORIGINS", "https://b.com, https://c.com");
+    /// live.replace(Cors::default().allowed_origins_from_env("DOC_RELOAD_ORIGINS")).unwrap();
+    /// assert!(live.policy().check(&CorsRequest::new("https://c.com")).is_allowed());
     /// ```
     pub fn replace(&self, cors: Cors) -> Result<(), ConfigError> {
         let policy = cors.build()?;
@@ -73,7 +110,9 @@ impl LiveCors {
         Ok(())
     }
 
-    /// Makes an already built policy the running one.
+    /// Makes an already built policy the running one for requests that start from now on.
+    /// Useful to switch between policies built (and validated) in advance, or to roll back to
+    /// a snapshot taken with [`policy`](Self::policy).
     ///
     /// ```
     /// use corsair::{Cors, LiveCors};
@@ -85,7 +124,9 @@ impl LiveCors {
         log::info!("corsair: live policy replaced");
     }
 
-    /// The running policy, e.g. to [`check`](CorsPolicy::check) a request against it.
+    /// A snapshot of the running policy, e.g. to [`check`](CorsPolicy::check) a request
+    /// against it or to restore it later with [`set`](Self::set). The snapshot is a value: it
+    /// does not follow later swaps.
     ///
     /// ```
     /// use corsair::{Cors, CorsRequest, LiveCors};
@@ -98,13 +139,15 @@ impl LiveCors {
         }
     }
 
+    /// The running policy, loaded once per request by the middleware.
     pub(crate) fn current(&self) -> Arc<Compiled> {
         self.cell.load_full()
     }
 }
 
 impl CorsPolicy {
-    /// Wraps this policy in a [`LiveCors`] so it can be replaced at run time.
+    /// Wraps this policy in a [`LiveCors`] so it can be replaced at run time (same as
+    /// [`LiveCors::new`]).
     ///
     /// ```
     /// use corsair::Cors;
