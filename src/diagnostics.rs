@@ -15,7 +15,10 @@
 
 use std::borrow::Cow;
 
-use actix_web::{dev::RequestHead, http::header};
+use actix_web::{
+    dev::RequestHead,
+    http::{header, Method},
+};
 
 use crate::{
     origin::serialized::split_host_port,
@@ -54,7 +57,10 @@ pub(crate) fn log_summary(policy: &Compiled) {
             .and_then(|v| v.to_str().ok())
             .map_or_else(
                 || "GET, HEAD, POST only".to_owned(),
-                |m| format!("{m} (and GET, HEAD, POST)"),
+                |m| match safelisted_missing(&policy.methods.list) {
+                    None => m.to_owned(),
+                    Some(rest) => format!("{m} (and {rest})"),
+                },
             )
     };
     let headers = if policy.headers.any {
@@ -78,6 +84,16 @@ pub(crate) fn log_summary(policy: &Compiled) {
             .and_then(|v| v.to_str().ok())
             .map_or_else(|| "not sent".to_owned(), |s| format!("{s} s")),
     );
+}
+
+/// The CORS-safelisted methods (always allowed in a preflight) missing from `list`, joined.
+fn safelisted_missing(list: &[Method]) -> Option<String> {
+    let missing: Vec<&str> = [Method::GET, Method::HEAD, Method::POST]
+        .iter()
+        .filter(|m| !list.contains(m))
+        .map(Method::as_str)
+        .collect();
+    (!missing.is_empty()).then(|| missing.join(", "))
 }
 
 /// Logs a refused request at `debug` level, saying why.
@@ -173,7 +189,10 @@ pub(crate) fn detail(policy: &Compiled, head: &RequestHead, reason: Refusal) -> 
                 .and_then(|v| v.to_str().ok())
                 .map_or_else(
                     || "GET, HEAD, POST only".to_owned(),
-                    |m| format!("{m}, plus GET, HEAD, POST"),
+                    |m| match safelisted_missing(&methods.list) {
+                        None => m.to_owned(),
+                        Some(rest) => format!("{m}, plus {rest}"),
+                    },
                 );
             Some(format!(
                 "method `{method}` is not allowed (allowed: {allowed}); add it with `.allowed_methods([\"{method}\"])`"

@@ -330,6 +330,26 @@ async fn method_not_allowed_without_a_list_names_the_safelisted_ones() {
 }
 
 #[actix_rt::test]
+async fn method_not_allowed_adds_only_the_safelisted_methods_not_listed() {
+    let cors = Cors::default()
+        .allowed_origin("https://safelisted.example")
+        .allowed_methods(["GET", "POST", "DELETE"]);
+    preflight(
+        cors,
+        "/why/partly-safelisted",
+        "https://safelisted.example",
+        "PUT",
+        None,
+    )
+    .await;
+    let line = debug_line("/why/partly-safelisted");
+    assert!(
+        line.contains("(allowed: GET, POST, DELETE, plus HEAD)"),
+        "{line}"
+    );
+}
+
+#[actix_rt::test]
 async fn method_case_is_explained() {
     let cors = Cors::default()
         .allowed_origin("https://patch.example")
