@@ -774,9 +774,11 @@ fn a_header_not_listed_is_named() {
     );
     assert_eq!(d.refusal(), Some(Refusal::HeaderNotAllowed));
     assert_eq!(d.refused_header(), Some("X-Debug-Token"));
-    assert_eq!(
-        d.detail(),
-        Some("request header `X-Debug-Token` is not allowed; add it with `.allowed_header(\"X-Debug-Token\")`")
+    let detail = d.detail().unwrap();
+    assert!(detail.contains("`X-Debug-Token`"), "{detail}");
+    assert!(
+        detail.contains(".allowed_header(\"X-Debug-Token\")"),
+        "{detail}"
     );
 }
 
