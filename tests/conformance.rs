@@ -322,6 +322,29 @@ async fn cors_check_step4_lookalike_origins_refused() {
     }
 }
 
+// Step 4: "byte-serializing a request origin" yields `null` or `scheme://host[:port]`; nothing
+// else is an origin. Under allow_any_origin, values that are not origins are refused rather
+// than mirrored — in particular `*`, which mirrored would be a wildcard.
+#[actix_rt::test]
+async fn cors_check_step4_non_origins_never_mirrored_under_any_origin() {
+    let policies: [MakeCors; 2] = [
+        || Cors::default().allow_any_origin(),
+        || Cors::default().allow_any_origin().send_wildcard(),
+    ];
+    for cors in policies {
+        for bad in [
+            "",
+            "*",
+            "https://a b.com",
+            "https://a.com\t",
+            "\thttps://a.com",
+        ] {
+            let out = run(cors(), get(bad)).await;
+            assert_eq!(out.one(ACAO), None, "{bad:?} mirrored");
+        }
+    }
+}
+
 // Step 5: "If request's credentials mode is not "include", then return success." The
 // server need not (and, without supports_credentials, must not) send ACAC.
 #[actix_rt::test]
@@ -959,6 +982,31 @@ async fn acrh_echo_is_validated_and_bounded() {
     let out = run(cors(), preflight_with_headers(APP, "GET", "x-a,x-b")).await;
     assert!(out.status.is_success());
     assert_eq!(out.list_lower(ACAH), ["x-a", "x-b"]);
+}
+
+// "Forbidden request-header": scripts can never set Cookie, Host, Sec-*, Proxy-*, ..., so a
+// browser never lists them in ACRH. Even allow_any_header must not grant them (the same names
+// are a build error in allowed_headers).
+#[actix_rt::test]
+async fn forbidden_request_header_names_never_granted_under_any_header() {
+    let cors = || {
+        Cors::default()
+            .allowed_origin(APP)
+            .allowed_methods(["GET"])
+            .allow_any_header()
+    };
+    for name in [
+        "cookie",
+        "Host",
+        "sec-fetch-mode",
+        "proxy-authorization",
+        "origin",
+        "access-control-request-method",
+        "x-api-key,cookie",
+    ] {
+        let out = run(cors(), preflight_with_headers(APP, "GET", name)).await;
+        assert_refused_preflight(&out, name);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
