@@ -10,7 +10,7 @@ use actix_web::{
     dev::RequestHead,
     http::{
         header::{self, HeaderMap, HeaderName, HeaderValue},
-        Method, StatusCode,
+        Method, StatusCode, Uri,
     },
 };
 
@@ -44,6 +44,8 @@ pub struct CorsRequest {
     request_method: Option<String>,
     request_headers: Vec<String>,
     private_network: bool,
+    uri: Uri,
+    other_headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 impl CorsRequest {
@@ -60,6 +62,8 @@ impl CorsRequest {
             request_method: None,
             request_headers: Vec::new(),
             private_network: false,
+            uri: Uri::from_static("/"),
+            other_headers: Vec::new(),
         }
     }
 
@@ -161,6 +165,60 @@ impl CorsRequest {
         self
     }
 
+    /// Sets the request's path and query (default `/`). Only
+    /// [`allowed_origin_fn`](crate::Cors::allowed_origin_fn) predicates look at it.
+    ///
+    /// ```
+    /// use actix_web::http::Uri;
+    /// use corsair::{Cors, CorsRequest};
+    /// let policy = Cors::default()
+    ///     .allowed_origin_fn(|_origin, head| head.uri.path().starts_with("/public/"))
+    ///     .build()
+    ///     .unwrap();
+    /// let public = CorsRequest::new("https://any.example").uri(Uri::from_static("/public/logo.svg"));
+    /// let private = CorsRequest::new("https://any.example").uri(Uri::from_static("/admin"));
+    /// assert!(policy.check(&public).is_allowed());
+    /// assert!(!policy.check(&private).is_allowed());
+    /// ```
+    pub fn uri(mut self, uri: Uri) -> Self {
+        self.uri = uri;
+        self
+    }
+
+    /// Adds any other request header, e.g. `Host` or a cookie for an
+    /// [`allowed_origin_fn`](crate::Cors::allowed_origin_fn) predicate that looks at it. The
+    /// header is appended to the request head exactly as given (an `Origin` added here counts
+    /// as one more `Origin` header).
+    ///
+    /// ```
+    /// use actix_web::http::header::{HeaderName, HeaderValue, HOST};
+    /// use corsair::{Cors, CorsRequest};
+    /// // Allow a tenant's own subdomain only: `Origin: https://acme.app.example` on host `acme.api.example`.
+    /// let policy = Cors::default()
+    ///     .allowed_origin_fn(|origin, head| {
+    ///         let tenant = |v: &[u8]| v.split(|&b| b == b'.').next().map(<[u8]>::to_vec);
+    ///         let host = head.headers.get(HOST).map(|h| h.as_bytes());
+    ///         let origin = origin.as_bytes().strip_prefix(b"https://");
+    ///         matches!((host, origin), (Some(h), Some(o)) if tenant(h) == tenant(o))
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// let req = |host: &'static str| {
+    ///     CorsRequest::new("https://acme.app.example").request_header(HOST, HeaderValue::from_static(host))
+    /// };
+    /// assert!(policy.check(&req("acme.api.example")).is_allowed());
+    /// assert!(!policy.check(&req("other.api.example")).is_allowed());
+    /// ```
+    pub fn request_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.other_headers.push((name, value));
+        self
+    }
+
+    /// True if the request carries an `Origin` header.
+    fn has_origin(&self) -> bool {
+        !self.origins.is_empty() || self.other_headers.iter().any(|(n, _)| n == header::ORIGIN)
+    }
+
     /// True if this describes a preflight (made with [`preflight`](Self::preflight)).
     ///
     /// ```
@@ -179,6 +237,10 @@ impl CorsRequest {
     fn head(&self) -> Result<RequestHead, Refusal> {
         let mut head = RequestHead::default();
         head.method = self.method.clone();
+        head.uri = self.uri.clone();
+        for (name, value) in &self.other_headers {
+            head.headers.append(name.clone(), value.clone());
+        }
         for origin in &self.origins {
             let value = HeaderValue::from_bytes(origin).map_err(|_| Refusal::MalformedOrigin)?;
             head.headers.append(header::ORIGIN, value);
@@ -443,9 +505,7 @@ impl CorsPolicy {
         let head = match request.head() {
             Ok(head) => head,
             // Not a request any HTTP parser lets through; say which part is broken.
-            Err(_) if request.origins.is_empty() => {
-                return self.decision(Verdict::NoOrigin, None, None)
-            }
+            Err(_) if !request.has_origin() => return self.decision(Verdict::NoOrigin, None, None),
             Err(reason) => {
                 let verdict = Verdict::Refused {
                     preflight: compiled.preflight && request.is_preflight(),

@@ -1014,3 +1014,54 @@ fn a_live_policy_is_checked_as_it_runs_now() {
         .check(&CorsRequest::new("https://b.example.com"))
         .is_allowed());
 }
+
+/// Predicates see the request's path and other headers; `check` lets a test set them, and
+/// still agrees with the wire.
+#[actix_rt::test]
+async fn predicates_on_path_and_host_are_explained_as_on_the_wire() {
+    use actix_web::http::{header::HOST, Uri};
+    let policy = Cors::default()
+        .allowed_origin_fn(|origin, head| {
+            head.uri.path().starts_with("/public/")
+                || head
+                    .headers
+                    .get(HOST)
+                    .is_some_and(|h| origin.as_bytes().ends_with(h.as_bytes()))
+        })
+        .build()
+        .unwrap();
+    let app = test::init_service(
+        App::new()
+            .wrap(policy.clone())
+            .default_service(web::to(HttpResponse::Ok)),
+    )
+    .await;
+    let cases = [
+        ("/public/logo.svg", "api.example.com", true),
+        ("/private", "api.example.com", false),
+        ("/private", "evil.example.com", true), // origin ends with the host
+    ];
+    for (path, host, allowed) in cases {
+        let origin = "https://evil.example.com";
+        let d = policy.check(
+            &CorsRequest::new(origin)
+                .uri(Uri::from_static(path))
+                .request_header(HOST, HeaderValue::from_static(host)),
+        );
+        assert_eq!(d.is_allowed(), allowed, "{path} {host}: {d}");
+        let res = test::call_service(
+            &app,
+            TestRequest::get()
+                .uri(path)
+                .insert_header((header::ORIGIN, origin))
+                .insert_header((HOST, host))
+                .to_request(),
+        )
+        .await;
+        assert_eq!(
+            cors_headers(d.headers()),
+            cors_headers(res.headers()),
+            "{path} {host}"
+        );
+    }
+}
