@@ -752,6 +752,28 @@ async fn preflight_malformed_acrh_is_400() {
     }
 }
 
+// "HTTP new-header syntax" + "extract header list values" step 2: ACRM's ABNF allows a single
+// header, so two of them are a failure; a second ACRH is refused too rather than guessed.
+#[actix_rt::test]
+async fn preflight_repeated_acrm_or_acrh_is_400() {
+    let two_methods = TestRequest::default()
+        .method(Method::OPTIONS)
+        .uri("/data")
+        .insert_header((header::ORIGIN, APP))
+        .append_header((ACRM, "PUT"))
+        .append_header((ACRM, "PUT"));
+    let out = run(app_policy(), two_methods).await;
+    assert_eq!(out.status, StatusCode::BAD_REQUEST);
+    assert!(out.has_no_cors_grant());
+
+    let two_lists = preflight(APP, "PUT")
+        .append_header((ACRH, "x-api-key"))
+        .append_header((ACRH, "content-type"));
+    let out = run(app_policy(), two_lists).await;
+    assert_eq!(out.status, StatusCode::BAD_REQUEST);
+    assert!(out.has_no_cors_grant());
+}
+
 // ---------------------------------------------------------------------------------------------
 // CORS-preflight cache — https://fetch.spec.whatwg.org/#cors-preflight-cache
 // CORS protocol and HTTP caches — https://fetch.spec.whatwg.org/#cors-protocol-and-http-caches
@@ -1032,6 +1054,14 @@ async fn pna_granted_only_when_enabled_requested_and_origin_allowed() {
     )
     .await;
     assert_eq!(out.one(ACAPN), None, "PNA granted though not requested");
+
+    // The answer depends on the PNA request header, so caches must key on it.
+    let out = run(app_policy().allow_private_network_access(), pna()).await;
+    assert!(
+        out.vary().contains(&ACRPN.to_owned()),
+        "Vary {:?}",
+        out.vary()
+    );
 
     let evil = preflight(EVIL, "GET").insert_header((ACRPN, "true"));
     let out = run(app_policy().allow_private_network_access(), evil).await;
