@@ -7,7 +7,7 @@
 use actix_web::{
     body::MessageBody,
     dev::{Service, ServiceResponse},
-    http::{header, Method, StatusCode},
+    http::header,
     test::{self, TestRequest},
     web, App, HttpResponse,
 };
@@ -289,6 +289,7 @@ fn allowed_origins_list_errors_say_in_code() {
 #[cfg(feature = "serde")]
 mod serde_config {
     use super::*;
+    use actix_web::http::{Method, StatusCode};
     use corsair::CorsConfig;
 
     fn config_source(field: &'static str, position: usize) -> Source {
