@@ -187,8 +187,9 @@ impl CorsRequest {
 
     /// Adds any other request header, e.g. `Host` or a cookie for an
     /// [`allowed_origin_fn`](crate::Cors::allowed_origin_fn) predicate that looks at it. The
-    /// header is appended to the request head exactly as given (an `Origin` added here counts
-    /// as one more `Origin` header).
+    /// header is appended to the request head exactly as given, after the others: an
+    /// `Origin` or `Access-Control-Request-Method` added here is one more such header, which
+    /// the middleware refuses as ambiguous.
     ///
     /// ```
     /// use actix_web::http::header::{HeaderName, HeaderValue, HOST};
@@ -238,9 +239,6 @@ impl CorsRequest {
         let mut head = RequestHead::default();
         head.method = self.method.clone();
         head.uri = self.uri.clone();
-        for (name, value) in &self.other_headers {
-            head.headers.append(name.clone(), value.clone());
-        }
         for origin in &self.origins {
             let value = HeaderValue::from_bytes(origin).map_err(|_| Refusal::MalformedOrigin)?;
             head.headers.append(header::ORIGIN, value);
@@ -248,16 +246,20 @@ impl CorsRequest {
         if let Some(m) = &self.request_method {
             let value = HeaderValue::from_str(m).map_err(|_| Refusal::MalformedMethod)?;
             head.headers
-                .insert(header::ACCESS_CONTROL_REQUEST_METHOD, value);
+                .append(header::ACCESS_CONTROL_REQUEST_METHOD, value);
         }
         if !self.request_headers.is_empty() {
             let value = HeaderValue::from_str(&self.request_headers.join(","))
                 .map_err(|_| Refusal::MalformedHeaders)?;
             head.headers
-                .insert(header::ACCESS_CONTROL_REQUEST_HEADERS, value);
+                .append(header::ACCESS_CONTROL_REQUEST_HEADERS, value);
         }
         if self.private_network {
-            head.headers.insert(ACRPN, HeaderValue::from_static("true"));
+            head.headers.append(ACRPN, HeaderValue::from_static("true"));
+        }
+        // Last, and appended: a repeated CORS header here shows as repeated, as on the wire.
+        for (name, value) in &self.other_headers {
+            head.headers.append(name.clone(), value.clone());
         }
         Ok(head)
     }

@@ -298,6 +298,17 @@ const ACRH_POOL: &[&str] = &[
 
 const PATHS: &[&str] = &["/ok", "/err", "/auth"];
 
+/// Other request headers, added last: repeated CORS request headers, odd PNA values, a host.
+const EXTRA_POOL: &[(&str, &str)] = &[
+    ("access-control-request-method", "PUT"),
+    ("access-control-request-headers", "x-api-key"),
+    ("access-control-request-private-network", "true"),
+    ("access-control-request-private-network", "TRUE"),
+    ("access-control-request-private-network", "false"),
+    ("origin", "https://app.example.com"),
+    ("host", "api.example.com"),
+];
+
 #[derive(Debug, Clone)]
 struct Req {
     origins: Vec<&'static [u8]>,
@@ -307,10 +318,15 @@ struct Req {
     headers: Vec<&'static str>,
     private_network: bool,
     path: &'static str,
+    extra: Vec<(&'static str, &'static str)>,
 }
 
 fn req_strategy() -> impl Strategy<Value = Req> {
-    let origin = prop::sample::select(ORIGIN_POOL.to_vec());
+    // Half the time one of the origins some generated policy allows (the pool's first 8).
+    let origin = prop_oneof![
+        1 => prop::sample::select(ORIGIN_POOL[..8].to_vec()),
+        1 => prop::sample::select(ORIGIN_POOL.to_vec()),
+    ];
     let origins = prop_oneof![
         1 => Just(Vec::new()),
         12 => origin.clone().prop_map(|o| vec![o]),
@@ -328,12 +344,16 @@ fn req_strategy() -> impl Strategy<Value = Req> {
         prop::bool::weighted(0.6),
         prop::sample::select(ACRM_POOL.to_vec()),
         method,
-        prop::collection::vec(prop::sample::select(ACRH_POOL.to_vec()), 0..=3),
+        prop_oneof![
+            1 => Just(Vec::new()),
+            1 => prop::collection::vec(prop::sample::select(ACRH_POOL.to_vec()), 1..=3),
+        ],
         prop::bool::weighted(0.2),
         prop::sample::select(PATHS.to_vec()),
+        prop::collection::vec(prop::sample::select(EXTRA_POOL.to_vec()), 0..=1),
     )
         .prop_map(
-            |(origins, preflight, acrm, method, headers, private_network, path)| Req {
+            |(origins, preflight, acrm, method, headers, private_network, path, extra)| Req {
                 // A preflight needs an origin (`CorsRequest::preflight` takes one).
                 preflight: preflight && !origins.is_empty(),
                 origins,
@@ -342,11 +362,17 @@ fn req_strategy() -> impl Strategy<Value = Req> {
                 headers,
                 private_network,
                 path,
+                // Mostly none.
+                extra: if path == "/ok" { extra } else { Vec::new() },
             },
         )
 }
 
 impl Req {
+    fn has_origin(&self) -> bool {
+        !self.origins.is_empty() || self.extra.iter().any(|(n, _)| *n == "origin")
+    }
+
     /// The question for `check`.
     fn to_check(&self) -> CorsRequest {
         let mut r = match (self.origins.first(), self.preflight) {
@@ -360,6 +386,12 @@ impl Req {
         r = r.headers(&self.headers);
         if self.private_network {
             r = r.private_network();
+        }
+        for (name, value) in &self.extra {
+            r = r.request_header(
+                header::HeaderName::from_static(name),
+                HeaderValue::from_static(value),
+            );
         }
         r
     }
@@ -386,6 +418,9 @@ impl Req {
         }
         if self.private_network {
             t = t.insert_header(("access-control-request-private-network", "true"));
+        }
+        for extra in &self.extra {
+            t = t.append_header(*extra);
         }
         t.to_request()
     }
@@ -560,8 +595,8 @@ fn assert_same(
         }
         None => {
             prop_assert!(decision.is_allowed());
-            prop_assert_eq!(acao, !req.origins.is_empty(), "ACAO on allowed{}", ctx());
-            prop_assert_eq!(decision.matched_by().is_some(), !req.origins.is_empty());
+            prop_assert_eq!(acao, req.has_origin(), "ACAO on allowed{}", ctx());
+            prop_assert_eq!(decision.matched_by().is_some(), req.has_origin());
         }
     }
     Ok(())
@@ -585,7 +620,7 @@ enum Kind {
 fn kinds(policy: &CorsPolicy, req: &Req, live: bool) -> Vec<Kind> {
     let d = policy.check(&req.to_check());
     let mut out = vec![match (
-        req.origins.is_empty(),
+        !req.has_origin(),
         d.is_preflight(),
         d.is_allowed(),
         d.status(),
