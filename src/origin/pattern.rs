@@ -195,7 +195,9 @@ impl OriginPattern {
     pub(crate) fn parse(input: &str) -> Result<Self, PatternError> {
         let invalid = |why: &str| Err(PatternError::Invalid(why.to_owned()));
         if input.is_empty() {
-            return invalid("it is empty");
+            return invalid(
+                "it is empty; write a pattern such as `https://*.example.com`, or remove the entry",
+            );
         }
         if input
             .bytes()
@@ -207,10 +209,15 @@ impl OriginPattern {
             return invalid("it has non-ASCII characters; browsers send internationalized domain names in punycode (`xn--...`), write it that way");
         }
         if input.bytes().any(|b| b.is_ascii_uppercase()) {
-            return invalid("it has upper-case letters; browsers send origins in lower case");
+            return Err(PatternError::Invalid(format!(
+                "it has upper-case letters, but browsers send origins in lower case; write `{}`",
+                input.to_ascii_lowercase()
+            )));
         }
         let Some((scheme, rest)) = input.split_once("://") else {
-            return invalid("it has no scheme; write e.g. `https://*.example.com`");
+            return Err(PatternError::Invalid(format!(
+                "it has no scheme; write `https://{input}` (or `http://` for plain HTTP)"
+            )));
         };
         if scheme.contains('*') {
             return invalid("the scheme cannot be a wildcard; write one pattern per scheme");
@@ -221,19 +228,24 @@ impl OriginPattern {
         if rest.contains(['/', '?', '#', '@']) {
             return invalid("a pattern is only scheme, host and port: remove the path, query, fragment or user information");
         }
-        let (host_part, port_part) = match split_host_port(rest) {
-            Ok(parts) => parts,
-            Err(_) => return invalid("its host is not valid"),
-        };
+        let (host_part, port_part) =
+            match split_host_port(rest) {
+                Ok(parts) => parts,
+                Err(_) => return invalid(
+                    "its host is not valid; write e.g. `https://*.example.com` or `http://[::1]:*`",
+                ),
+            };
         let ports = match port_part {
             None => Ports::Exact(None),
             Some("*") => Ports::Any,
             Some(p) => match parse_port(p) {
                 Ok(n) if default_port(scheme) == Some(n) => {
-                    return invalid("it writes out the scheme's default port, which browsers leave out; remove it");
+                    return Err(PatternError::Invalid(format!(
+                        "it writes out the scheme's default port, which browsers leave out; write `{scheme}://{host_part}`"
+                    )));
                 }
                 Ok(n) => Ports::Exact(Some(n)),
-                Err(_) => return invalid("its port is not a number from 1 to 65535 or `*`"),
+                Err(_) => return invalid("its port is not a number from 1 to 65535 or `*`; write e.g. `:8443` or `:*`, or remove the port"),
             },
         };
         let (subdomains, host) = match host_part.strip_prefix("*.") {
@@ -246,10 +258,10 @@ impl OriginPattern {
             None => (false, host_part),
         };
         if host.contains('*') {
-            return invalid("only a leading `*.` label or a `:*` port may be a wildcard");
+            return invalid("only a leading `*.` label or a `:*` port may be a wildcard; write e.g. `https://*.example.com`, or use `.allowed_origin_regex(..)` for other shapes");
         }
         if !is_host(host) {
-            return invalid("its host is not a valid host name");
+            return invalid("its host is not a valid host name; write labels of letters, digits and `-` separated by dots, e.g. `https://*.example.com`");
         }
         if !subdomains && ports != Ports::Any {
             return invalid("it has no wildcard; use `.allowed_origin(..)` for a single origin");
@@ -581,11 +593,19 @@ mod tests {
             "https://*.[::1]",
             "https://user@*.example.com",
             "https://*..example.com",
+            "https://*.example.com:99999",
+            "https://[::1:*",
+            "https://*.exa_mple-.com",
         ] {
-            assert!(
-                matches!(OriginPattern::parse(p), Err(PatternError::Invalid(_))),
-                "{p:?}"
-            );
+            match OriginPattern::parse(p) {
+                Err(PatternError::Invalid(reason)) => assert!(
+                    ["write", "remove", "use ", "list "]
+                        .iter()
+                        .any(|fix| reason.contains(fix)),
+                    "{p:?}: the reason has no fix: {reason}"
+                ),
+                other => panic!("{p:?}: {other:?}"),
+            }
         }
     }
 
