@@ -1438,7 +1438,7 @@ fn wire_fuzz(iterations: u64, seed: u64) -> WireStats {
 #[test]
 fn wire_fuzz_bounded_slice() {
     let iters = env_u64("FUZZ_WIRE_SLICE_ITERS").unwrap_or(1_500);
-    let stats = wire_fuzz(iters, 0x5EED_0F_3173);
+    let stats = wire_fuzz(iters, 0x005E_ED0F_3173);
     assert!(stats.answered > iters / 2, "{stats:?}");
     assert!(stats.status_4xx > 0, "{stats:?}");
 }
