@@ -3,21 +3,9 @@
 //! [`LiveCors`] holds the current policy in an [`ArcSwap`]. Every clone of a `LiveCors` shares
 //! that one cell, so the clone each worker wraps sees a swap made through any other clone.
 //!
-//! Guarantees:
-//! - **Whole policies only.** Each request loads the policy once, when the middleware first
-//!   sees it (a lock-free read), and keeps that snapshot until its response is done, so no
-//!   response mixes two policies.
-//! - **In-flight requests keep their policy.** A request that started before a swap gets the
-//!   old policy's headers, even if its handler finishes after the swap (also on the error
-//!   path); requests that start after the swap get the new one.
-//! - **Validate first.** [`LiveCors::replace`] builds the new policy and swaps only if it is
-//!   valid; otherwise it returns every problem and the running policy stays.
-//! - **No lock on the request path** and nothing to restart; a swap costs one atomic store,
-//!   and the old policy is freed when its last request finishes.
-//!
-//! `tests/reload.rs` checks these over real TCP with two workers while another thread swaps
-//! policies as fast as it can; `examples/reload.rs` reloads origins from a file on an admin
-//! endpoint.
+//! The guarantees of a swap are listed on [`LiveCors`]. `tests/reload.rs` checks them over
+//! real TCP with two workers while another thread swaps policies as fast as it can;
+//! `examples/reload.rs` reloads origins from a file on an admin endpoint.
 
 use std::sync::Arc;
 
@@ -29,8 +17,19 @@ use crate::{builder::Cors, error::ConfigError, policy::Compiled, policy::CorsPol
 ///
 /// Build the first policy, turn it into a `LiveCors` ([`CorsPolicy::live`] or
 /// [`LiveCors::new`]), keep one clone as the handle, and `.wrap()` a clone in every worker.
-/// Clones are cheap and share the same policy. See the [module docs](self) for what a swap
-/// guarantees.
+/// Clones are cheap and share the same policy.
+///
+/// # Guarantees
+/// - **Whole policies only.** Each request loads the policy once, when the middleware first
+///   sees it (a lock-free read), and keeps that snapshot until its response is done, so no
+///   response mixes two policies.
+/// - **In-flight requests keep their policy.** A request that started before a swap gets the
+///   old policy's headers, even if its handler finishes after the swap (also on the error
+///   path); requests that start after the swap get the new one.
+/// - **Validate first.** [`LiveCors::replace`] builds the new policy and swaps only if it is
+///   valid; otherwise it returns every problem and the running policy stays.
+/// - **No lock on the request path** and nothing to restart; a swap costs one atomic store,
+///   and the old policy is freed when its last request finishes.
 ///
 /// # Example
 /// ```
