@@ -465,7 +465,7 @@ impl fmt::Display for Decision {
 
 impl CorsPolicy {
     /// Decides `request` exactly as the middleware would, without a server and without side
-    /// effects (nothing is logged).
+    /// effects of its own (nothing is logged; your `allowed_origin_fn` predicates do run).
     ///
     /// Use it in your own tests to pin your policy ("the staging frontend may PUT with
     /// `x-api-key`"), or at start-up to log what a given origin will get. The
