@@ -61,6 +61,11 @@ mod reload;
 mod validate;
 mod vary;
 
+/// The README's Rust examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub use builder::{Cors, IntoHeaderName, IntoMethodName};
 pub use check::{CorsRequest, Decision};
 #[cfg(feature = "serde")]
