@@ -278,8 +278,8 @@ fn parts_near_miss(
     {
         Some((2, "`www.` prefix differs".to_owned()))
     } else {
-        let d = edit_distance(origin, candidate);
-        (d <= 2).then(|| (2 + d as u32, format!("{d} character(s) differ")))
+        let d = typo_distance(origin.as_bytes(), candidate.as_bytes())?;
+        Some((2 + d as u32, format!("{d} character(s) differ")))
     }
 }
 
@@ -301,23 +301,66 @@ impl<'a> Parts<'a> {
     }
 }
 
-/// Levenshtein distance over bytes, stopping early past 3 (only small distances matter).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len().abs_diff(b.len()) > 3 {
-        return 4;
+/// The largest edit distance still reported as a typo.
+const MAX_TYPO: usize = 2;
+
+/// The Levenshtein distance between `a` and `b` (over bytes) when it is at most [`MAX_TYPO`].
+///
+/// Cheap enough to run against thousands of configured origins for each refused request
+/// (this runs only with `debug` logging on, but then for every refusal, which anyone can
+/// cause): the common prefix and suffix are skipped, only the diagonal band of width
+/// `2 * MAX_TYPO + 1` is computed, on the stack, and the scan stops as soon as every cell of a
+/// row exceeds [`MAX_TYPO`].
+fn typo_distance(a: &[u8], b: &[u8]) -> Option<usize> {
+    const K: usize = MAX_TYPO;
+    const FAR: usize = K + 1;
+    if a.len().abs_diff(b.len()) > K {
+        return None;
     }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, &ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (a, b) = (&a[..a.len() - suffix], &b[..b.len() - suffix]);
+    let (n, m) = (a.len(), b.len());
+    // Band coordinates: `row[d]` holds the distance between `a[..i]` and `b[..j]` with
+    // `j = i + d - K`; cells whose `j` falls outside `0..=m` hold FAR.
+    let mut prev = [FAR; 2 * K + 1];
+    for (d, cell) in prev.iter_mut().enumerate().skip(K) {
+        if d - K <= m {
+            *cell = d - K;
         }
-        std::mem::swap(&mut prev, &mut cur);
     }
-    prev[b.len()]
+    for i in 1..=n {
+        let mut cur = [FAR; 2 * K + 1];
+        for d in 0..=2 * K {
+            let Some(j) = (i + d).checked_sub(K) else {
+                continue;
+            };
+            if j > m {
+                break;
+            }
+            cur[d] = if j == 0 {
+                i
+            } else {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let diagonal = prev[d] + cost;
+                let up = prev.get(d + 1).map_or(FAR, |v| v + 1);
+                let left = d.checked_sub(1).map_or(FAR, |l| cur[l] + 1);
+                diagonal.min(up).min(left).min(FAR)
+            };
+        }
+        if cur.iter().all(|&v| v > K) {
+            return None;
+        }
+        prev = cur;
+    }
+    let distance = prev[m + K - n];
+    (distance <= K).then_some(distance)
 }
 
 #[cfg(test)]
@@ -370,6 +413,29 @@ mod tests {
         let h = hint("https://app.exmple.com", &["https://app.example.com"]).unwrap();
         assert!(h.contains("1 character(s) differ"), "{h}");
         assert_eq!(hint("https://evil.org", &["https://app.example.com"]), None);
+    }
+
+    /// The plain dynamic-programming distance, to check the banded one against.
+    fn full_distance(a: &[u8], b: &[u8]) -> usize {
+        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        for (i, &ca) in a.iter().enumerate() {
+            let mut cur = vec![i + 1; b.len() + 1];
+            for (j, &cb) in b.iter().enumerate() {
+                let cost = usize::from(ca != cb);
+                cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            }
+            prev = cur;
+        }
+        prev[b.len()]
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn banded_distance_agrees_with_the_full_one(a in "[ab.]{0,12}", b in "[ab.]{0,12}") {
+            let full = full_distance(a.as_bytes(), b.as_bytes());
+            let banded = typo_distance(a.as_bytes(), b.as_bytes());
+            proptest::prop_assert_eq!(banded, (full <= MAX_TYPO).then_some(full));
+        }
     }
 
     #[test]
