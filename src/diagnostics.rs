@@ -218,7 +218,8 @@ pub(crate) fn near_miss<'a>(
     exact_near_miss(origin, configured).map(|(_, hint)| hint)
 }
 
-/// Like [`near_miss`], with the hint's rank (lower is closer) to compare with patterns.
+/// The closest configured exact origin as a hint, with its rank (lower is closer) to compare
+/// with pattern hints.
 fn exact_near_miss<'a>(
     origin: &str,
     configured: impl Iterator<Item = &'a str>,

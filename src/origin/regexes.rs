@@ -13,7 +13,7 @@
 //!   (`.*`, `.+`, `.?`, `.{n}`) or inside a class (`[a-z.]`) is taken as deliberate; to mean
 //!   "any one character" there, write a class such as `[a-z0-9]`.
 //! - Regexes only ever see well-formed serialized origins (see
-//!   [`split_origin`](super::pattern::split_origin)): an origin with a path, user
+//!   [`split_origin`]): an origin with a path, user
 //!   information, white space or upper case matches no regex, so `https://.*\.example\.com`
 //!   cannot be satisfied by `https://evil.org/.example.com`. Browsers never send such origins,
 //!   so this only removes surprises. Matching is case-sensitive, as in Starlette.
