@@ -224,6 +224,11 @@ impl IntoHeaderName for &HeaderName {
     }
 }
 
+/// True if a comma-separated list has at least one non-blank entry.
+fn has_entries(list: &str) -> bool {
+    list.split(',').any(|entry| !entry.trim().is_empty())
+}
+
 impl Cors {
     /// A wide-open policy for local development only: any origin (echoed back), any method,
     /// any request header, every response header exposed.
@@ -259,30 +264,55 @@ impl Cors {
         self
     }
 
-    /// Allows one origin, written exactly as browsers send it: `scheme://host[:port]`, lower
-    /// case, no trailing slash, no default port. `"*"` means [`allow_any_origin`](Self::allow_any_origin).
+    /// Allows one origin, written exactly as browsers send it in the `Origin` header:
+    /// `scheme://host[:port]`, no trailing slash, no path, no default port (`:443` for
+    /// `https`, `:80` for `http`). `"*"` means [`allow_any_origin`](Self::allow_any_origin).
+    ///
+    /// Origins are compared **byte for byte**, as the Fetch standard serializes them:
+    /// - *Case.* Browsers always send scheme and host in lower case, so a configured origin
+    ///   must be lower case (`https://App.example.com` is a build error suggesting
+    ///   `https://app.example.com`), and a request's `Origin` is not case-folded: a
+    ///   non-browser client sending `https://APP.example.com` is refused.
+    /// - *Internationalized domain names.* Browsers send them in ASCII (punycode) form, so
+    ///   write `https://xn--bcher-kva.example`, not `https://bücher.example` (a build error
+    ///   saying so). corsair does not convert between the forms; copy the `Origin` header
+    ///   from the browser's network panel, or convert with any IDNA (UTS #46) tool.
+    /// - *IPv6* literals are written in brackets, as serialized: `http://[::1]:3000`.
+    ///
+    /// Exact origins are checked first, with one hash lookup whatever their number; see
+    /// [`allowed_origin_fn`](Self::allowed_origin_fn) for the whole evaluation order.
     ///
     /// ```
-    /// use corsair::Cors;
+    /// use corsair::{Cors, CorsRequest};
     /// let policy = Cors::default()
     ///     .allowed_origin("https://app.example.com")
     ///     .allowed_origin("http://localhost:5173")
+    ///     .allowed_origin("https://xn--bcher-kva.example") // bücher.example
     ///     .build()
     ///     .unwrap();
-    /// # drop(policy);
+    /// assert!(policy.check(&CorsRequest::new("https://xn--bcher-kva.example")).is_allowed());
+    /// assert!(!policy.check(&CorsRequest::new("https://APP.example.com")).is_allowed());
+    /// assert!(Cors::default().allowed_origin("https://bücher.example").build().is_err());
     /// ```
     pub fn allowed_origin(self, origin: &str) -> Self {
         self.push_origin(origin, Source::Code, false)
     }
 
-    /// Allows origins for which `f` returns `true`. Predicates run last, after exact origins,
-    /// patterns and regexes; the origin is echoed back. Unlike `actix-cors`, `f` must be
-    /// `Send + Sync` so a built policy can be shared across workers.
+    /// Allows origins for which `f` returns `true`; the origin is echoed back. Unlike
+    /// `actix-cors`, `f` must be `Send + Sync` so a built policy can be shared across workers.
+    ///
+    /// Evaluation order: `Origin: null` is decided first (only
+    /// [`allow_null_origin`](Self::allow_null_origin) admits it; predicates never see it),
+    /// then exact origins, patterns, regexes, and predicates in the order they were added.
+    /// The first match wins, so a predicate is not called for an origin an earlier rule
+    /// allowed. A predicate receives the raw header, which need not be a well-formed origin:
+    /// compare whole values rather than suffixes where you can.
     ///
     /// ```
     /// use corsair::Cors;
+    /// const PARTNERS: [&[u8]; 2] = [b"https://a.partner.example", b"https://b.partner.example"];
     /// let cors = Cors::default().allowed_origin_fn(|origin, _req_head| {
-    ///     origin.as_bytes().ends_with(b".internal.example.com")
+    ///     PARTNERS.contains(&origin.as_bytes())
     /// });
     /// # drop(cors);
     /// ```
@@ -297,9 +327,34 @@ impl Cors {
         self
     }
 
-    /// Allows origins matching a pattern: `https://*.example.com` (one or more subdomain
-    /// labels, never `example.com` itself) or `http://localhost:*` (any port). Patterns whose
-    /// wildcard covers a public suffix (`https://*.com`, `https://*.co.uk`) are refused.
+    /// Allows origins matching a pattern, parsed into a structured matcher (never substring
+    /// matching):
+    /// - `https://*.example.com`: scheme `https`, no port, and a host of one or more labels
+    ///   followed by `.example.com`. `https://app.example.com` and `https://a.b.example.com`
+    ///   match; `https://example.com` (the apex: list it with `allowed_origin`),
+    ///   `https://evil-example.com`, `https://app.example.com.evil.org`,
+    ///   `http://app.example.com` and `https://app.example.com:8443` do not.
+    /// - `https://*.example.com:8443`, `https://*.example.com:*`: the same on that port, or
+    ///   on any port.
+    /// - `http://localhost:*`, `http://127.0.0.1:*`, `http://[::1]:*`: that host, any port.
+    ///
+    /// Write patterns like origins: lower case, `xn--` for internationalized names. A request
+    /// origin that is not a well-formed serialized origin (user information, a path, white
+    /// space, upper case, an empty label) never matches a pattern.
+    ///
+    /// **Too-broad wildcards are build errors** ([`Problem::PatternTooBroad`]). The exact
+    /// rule: `scheme://*.D` is refused when (1) the host is `*` alone; (2) `D` is a single
+    /// label (a top-level domain such as `com` or `dev`, or a private one such as
+    /// `internal`) other than `localhost`; (3) `D` is on corsair's list of public suffixes;
+    /// or (4) a listed suffix ends with `.D` (`*.amazonaws.com` would reach
+    /// `bucket.s3.amazonaws.com`). The list holds about 70 multi-label entries of the Public
+    /// Suffix List most often met in CORS settings: second-level country domains (`co.uk`,
+    /// `com.au`, `co.jp`, ...) and shared hosting where anyone gets a subdomain
+    /// (`github.io`, `vercel.app`, `netlify.app`, `pages.dev`, `herokuapp.com`,
+    /// `azurewebsites.net`, `cloudfront.net`, `ngrok-free.app`, ...). It is not the whole
+    /// list: for another shared domain, check <https://publicsuffix.org/list/> yourself.
+    /// `https://*.0.0.1` (a wildcard over an IP address) is refused as invalid. For shapes
+    /// patterns cannot express, use [`allowed_origin_regex`](Self::allowed_origin_regex).
     ///
     /// ```
     /// use corsair::{Cors, CorsRequest};
@@ -321,6 +376,12 @@ impl Cors {
     /// Allows origins matching a regular expression, which must match the **whole** origin
     /// (like Starlette's `allow_origin_regex`; you need not write `^` and `$`). Escape the
     /// dots of the host (`\.`): an unescaped dot there is refused as a mistake.
+    ///
+    /// All regexes are compiled once into one `RegexSet`. Matching is case-sensitive, as in
+    /// Starlette, and only well-formed origins reach a regex: `https://.*\.example\.com` is
+    /// not satisfied by `https://evil.org/.example.com`. An unescaped `.` in the host part is
+    /// a build **error** ([`Problem::RegexUnescapedDot`]) carrying the escaped regex; to mean
+    /// any one character there, write a class such as `[a-z0-9]`.
     ///
     /// ```
     /// use corsair::{Cors, CorsRequest};
@@ -375,7 +436,8 @@ impl Cors {
     /// Allows every origin listed in the environment variable `var` (comma-separated, as in
     /// [`allowed_origins_list`](Self::allowed_origins_list)). A missing variable is a build
     /// error naming it; use [`allowed_origins_from_env_or`](Self::allowed_origins_from_env_or)
-    /// for a default. Errors name the variable and the entry's position.
+    /// for a default. A variable that is set but lists nothing counts as missing. Errors name
+    /// the variable and the entry's position (counting the non-empty entries, from 1).
     ///
     /// ```
     /// use corsair::{Cors, Problem};
@@ -387,8 +449,10 @@ impl Cors {
     /// ```
     pub fn allowed_origins_from_env(mut self, var: &str) -> Self {
         match env::var(var) {
-            Ok(list) => self.push_env_list(var, &list),
-            Err(_) => {
+            Ok(list) if has_entries(&list) => self.push_env_list(var, &list),
+            // Set but empty is treated as missing: a deployment that forgot to fill the
+            // variable would otherwise refuse every browser without a word.
+            _ => {
                 self.early_problems.push(Problem::MissingEnvVar {
                     var: var.to_owned(),
                 });
@@ -409,8 +473,20 @@ impl Cors {
     /// assert!(policy.check(&CorsRequest::new("http://localhost:5173")).is_allowed());
     /// ```
     pub fn allowed_origins_from_env_or(self, var: &str, default: &str) -> Self {
-        let list = env::var(var).unwrap_or_else(|_| default.to_owned());
-        self.push_env_list(var, &list)
+        match env::var(var) {
+            Ok(list) => {
+                if !has_entries(&list) {
+                    log::warn!(
+                        "corsair: ${var} is set but lists no origin; no origin from it is allowed"
+                    );
+                }
+                self.push_env_list(var, &list)
+            }
+            Err(_) => self.push_list(default, |position| Source::EnvDefault {
+                var: var.to_owned(),
+                position,
+            }),
+        }
     }
 
     fn push_env_list(self, var: &str, list: &str) -> Self {

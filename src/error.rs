@@ -35,6 +35,15 @@ pub enum Source {
         /// The entry's position in the list, counting from 1.
         position: usize,
     },
+    /// An entry of the default list of `allowed_origins_from_env_or`, used because the
+    /// variable was not set (`position` counts from 1).
+    #[display("in the default for ${var}, entry {position}")]
+    EnvDefault {
+        /// The variable's name, e.g. `ALLOWED_ORIGINS`.
+        var: String,
+        /// The entry's position in the default list, counting from 1.
+        position: usize,
+    },
     /// A field of a deserialized configuration (`position` counts from 1).
     #[display("in config field `{field}`, entry {position}")]
     Config {
@@ -296,7 +305,7 @@ pub enum Problem {
         status: u16,
     },
     /// An environment variable that was required but is missing or not Unicode.
-    #[display("environment variable ${var} is not set (or not valid Unicode); set it to a comma-separated list such as `https://app.example.com, http://localhost:5173`, or use a default")]
+    #[display("environment variable ${var} is not set, empty, or not valid Unicode; set it to a comma-separated list such as `https://app.example.com, http://localhost:5173`, or use a default")]
     MissingEnvVar {
         /// The variable's name.
         var: String,

@@ -548,3 +548,22 @@ mod serde_config {
         assert!(err.contains("expected a string"), "{err}");
     }
 }
+
+#[test]
+fn an_env_var_that_is_set_but_empty_counts_as_missing() {
+    std::env::set_var("CORSAIR_TEST_EMPTY_ORIGINS", " , ");
+    let problems = corsair::Cors::default()
+        .allowed_origins_from_env("CORSAIR_TEST_EMPTY_ORIGINS")
+        .build()
+        .unwrap_err()
+        .into_problems();
+    assert_eq!(
+        problems,
+        [corsair::Problem::MissingEnvVar {
+            var: "CORSAIR_TEST_EMPTY_ORIGINS".into()
+        }]
+    );
+    assert!(problems[0]
+        .to_string()
+        .contains("is not set, empty, or not valid Unicode"));
+}

@@ -921,10 +921,16 @@ fn errors_from_a_default_list_name_the_variable_too() {
     assert!(
         matches!(
             &p[..],
-            [Problem::InvalidOrigin { source: Source::Env { var, position: 1 }, .. }]
+            [Problem::InvalidOrigin { source: Source::EnvDefault { var, position: 1 }, .. }]
                 if var == "STRICT_CONFIG_UNSET_WITH_DEFAULT"
         ),
         "{p:?}"
+    );
+    assert!(
+        p[0].to_string()
+            .contains("(in the default for $STRICT_CONFIG_UNSET_WITH_DEFAULT, entry 1)"),
+        "{}",
+        p[0]
     );
 }
 

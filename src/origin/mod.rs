@@ -3,6 +3,9 @@
 //! Evaluation order, cheapest first: `null` handling, exact origins (one hash lookup, so the
 //! cost does not grow with the list), patterns (indexed by domain), regexes (one
 //! [`regex::RegexSet`] pass), then user predicates in the order they were added.
+//!
+//! Patterns and regexes only see origins that pass `pattern::split_origin` (well-formed,
+//! lower case); predicates see the raw header value.
 
 pub(crate) mod pattern;
 pub(crate) mod regexes;
