@@ -69,68 +69,56 @@ pub struct CorsMiddleware<S> {
     policy: PolicyCell,
 }
 
-impl<S, B> Transform<S, ServiceRequest> for CorsPolicy
-where
-    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
-    B: MessageBody + 'static,
-{
-    type Response = ServiceResponse<EitherBody<B>>;
-    type Error = Error;
-    type Transform = CorsMiddleware<S>;
-    type InitError = ();
-    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+/// Implements [`Transform`] for a type that yields the policy cell of each new service
+/// (`Err` fails service construction, and with it the app's start).
+macro_rules! cors_transform {
+    ($(#[$doc:meta])* $ty:ty, |$this:ident| $cell:expr) => {
+        $(#[$doc])*
+        impl<S, B> Transform<S, ServiceRequest> for $ty
+        where
+            S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+            B: MessageBody + 'static,
+        {
+            type Response = ServiceResponse<EitherBody<B>>;
+            type Error = Error;
+            type Transform = CorsMiddleware<S>;
+            type InitError = ();
+            type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
-    fn new_transform(&self, service: S) -> Self::Future {
-        ready_future(Ok(CorsMiddleware {
-            service,
-            policy: PolicyCell::Fixed(Arc::clone(&self.inner)),
-        }))
-    }
-}
-
-/// An unbuilt [`Cors`] given to `.wrap()` is built when the app starts. If it is invalid,
-/// every problem is logged at `error` level and the app fails to start (service
-/// construction returns an error), never at request time.
-impl<S, B> Transform<S, ServiceRequest> for Cors
-where
-    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
-    B: MessageBody + 'static,
-{
-    type Response = ServiceResponse<EitherBody<B>>;
-    type Error = Error;
-    type Transform = CorsMiddleware<S>;
-    type InitError = ();
-    type Future = Ready<Result<Self::Transform, Self::InitError>>;
-
-    fn new_transform(&self, service: S) -> Self::Future {
-        match self.clone().build() {
-            Ok(policy) => policy.new_transform(service),
-            Err(err) => {
-                log::error!("corsair: refusing to start: {err}");
-                ready_future(Err(()))
+            fn new_transform(&self, service: S) -> Self::Future {
+                let $this = self;
+                let cell: Result<PolicyCell, ()> = $cell;
+                ready_future(cell.map(|policy| CorsMiddleware { service, policy }))
             }
         }
-    }
+    };
 }
 
-impl<S, B> Transform<S, ServiceRequest> for LiveCors
-where
-    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
-    B: MessageBody + 'static,
-{
-    type Response = ServiceResponse<EitherBody<B>>;
-    type Error = Error;
-    type Transform = CorsMiddleware<S>;
-    type InitError = ();
-    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+cors_transform!(
+    /// A built policy: the service shares its immutable rules.
+    CorsPolicy,
+    |policy| Ok(PolicyCell::Fixed(Arc::clone(&policy.inner)))
+);
 
-    fn new_transform(&self, service: S) -> Self::Future {
-        ready_future(Ok(CorsMiddleware {
-            service,
-            policy: PolicyCell::Live(self.clone()),
-        }))
+cors_transform!(
+    /// An unbuilt [`Cors`] given to `.wrap()` is built when the app starts. If it is invalid,
+    /// every problem is logged at `error` level and the app fails to start (service
+    /// construction returns an error), never at request time.
+    Cors,
+    |cors| match cors.clone().build() {
+        Ok(policy) => Ok(PolicyCell::Fixed(policy.inner)),
+        Err(err) => {
+            log::error!("corsair: refusing to start: {err}");
+            Err(())
+        }
     }
-}
+);
+
+cors_transform!(
+    /// A live policy: each request reads the policy running when it starts.
+    LiveCors,
+    |live| Ok(PolicyCell::Live(live.clone()))
+);
 
 impl<S, B> Service<ServiceRequest> for CorsMiddleware<S>
 where
