@@ -45,7 +45,35 @@ echo
 echo "## 3. Wall clock (criterion)"
 CRITERION_ARGS=()
 if [[ "$QUICK" == 1 ]]; then CRITERION_ARGS=(--warm-up-time 0.2 --measurement-time 0.5 --sample-size 10); fi
-cargo bench "${CARGO_CONFIG[@]}" --bench throughput -- "${CRITERION_ARGS[@]}" | tee "$OUT/throughput.txt" || status=1
+cargo bench "${CARGO_CONFIG[@]}" --bench throughput -- "${CRITERION_ARGS[@]}" >"$OUT/throughput.txt" 2>&1 || {
+    status=1
+    tail -n 30 "$OUT/throughput.txt"
+}
+# Summary from criterion's own estimates (median time per request; overhead over none).
+python3 - target/criterion <<'PY' | tee "$OUT/throughput.md"
+import json, os, sys
+root = sys.argv[1]
+def median(group, bench):
+    f = os.path.join(root, group, bench, "new", "estimates.json")
+    return json.load(open(f))["median"]["point_estimate"] if os.path.exists(f) else None
+order = ["no_origin", "allowed_1_of_1", "allowed_last_of_100", "allowed_last_of_10000",
+         "pattern_1_of_1", "pattern_last_of_1000", "regex", "disallowed",
+         "preflight_allowed", "preflight_rejected"]
+base = median("baseline", "construct_request")
+print("Median wall-clock time per request (criterion; noisy on a shared machine, prefer the instruction counts)")
+if base is not None:
+    print(f"building the preflight request alone: {base:.0f} ns (every row includes building its request)")
+print()
+print("| scenario | none | actix-cors | corsair | Δ actix-cors | Δ corsair |")
+print("|---|---:|---:|---:|---:|---:|")
+for g in order:
+    n, a, c = (median(g, v) for v in ("none", "actix-cors", "corsair"))
+    if n is None or c is None:
+        continue
+    fa = f"{a:.0f} ns" if a is not None else "n/a"
+    da = f"{a - n:+.0f} ns" if a is not None else "n/a"
+    print(f"| {g} | {n:.0f} ns | {fa} | {c:.0f} ns | {da} | {c - n:+.0f} ns |")
+PY
 echo
 
 echo "## 4. Load test (wrk, loopback)"
