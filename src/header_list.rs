@@ -12,8 +12,36 @@ pub(crate) const MAX_REQUEST_HEADERS_LEN: usize = 4096;
 
 /// `tchar` of RFC 9110.
 pub(crate) fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+    TCHAR[b as usize]
 }
+
+const TCHAR: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        i += 1;
+    }
+    t
+};
 
 /// A non-empty run of `tchar`s.
 pub(crate) fn is_token(s: &[u8]) -> bool {
@@ -29,22 +57,28 @@ pub(crate) enum ListFault {
     NotAToken,
 }
 
-/// Iterates over the names of a request header list, or reports why it is malformed.
-/// Does not allocate.
-pub(crate) fn parse(value: &[u8]) -> Result<impl Iterator<Item = &[u8]>, ListFault> {
+/// Validates a request header list in one pass, calling `each` with every name as it goes.
+/// A malformed list is reported even if `each` already saw some names. Does not allocate.
+pub(crate) fn scan(value: &[u8], mut each: impl FnMut(&[u8])) -> Result<(), ListFault> {
     if value.len() > MAX_REQUEST_HEADERS_LEN {
         return Err(ListFault::TooLong);
     }
-    let mut count = 0;
-    for item in items(value) {
+    for (count, item) in items(value).enumerate() {
+        if count >= MAX_REQUEST_HEADERS {
+            return Err(ListFault::TooLong);
+        }
         if !is_token(item) {
             return Err(ListFault::NotAToken);
         }
-        count += 1;
-        if count > MAX_REQUEST_HEADERS {
-            return Err(ListFault::TooLong);
-        }
+        each(item);
     }
+    Ok(())
+}
+
+/// Iterates over the names of a request header list, or reports why it is malformed.
+/// Does not allocate.
+pub(crate) fn parse(value: &[u8]) -> Result<impl Iterator<Item = &[u8]>, ListFault> {
+    scan(value, |_| ())?;
     Ok(items(value))
 }
 

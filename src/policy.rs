@@ -17,7 +17,7 @@ use actix_web::{
 
 use crate::{
     builder::Cors,
-    header_list::{self, ListFault},
+    header_list,
     origin::{MatchedBy, OriginMatcher},
     validate::{is_forbidden_request_header, shared, FORBIDDEN_METHODS},
     vary,
@@ -60,9 +60,11 @@ impl HeaderRule {
             // Even "any" never grants names scripts cannot set.
             return !is_forbidden_request_header(name);
         }
-        self.list
-            .iter()
-            .any(|h| h.as_str().as_bytes().eq_ignore_ascii_case(name))
+        self.list.iter().any(|h| {
+            let h = h.as_str().as_bytes();
+            // Browsers send lower case, as stored: compare bytes first.
+            h == name || h.eq_ignore_ascii_case(name)
+        })
     }
 }
 
@@ -252,6 +254,16 @@ impl Compiled {
         if origins.next().is_some() {
             return refused(Refusal::MultipleOrigins);
         }
+        if let Some(stored) = self.origins.exact_hit(origin.as_bytes()) {
+            let allow_origin = AllowOrigin::Echo(stored.clone());
+            if !preflight {
+                return Verdict::Actual {
+                    origin: allow_origin,
+                    by: MatchedBy::Exact,
+                };
+            }
+            return self.decide_preflight(head, allow_origin, MatchedBy::Exact);
+        }
         if !is_plausible_origin(origin.as_bytes()) {
             return refused(Refusal::MalformedOrigin);
         }
@@ -274,6 +286,19 @@ impl Compiled {
                 by,
             };
         }
+        self.decide_preflight(head, allow_origin, by)
+    }
+
+    fn decide_preflight(
+        &self,
+        head: &RequestHead,
+        allow_origin: AllowOrigin,
+        by: MatchedBy,
+    ) -> Verdict {
+        let refused = |reason| Verdict::Refused {
+            preflight: true,
+            reason,
+        };
         let method = match self.check_method(head) {
             Ok(m) => m,
             Err(reason) => return refused(reason),
@@ -337,10 +362,13 @@ impl Compiled {
         if values.next().is_some() {
             return Err(Refusal::MalformedHeaders);
         }
-        let mut names = header_list::parse(value.as_bytes()).map_err(|fault| match fault {
-            ListFault::TooLong | ListFault::NotAToken => Refusal::MalformedHeaders,
-        })?;
-        if names.all(|name| self.headers.allows(name)) {
+        // One pass: validate every item (malformed wins over not allowed) and check it.
+        let mut all_allowed = true;
+        header_list::scan(value.as_bytes(), |name| {
+            all_allowed = all_allowed && self.headers.allows(name);
+        })
+        .map_err(|_| Refusal::MalformedHeaders)?;
+        if all_allowed {
             let echo = self.headers.any && !value.as_bytes().trim_ascii().is_empty();
             Ok(echo.then(|| value.clone()))
         } else {
@@ -363,9 +391,13 @@ impl Compiled {
             Verdict::NoOrigin => self.add_vary(headers, false),
             Verdict::Refused { preflight, .. } => self.add_vary(headers, *preflight),
             Verdict::Actual { origin, .. } => {
-                self.allow_origin(origin, headers);
+                self.allow_origin(origin, headers, false);
                 if let Some(expose) = &self.expose {
-                    headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
+                    set(
+                        headers,
+                        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                        expose.clone(),
+                    );
                 }
                 self.add_vary(headers, false);
             }
@@ -376,32 +408,44 @@ impl Compiled {
                 private_network,
                 ..
             } => {
-                self.allow_origin(origin, headers);
+                // Preflights are only ever answered by the middleware itself (see
+                // `own_answer`), into a new response: append, nothing to replace.
+                self.allow_origin(origin, headers, true);
                 if let Some(m) = method.as_ref().or(self.methods.value.as_ref()) {
-                    headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, m.clone());
+                    headers.append(header::ACCESS_CONTROL_ALLOW_METHODS, m.clone());
                 }
                 if let Some(h) = requested.as_ref().or(self.headers.value.as_ref()) {
-                    headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, h.clone());
+                    headers.append(header::ACCESS_CONTROL_ALLOW_HEADERS, h.clone());
                 }
                 if let Some(age) = &self.max_age {
-                    headers.insert(header::ACCESS_CONTROL_MAX_AGE, age.clone());
+                    headers.append(header::ACCESS_CONTROL_MAX_AGE, age.clone());
                 }
                 if *private_network {
-                    headers.insert(ACAPN, TRUE);
+                    headers.append(ACAPN, TRUE);
                 }
                 self.add_vary(headers, true);
             }
         }
     }
 
-    fn allow_origin(&self, origin: &AllowOrigin, headers: &mut HeaderMap) {
+    /// `fresh`: `headers` belong to a response the middleware just created (a preflight
+    /// answer), so nothing is there to replace and a plain `append` is enough.
+    fn allow_origin(&self, origin: &AllowOrigin, headers: &mut HeaderMap, fresh: bool) {
         let value = match origin {
             AllowOrigin::Any => STAR,
             AllowOrigin::Echo(v) => v.clone(),
         };
-        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+        if fresh {
+            headers.append(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+        } else {
+            set(headers, header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+        }
         if self.credentials {
-            headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+            if fresh {
+                headers.append(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+            } else {
+                set(headers, header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+            }
         }
     }
 
@@ -476,5 +520,16 @@ impl CorsPolicy {
         };
         crate::diagnostics::log_summary(&policy.inner);
         policy
+    }
+}
+
+/// Sets `name` to `value`, replacing earlier values; `append` when absent skips building and
+/// dropping `HeaderMap::insert`'s `Removed` iterator.
+#[inline]
+fn set(headers: &mut HeaderMap, name: HeaderName, value: HeaderValue) {
+    if headers.contains_key(&name) {
+        headers.insert(name, value);
+    } else {
+        headers.append(name, value);
     }
 }

@@ -12,7 +12,7 @@ use crate::header_list::contains_token;
 /// Otherwise the existing values and the missing names are joined into one field.
 pub(crate) fn merge(headers: &mut HeaderMap, ours: &HeaderValue) {
     if !headers.contains_key(VARY) {
-        headers.insert(VARY, ours.clone());
+        headers.append(VARY, ours.clone());
         return;
     }
     let covered = |name: &[u8]| {

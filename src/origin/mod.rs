@@ -44,7 +44,7 @@ pub(crate) struct OriginMatcher {
     pub(crate) allow_null: bool,
     /// Exact origins, keyed by their bytes. Each value is a header value built at start-up
     /// (and already shared, so cloning it per request is a reference-count bump).
-    pub(crate) exact: HashMap<Box<[u8]>, HeaderValue>,
+    pub(crate) exact: HashMap<Box<[u8]>, HeaderValue, foldhash::fast::RandomState>,
     pub(crate) patterns: PatternSet,
     pub(crate) regexes: OriginRegexes,
     pub(crate) predicates: Vec<OriginPredicate>,
@@ -76,6 +76,16 @@ impl OriginMatcher {
     /// The configured exact origins (for diagnostics).
     pub(crate) fn exact_origins(&self) -> impl Iterator<Item = &str> {
         self.exact.values().filter_map(|v| v.to_str().ok())
+    }
+
+    /// Fast path: the stored value when `bytes` is one of the exact origins and no rule
+    /// checked before exact origins (null, any) applies.
+    #[inline]
+    pub(crate) fn exact_hit(&self, bytes: &[u8]) -> Option<&HeaderValue> {
+        if self.any || self.exact.is_empty() || bytes == b"null" {
+            return None;
+        }
+        self.exact.get(bytes)
     }
 
     /// Returns which rule allows `origin`, or `None`. Does not allocate.
