@@ -18,16 +18,10 @@ use actix_web::{
 use crate::{
     builder::Cors,
     header_list,
-    origin::{MatchedBy, OriginMatcher},
+    origin::{Lookup, MatchedBy, OriginMatcher},
     validate::{is_forbidden_request_header, shared, FORBIDDEN_METHODS},
     vary,
 };
-
-/// An `Origin` value worth matching: non-empty visible ASCII without spaces, and not `*`.
-/// Anything else (empty, white space, control or non-ASCII bytes) is malformed.
-fn is_plausible_origin(bytes: &[u8]) -> bool {
-    !bytes.is_empty() && bytes != b"*" && bytes.iter().all(|b| (0x21..=0x7e).contains(b))
-}
 
 /// `Access-Control-Request-Private-Network` (Private Network Access).
 pub(crate) const ACRPN: HeaderName =
@@ -254,31 +248,16 @@ impl Compiled {
         if origins.next().is_some() {
             return refused(Refusal::MultipleOrigins);
         }
-        if let Some(stored) = self.origins.exact_hit(origin.as_bytes()) {
-            let allow_origin = AllowOrigin::Echo(stored.clone());
-            if !preflight {
-                return Verdict::Actual {
-                    origin: allow_origin,
-                    by: MatchedBy::Exact,
-                };
-            }
-            return self.decide_preflight(head, allow_origin, MatchedBy::Exact);
-        }
-        if !is_plausible_origin(origin.as_bytes()) {
-            return refused(Refusal::MalformedOrigin);
-        }
-        let Some(by) = self.origins.find(origin, head) else {
-            let reason = if origin.as_bytes() == b"null" {
-                Refusal::NullOrigin
-            } else {
-                Refusal::OriginNotAllowed
-            };
-            return refused(reason);
+        let (by, echo) = match self.origins.lookup(origin, head) {
+            Lookup::Allowed(by, echo) => (by, echo),
+            Lookup::NullRefused => return refused(Refusal::NullOrigin),
+            Lookup::Malformed => return refused(Refusal::MalformedOrigin),
+            Lookup::NotAllowed => return refused(Refusal::OriginNotAllowed),
         };
         let allow_origin = if self.send_wildcard && by == MatchedBy::Any {
             AllowOrigin::Any
         } else {
-            AllowOrigin::Echo(self.origins.echo(origin, by))
+            AllowOrigin::Echo(echo)
         };
         if !preflight {
             return Verdict::Actual {

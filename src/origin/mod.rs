@@ -37,6 +37,24 @@ pub enum MatchedBy {
     Null,
 }
 
+/// The outcome of [`OriginMatcher::lookup`].
+#[derive(Debug)]
+pub(crate) enum Lookup {
+    /// Allowed by this rule; echo this value.
+    Allowed(MatchedBy, HeaderValue),
+    /// `null`, not opted in.
+    NullRefused,
+    /// Empty, `*`, or not visible ASCII without spaces.
+    Malformed,
+    /// Well-formed, but no rule matches.
+    NotAllowed,
+}
+
+/// An `Origin` value worth matching: non-empty visible ASCII without spaces, and not `*`.
+fn is_plausible_origin(bytes: &[u8]) -> bool {
+    !bytes.is_empty() && bytes != b"*" && bytes.iter().all(|b| (0x21..=0x7e).contains(b))
+}
+
 /// The compiled, immutable set of origin rules.
 #[derive(Default)]
 pub(crate) struct OriginMatcher {
@@ -78,59 +96,46 @@ impl OriginMatcher {
         self.exact.values().filter_map(|v| v.to_str().ok())
     }
 
-    /// Fast path: the stored value when `bytes` is one of the exact origins and no rule
-    /// checked before exact origins (null, any) applies.
-    #[inline]
-    pub(crate) fn exact_hit(&self, bytes: &[u8]) -> Option<&HeaderValue> {
-        if self.any || self.exact.is_empty() || bytes == b"null" {
-            return None;
-        }
-        self.exact.get(bytes)
-    }
-
-    /// Returns which rule allows `origin`, or `None`. Does not allocate.
+    /// Looks `value` up through every rule, in order, and returns what to echo. Does not
+    /// allocate; an exact origin costs one hash lookup and nothing else.
     ///
-    /// `value` is the raw header; `head` is the request, for predicates.
-    pub(crate) fn find(&self, value: &HeaderValue, head: &RequestHead) -> Option<MatchedBy> {
+    /// Order: `null` (only the explicit opt-in matches it; no other rule sees it), exact
+    /// origins, then, for well-formed values only, any-origin, patterns, regexes and
+    /// predicates. `head` is the request, for predicates.
+    pub(crate) fn lookup(&self, value: &HeaderValue, head: &RequestHead) -> Lookup {
         let bytes = value.as_bytes();
         if bytes == b"null" {
-            // `null` is never matched by anything but the explicit opt-in: not by
-            // `allow_any_origin`, patterns or regexes.
-            return self.allow_null.then_some(MatchedBy::Null);
+            return match self.allow_null {
+                true => Lookup::Allowed(MatchedBy::Null, value.clone()),
+                false => Lookup::NullRefused,
+            };
+        }
+        // Stored origins are valid by construction, so a hit needs no further checks, and
+        // the stored value is echoed (shared at start-up: cloning it never allocates).
+        if let Some(stored) = self.exact.get(bytes) {
+            return Lookup::Allowed(MatchedBy::Exact, stored.clone());
+        }
+        if !is_plausible_origin(bytes) {
+            return Lookup::Malformed;
         }
         if self.any {
-            return Some(MatchedBy::Any);
-        }
-        if self.exact.contains_key(bytes) {
-            return Some(MatchedBy::Exact);
+            return Lookup::Allowed(MatchedBy::Any, value.clone());
         }
         if !self.patterns.is_empty() || !self.regexes.is_empty() {
-            if let Ok(text) = value.to_str() {
+            // Plausible origins are visible ASCII, hence UTF-8.
+            if let Ok(text) = std::str::from_utf8(bytes) {
                 if self.patterns.matches(text) {
-                    return Some(MatchedBy::Pattern);
+                    return Lookup::Allowed(MatchedBy::Pattern, value.clone());
                 }
                 if self.regexes.matches(text) {
-                    return Some(MatchedBy::Regex);
+                    return Lookup::Allowed(MatchedBy::Regex, value.clone());
                 }
             }
         }
         if self.predicates.iter().any(|f| f(value, head)) {
-            return Some(MatchedBy::Predicate);
+            return Lookup::Allowed(MatchedBy::Predicate, value.clone());
         }
-        None
-    }
-
-    /// The `Access-Control-Allow-Origin` value to send for an allowed origin: the configured
-    /// value for exact matches (no allocation), otherwise the request's own header.
-    pub(crate) fn echo(&self, value: &HeaderValue, by: MatchedBy) -> HeaderValue {
-        match by {
-            MatchedBy::Exact => self
-                .exact
-                .get(value.as_bytes())
-                .cloned()
-                .unwrap_or_else(|| value.clone()),
-            _ => value.clone(),
-        }
+        Lookup::NotAllowed
     }
 
     /// True when no rule can ever match (nothing configured).

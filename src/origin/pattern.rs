@@ -316,7 +316,11 @@ impl OriginPattern {
 /// Patterns and regexes only ever see origins that pass this check, so a regex such as
 /// `https://.*\.example\.com` cannot be tricked by `https://evil.org/.example.com`.
 pub(crate) fn split_origin(origin: &str) -> Option<(&str, &str, Option<u16>)> {
-    let (scheme, authority) = origin.split_once("://")?;
+    // A scheme holds no `:`, so the first `:` must start `://` (a byte search is far cheaper
+    // than a substring search here).
+    let colon = origin.bytes().position(|b| b == b':')?;
+    let (scheme, rest) = origin.split_at(colon);
+    let authority = rest.strip_prefix("://")?;
     if !is_lower_scheme(scheme) {
         return None;
     }

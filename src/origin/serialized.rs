@@ -159,15 +159,29 @@ pub(crate) fn is_host(host: &str) -> bool {
     if host.is_empty() || host.len() > 253 {
         return false;
     }
-    host.split('.').all(|label| {
-        !label.is_empty()
-            && label.len() <= 63
-            && !label.starts_with('-')
-            && !label.ends_with('-')
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    })
+    // One pass over the bytes: labels of 1 to 63 letters, digits, `-` or `_`, separated by
+    // single dots, neither starting nor ending with `-`.
+    let mut label_len = 0usize;
+    let mut prev = b'.';
+    for b in host.bytes() {
+        if b == b'.' {
+            if label_len == 0 || prev == b'-' {
+                return false;
+            }
+            label_len = 0;
+        } else {
+            let ok = b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+            if !ok || (label_len == 0 && b == b'-') {
+                return false;
+            }
+            label_len += 1;
+            if label_len > 63 {
+                return false;
+            }
+        }
+        prev = b;
+    }
+    label_len > 0 && prev != b'-'
 }
 
 #[cfg(test)]
