@@ -34,7 +34,7 @@
 
 use std::{collections::HashMap, fmt};
 
-use super::serialized::{default_port, is_host, parse_port, split_host_port};
+use super::serialized::{default_port, is_host, is_lowercase_host, parse_port, split_host_port};
 
 /// Which ports a pattern accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -325,7 +325,7 @@ pub(crate) fn split_origin(origin: &str) -> Option<(&str, &str, Option<u16>)> {
         return None;
     }
     let (host, port) = split_host_port(authority).ok()?;
-    if !is_host(host) || host.bytes().any(|b| b.is_ascii_uppercase()) {
+    if !is_lowercase_host(host) {
         return None;
     }
     let port = match port {
@@ -339,9 +339,9 @@ pub(crate) fn split_origin(origin: &str) -> Option<(&str, &str, Option<u16>)> {
 #[derive(Debug, Default)]
 pub(crate) struct PatternSet {
     /// `*.domain` patterns keyed by `domain`.
-    subdomain: HashMap<Box<str>, Vec<OriginPattern>>,
+    subdomain: HashMap<Box<str>, Vec<OriginPattern>, foldhash::fast::RandomState>,
     /// `host:*` patterns keyed by `host`.
-    any_port: HashMap<Box<str>, Vec<OriginPattern>>,
+    any_port: HashMap<Box<str>, Vec<OriginPattern>, foldhash::fast::RandomState>,
     len: usize,
 }
 

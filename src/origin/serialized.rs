@@ -151,6 +151,28 @@ pub(crate) fn parse_port(p: &str) -> Result<u16, OriginFault> {
 /// A host name of LDH labels, an IPv4 address, or a bracketed IPv6 literal (case ignored:
 /// upper case is reported separately with a suggestion).
 pub(crate) fn is_host(host: &str) -> bool {
+    check_host(host, true)
+}
+
+/// Like [`is_host`], but upper case is refused: the form browsers send. Used on the request
+/// path, so it is one table-driven pass over the bytes.
+pub(crate) fn is_lowercase_host(host: &str) -> bool {
+    check_host(host, false)
+}
+
+/// Bytes allowed in a host label, lower case only: letters, digits, `-`, `_`.
+const LABEL_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_';
+        i += 1;
+    }
+    t
+};
+
+fn check_host(host: &str, fold_case: bool) -> bool {
     if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
         return !inner.is_empty()
             && inner.parse::<std::net::Ipv6Addr>().is_ok()
@@ -159,8 +181,8 @@ pub(crate) fn is_host(host: &str) -> bool {
     if host.is_empty() || host.len() > 253 {
         return false;
     }
-    // One pass over the bytes: labels of 1 to 63 letters, digits, `-` or `_`, separated by
-    // single dots, neither starting nor ending with `-`.
+    // Labels of 1 to 63 bytes, separated by single dots, neither starting nor ending
+    // with `-`.
     let mut label_len = 0usize;
     let mut prev = b'.';
     for b in host.bytes() {
@@ -170,8 +192,8 @@ pub(crate) fn is_host(host: &str) -> bool {
             }
             label_len = 0;
         } else {
-            let ok = b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
-            if !ok || (label_len == 0 && b == b'-') {
+            let c = if fold_case { b.to_ascii_lowercase() } else { b };
+            if !LABEL_BYTE[usize::from(c)] || (label_len == 0 && b == b'-') {
                 return false;
             }
             label_len += 1;
