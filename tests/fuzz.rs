@@ -15,7 +15,7 @@
 //!   count (`FUZZ_SLICE_ITERS`, default 20 000), so it is deterministic and takes seconds.
 //! - `fuzz_long` is `#[ignore]`d: `FUZZ_ITERS` iterations (default: effectively unbounded),
 //!   seed from `FUZZ_SEED` (default: clock). Run it with
-//!   `FUZZ_ITERS=50000000 cargo test --release --test fuzz -- --ignored --nocapture`.
+//!   `FUZZ_ITERS=50000000 cargo test --release --test fuzz -- fuzz_long --exact --ignored --nocapture`.
 //!   It prints progress every 1 000 000 executions and a summary at the end; every distinct
 //!   violation is printed with its seed, iteration, policy and request, and the test fails.
 //! - `wire_fuzz_bounded_slice` / `wire_fuzz_long` (`FUZZ_WIRE_ITERS`): the same mutants, plus
