@@ -7,6 +7,7 @@ use std::{env, sync::Arc};
 
 use actix_web::{
     dev::RequestHead,
+    error::HttpError,
     http::{
         header::{HeaderName, HeaderValue},
         Method, StatusCode,
@@ -28,7 +29,7 @@ pub(crate) enum Any {
     No,
     /// Set by [`Cors::permissive`]; an explicit list later narrows it.
     Permissive,
-    /// Set explicitly; a list beside it is a contradiction (for origins).
+    /// Set explicitly; a list beside it is a build error naming both calls.
     Explicit,
 }
 
@@ -73,11 +74,17 @@ pub struct Cors {
     pub(crate) regexes: Vec<(String, Source)>,
     pub(crate) predicates: Vec<OriginPredicate>,
     pub(crate) allow_null: bool,
+    /// `allow_null_origin_with_credentials_dangerously`.
+    pub(crate) null_with_credentials: bool,
     pub(crate) any_method: Any,
     pub(crate) methods: Vec<String>,
     pub(crate) any_header: Any,
     pub(crate) headers: Vec<String>,
-    pub(crate) expose_any: bool,
+    /// `allowed_methods` / `allowed_header(s)` / `expose_headers` were called (even empty).
+    pub(crate) methods_listed: bool,
+    pub(crate) headers_listed: bool,
+    pub(crate) expose_listed: bool,
+    pub(crate) expose_any: Any,
     pub(crate) expose: Vec<String>,
     pub(crate) max_age: Option<usize>,
     pub(crate) send_wildcard: bool,
@@ -108,11 +115,15 @@ impl Default for Cors {
             regexes: Vec::new(),
             predicates: Vec::new(),
             allow_null: false,
+            null_with_credentials: false,
             any_method: Any::No,
             methods: Vec::new(),
             any_header: Any::No,
             headers: Vec::new(),
-            expose_any: false,
+            methods_listed: false,
+            headers_listed: false,
+            expose_listed: false,
+            expose_any: Any::No,
             expose: Vec::new(),
             max_age: Some(600),
             send_wildcard: false,
@@ -143,84 +154,12 @@ impl std::fmt::Debug for Cors {
     }
 }
 
-/// Something that names an HTTP method: `&str`, `String` or [`Method`].
-///
-/// Accepting these (rather than any `TryInto<Method>`) lets a build error quote exactly what
-/// was written.
-///
-/// ```
-/// use actix_web::http::Method;
-/// use corsair::Cors;
-/// Cors::default().allowed_methods(vec![Method::GET, Method::POST]);
-/// Cors::default().allowed_methods(["GET", "PATCH"]);
-/// ```
-pub trait IntoMethodName {
-    /// The method as written.
-    fn into_method_name(self) -> String;
-}
-
-impl IntoMethodName for &str {
-    fn into_method_name(self) -> String {
-        self.to_owned()
-    }
-}
-impl IntoMethodName for String {
-    fn into_method_name(self) -> String {
-        self
-    }
-}
-impl IntoMethodName for &String {
-    fn into_method_name(self) -> String {
-        self.clone()
-    }
-}
-impl IntoMethodName for Method {
-    fn into_method_name(self) -> String {
-        self.as_str().to_owned()
-    }
-}
-impl IntoMethodName for &Method {
-    fn into_method_name(self) -> String {
-        self.as_str().to_owned()
-    }
-}
-
-/// Something that names an HTTP header: `&str`, `String` or [`HeaderName`].
-///
-/// ```
-/// use actix_web::http::header;
-/// use corsair::Cors;
-/// Cors::default().allowed_headers(vec![header::AUTHORIZATION, header::ACCEPT]);
-/// Cors::default().allowed_headers(["x-api-key", "Content-Type"]);
-/// ```
-pub trait IntoHeaderName {
-    /// The header name as written.
-    fn into_header_name(self) -> String;
-}
-
-impl IntoHeaderName for &str {
-    fn into_header_name(self) -> String {
-        self.to_owned()
-    }
-}
-impl IntoHeaderName for String {
-    fn into_header_name(self) -> String {
-        self
-    }
-}
-impl IntoHeaderName for &String {
-    fn into_header_name(self) -> String {
-        self.clone()
-    }
-}
-impl IntoHeaderName for HeaderName {
-    fn into_header_name(self) -> String {
-        self.as_str().to_owned()
-    }
-}
-impl IntoHeaderName for &HeaderName {
-    fn into_header_name(self) -> String {
-        self.as_str().to_owned()
+/// A conversion failure of entry `index` (from 0) given to builder method `call`.
+fn unconvertible(call: &'static str, index: usize, error: impl Into<HttpError>) -> Problem {
+    Problem::Unconvertible {
+        call,
+        position: index + 1,
+        error: error.into().to_string(),
     }
 }
 
@@ -234,30 +173,45 @@ impl Cors {
     /// any request header, every response header exposed.
     ///
     /// Unlike `actix-cors`, it does **not** enable credentials: any origin with credentials is
-    /// refused by [`Cors::build`]. Listing origins, methods or headers afterwards narrows it.
+    /// refused by [`Cors::build`] ([`Problem::PermissiveWithCredentials`]). Listing origins,
+    /// methods, request headers or exposed headers afterwards (in any order) narrows that
+    /// part of it, as in `actix-cors`; a part narrowed to a list no longer conflicts with
+    /// credentials.
     ///
     /// ```
     /// use corsair::{Cors, CorsRequest};
     /// let policy = Cors::permissive().build().unwrap();
     /// assert!(policy.check(&CorsRequest::new("http://localhost:3000")).is_allowed());
+    ///
+    /// // Lists narrow it; narrowed origins and exposed headers allow credentials.
+    /// let policy = Cors::permissive()
+    ///     .allowed_origin("https://app.example.com")
+    ///     .expose_headers(["x-request-id"])
+    ///     .supports_credentials()
+    ///     .build()
+    ///     .unwrap();
+    /// assert!(!policy.check(&CorsRequest::new("https://evil.example")).is_allowed());
     /// ```
     pub fn permissive() -> Self {
         Cors {
             any_origin: Any::Permissive,
             any_method: Any::Permissive,
             any_header: Any::Permissive,
-            expose_any: true,
+            expose_any: Any::Permissive,
             ..Cors::default()
         }
     }
 
-    /// Allows every origin. Without [`send_wildcard`](Self::send_wildcard) the request's
-    /// origin is echoed back; with it, `*` is sent. Cannot be combined with credentials.
+    /// Allows every origin, `null` included. Without [`send_wildcard`](Self::send_wildcard)
+    /// the request's origin is echoed back; with it, `*` is sent. Cannot be combined with
+    /// credentials, nor with origin lists, patterns, regexes or predicates (a build error
+    /// naming both, in either order).
     ///
     /// ```
-    /// use corsair::Cors;
+    /// use corsair::{Cors, CorsRequest};
     /// let policy = Cors::default().allow_any_origin().build().unwrap();
-    /// # drop(policy);
+    /// // Sandboxed iframes and `file:` pages send `null`: public data is public to them too.
+    /// assert!(policy.check(&CorsRequest::new("null")).is_allowed());
     /// ```
     pub fn allow_any_origin(mut self) -> Self {
         self.any_origin = Any::Explicit;
@@ -302,7 +256,8 @@ impl Cors {
     /// `actix-cors`, `f` must be `Send + Sync` so a built policy can be shared across workers.
     ///
     /// Evaluation order: `Origin: null` is decided first (only
-    /// [`allow_null_origin`](Self::allow_null_origin) admits it; predicates never see it),
+    /// [`allow_null_origin`](Self::allow_null_origin) or
+    /// [`allow_any_origin`](Self::allow_any_origin) admit it; predicates never see it),
     /// then exact origins, patterns, regexes, and predicates in the order they were added.
     /// The first match wins, so a predicate is not called for an origin an earlier rule
     /// allowed. A predicate receives the raw header, which need not be a well-formed origin:
@@ -527,68 +482,146 @@ impl Cors {
         }
     }
 
-    /// Allows the `null` origin, sent by sandboxed iframes, `file:` pages and some redirects.
-    /// Any site can make a browser send `null`, so allow it only for public, uncredentialed
-    /// resources. Without this, `null` is refused even by `allow_any_origin`.
+    /// Allows the `null` origin, sent by sandboxed iframes, `file:` pages, `data:` URLs and
+    /// some redirects. Any site can make a browser send `null` (a sandboxed iframe is enough),
+    /// so allow it only for public, uncredentialed resources: together with
+    /// [`supports_credentials`](Self::supports_credentials) it is a build error
+    /// ([`Problem::CredentialedNullOrigin`]), unless you opt in with
+    /// [`allow_null_origin_with_credentials_dangerously`](Self::allow_null_origin_with_credentials_dangerously).
+    ///
+    /// [`allow_any_origin`](Self::allow_any_origin) answers `null` without this; listed
+    /// origins, patterns, regexes and predicates never match `null`.
     ///
     /// ```
-    /// use corsair::{Cors, CorsRequest};
+    /// use corsair::{Cors, CorsRequest, Problem};
     /// let policy = Cors::default().allow_null_origin().build().unwrap();
     /// assert!(policy.check(&CorsRequest::new("null")).is_allowed());
+    ///
+    /// let err = Cors::default().allow_null_origin().supports_credentials().build().unwrap_err();
+    /// assert_eq!(err.problems(), &[Problem::CredentialedNullOrigin]);
     /// ```
     pub fn allow_null_origin(mut self) -> Self {
         self.allow_null = true;
         self
     }
 
-    /// Allows every method in preflights (the requested method is echoed back).
+    /// **Dangerous.** Allows the `null` origin *and* tolerates it together with credentials.
+    ///
+    /// Any website can make a browser send `Origin: null` (a sandboxed iframe is enough), so
+    /// with credentials every website can read your users' credentialed responses: this is
+    /// origin reflection with cookies. Use it only when the server is unreachable from the
+    /// open web (a kiosk, an embedded device UI loaded from `file:`), and read SECURITY.md
+    /// first.
+    ///
+    /// ```
+    /// use corsair::{Cors, CorsRequest};
+    /// let policy = Cors::default()
+    ///     .allow_null_origin_with_credentials_dangerously()
+    ///     .supports_credentials()
+    ///     .build()
+    ///     .unwrap();
+    /// assert!(policy.check(&CorsRequest::new("null")).is_allowed());
+    /// ```
+    pub fn allow_null_origin_with_credentials_dangerously(mut self) -> Self {
+        self.allow_null = true;
+        self.null_with_credentials = true;
+        self
+    }
+
+    /// Allows every method in preflights (the requested method is echoed back; the Fetch
+    /// standard's forbidden methods `CONNECT`, `TRACE` and `TRACK` are never granted).
+    /// Together with [`allowed_methods`](Self::allowed_methods) it is a build error
+    /// ([`Problem::AnyAndList`]), in either order.
     ///
     /// ```
     /// use corsair::Cors;
     /// let cors = Cors::default().allow_any_origin().allow_any_method();
     /// assert!(cors.build().is_ok());
+    /// assert!(Cors::default().allow_any_method().allowed_methods(["PUT"]).build().is_err());
     /// ```
     pub fn allow_any_method(mut self) -> Self {
         self.any_method = Any::Explicit;
         self
     }
 
-    /// Allows these methods in preflights. Methods are case-sensitive: write them as
-    /// browsers send them (`PATCH`, not `patch`). `GET`, `HEAD` and `POST` are
-    /// CORS-safelisted: browsers never need them listed.
+    /// Allows these methods in preflights. Accepts what `actix-cors` accepts: anything that
+    /// converts into a [`Method`] (`&str`, `&[u8]`, [`Method`], a type of your own with
+    /// `TryFrom<..> for Method`); a value that does not convert is reported by
+    /// [`Cors::build`] ([`Problem::Unconvertible`]).
+    ///
+    /// Methods are case-sensitive and compared byte for byte. Browsers upper-case only
+    /// `DELETE`, `GET`, `HEAD`, `OPTIONS`, `POST` and `PUT`, so `get` is a build error
+    /// suggesting `GET`, while `patch` is accepted as written: `fetch(url, {method:
+    /// "patch"})` sends `patch` (a `warn` line points out that `PATCH` is a different
+    /// method). `GET`, `HEAD` and `POST` are CORS-safelisted: browsers never need them listed.
+    ///
+    /// After [`Cors::permissive`] the list narrows "any method"; after an explicit
+    /// [`allow_any_method`](Self::allow_any_method) it is a build error.
     ///
     /// ```
     /// use actix_web::http::Method;
     /// use corsair::Cors;
     /// let cors = Cors::default().allowed_methods(vec![Method::PUT, Method::DELETE]);
     /// assert!(cors.build().is_ok());
+    /// assert!(Cors::default().allowed_methods([&b"PATCH"[..]]).build().is_ok());
     /// ```
     pub fn allowed_methods<U, M>(mut self, methods: U) -> Self
     where
         U: IntoIterator<Item = M>,
-        M: IntoMethodName,
+        M: TryInto<Method>,
+        <M as TryInto<Method>>::Error: Into<HttpError>,
     {
         if self.any_method == Any::Permissive {
             self.any_method = Any::No;
         }
-        self.methods
-            .extend(methods.into_iter().map(IntoMethodName::into_method_name));
+        for (i, m) in methods.into_iter().enumerate() {
+            match m.try_into() {
+                Ok(method) => self.methods.push(method.as_str().to_owned()),
+                Err(e) => self.early_problems.push(unconvertible("allowed_methods", i, e)),
+            }
+        }
+        self.methods_listed = true;
         self
     }
 
-    /// Allows every request header in preflights (the requested names are echoed back,
-    /// never `*`, so `Authorization` and credentialed requests work too).
+    /// Records methods as written in configuration (keeps the text for error messages).
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    pub(crate) fn allowed_methods_written(mut self, methods: Vec<String>) -> Self {
+        if self.any_method == Any::Permissive {
+            self.any_method = Any::No;
+        }
+        self.methods.extend(methods);
+        self.methods_listed = true;
+        self
+    }
+
+    /// Allows every request header a script can set, in preflights (the requested names are
+    /// echoed back, never `*`, so `Authorization` and credentialed requests work too).
+    ///
+    /// Only the Fetch standard's
+    /// [forbidden request-header names](https://fetch.spec.whatwg.org/#forbidden-request-header)
+    /// are refused: browsers never let scripts set those, so no real preflight asks for them.
+    /// Every other name is granted, including `Access-Control-Allow-Origin`, which scripts
+    /// sometimes set on requests by mistake.
+    /// Together with [`allowed_header(s)`](Self::allowed_headers) it is a build error
+    /// ([`Problem::AnyAndList`]), in either order.
     ///
     /// ```
-    /// use corsair::Cors;
-    /// assert!(Cors::default().allow_any_header().build().is_ok());
+    /// use corsair::{Cors, CorsRequest};
+    /// let policy = Cors::default().allow_any_origin().allow_any_header().build().unwrap();
+    /// let ask = CorsRequest::preflight("https://a.example", "POST")
+    ///     .headers(["x-anything", "access-control-allow-origin"]);
+    /// assert!(policy.check(&ask).is_allowed());
     /// ```
     pub fn allow_any_header(mut self) -> Self {
         self.any_header = Any::Explicit;
         self
     }
 
-    /// Allows one request header in preflights (case-insensitive).
+    /// Allows one request header in preflights (case-insensitive). Accepts what `actix-cors`
+    /// accepts: anything that converts into a [`HeaderName`] (`&str`, `String`, `&[u8]`,
+    /// `Vec<u8>`, [`HeaderName`], a type of your own); a value that does not convert is
+    /// reported by [`Cors::build`] ([`Problem::Unconvertible`]).
     ///
     /// ```
     /// use actix_web::http::header;
@@ -596,11 +629,19 @@ impl Cors {
     /// let cors = Cors::default().allowed_header(header::CONTENT_TYPE).allowed_header("x-api-key");
     /// assert!(cors.build().is_ok());
     /// ```
-    pub fn allowed_header<H: IntoHeaderName>(self, header: H) -> Self {
-        self.allowed_headers([header])
+    pub fn allowed_header<H>(self, header: H) -> Self
+    where
+        H: TryInto<HeaderName>,
+        <H as TryInto<HeaderName>>::Error: Into<HttpError>,
+    {
+        self.push_headers("allowed_header", [header])
     }
 
-    /// Allows these request headers in preflights (case-insensitive).
+    /// Allows these request headers in preflights (case-insensitive); see
+    /// [`allowed_header`](Self::allowed_header) for the accepted types.
+    ///
+    /// After [`Cors::permissive`] the list narrows "any header"; after an explicit
+    /// [`allow_any_header`](Self::allow_any_header) it is a build error.
     ///
     /// ```
     /// use actix_web::http::header;
@@ -608,33 +649,65 @@ impl Cors {
     /// let cors = Cors::default().allowed_headers(vec![header::AUTHORIZATION, header::ACCEPT]);
     /// assert!(cors.build().is_ok());
     /// ```
-    pub fn allowed_headers<U, H>(mut self, headers: U) -> Self
+    pub fn allowed_headers<U, H>(self, headers: U) -> Self
     where
         U: IntoIterator<Item = H>,
-        H: IntoHeaderName,
+        H: TryInto<HeaderName>,
+        <H as TryInto<HeaderName>>::Error: Into<HttpError>,
+    {
+        self.push_headers("allowed_headers", headers)
+    }
+
+    fn push_headers<U, H>(mut self, call: &'static str, headers: U) -> Self
+    where
+        U: IntoIterator<Item = H>,
+        H: TryInto<HeaderName>,
+        <H as TryInto<HeaderName>>::Error: Into<HttpError>,
     {
         if self.any_header == Any::Permissive {
             self.any_header = Any::No;
         }
-        self.headers
-            .extend(headers.into_iter().map(IntoHeaderName::into_header_name));
+        for (i, h) in headers.into_iter().enumerate() {
+            match h.try_into() {
+                Ok(name) => self.headers.push(name.as_str().to_owned()),
+                Err(e) => self.early_problems.push(unconvertible(call, i, e)),
+            }
+        }
+        self.headers_listed = true;
+        self
+    }
+
+    /// Records request headers as written in configuration (keeps the text for errors).
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    pub(crate) fn allowed_headers_written(mut self, headers: Vec<String>) -> Self {
+        if self.any_header == Any::Permissive {
+            self.any_header = Any::No;
+        }
+        self.headers.extend(headers);
+        self.headers_listed = true;
         self
     }
 
     /// Lets JavaScript read every response header (`Access-Control-Expose-Headers: *`).
     /// Browsers ignore `*` on credentialed requests, so this cannot be combined with
-    /// credentials: list the headers instead.
+    /// credentials: list the headers instead. Together with
+    /// [`expose_headers`](Self::expose_headers) it is a build error
+    /// ([`Problem::AnyAndList`]), in either order.
     ///
     /// ```
     /// use corsair::Cors;
     /// assert!(Cors::default().allow_any_origin().expose_any_header().build().is_ok());
     /// ```
     pub fn expose_any_header(mut self) -> Self {
-        self.expose_any = true;
+        self.expose_any = Any::Explicit;
         self
     }
 
-    /// Lets JavaScript read these response headers.
+    /// Lets JavaScript read these response headers; accepts the same types as
+    /// [`allowed_header`](Self::allowed_header).
+    ///
+    /// After [`Cors::permissive`] the list replaces its `*`; after an explicit
+    /// [`expose_any_header`](Self::expose_any_header) it is a build error.
     ///
     /// ```
     /// use corsair::Cors;
@@ -644,10 +717,32 @@ impl Cors {
     pub fn expose_headers<U, H>(mut self, headers: U) -> Self
     where
         U: IntoIterator<Item = H>,
-        H: IntoHeaderName,
+        H: TryInto<HeaderName>,
+        <H as TryInto<HeaderName>>::Error: Into<HttpError>,
     {
-        self.expose
-            .extend(headers.into_iter().map(IntoHeaderName::into_header_name));
+        if self.expose_any == Any::Permissive {
+            self.expose_any = Any::No;
+        }
+        for (i, h) in headers.into_iter().enumerate() {
+            match h.try_into() {
+                Ok(name) => self.expose.push(name.as_str().to_owned()),
+                Err(e) => self
+                    .early_problems
+                    .push(unconvertible("expose_headers", i, e)),
+            }
+        }
+        self.expose_listed = true;
+        self
+    }
+
+    /// Records exposed headers as written in configuration (keeps the text for errors).
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    pub(crate) fn expose_headers_written(mut self, headers: Vec<String>) -> Self {
+        if self.expose_any == Any::Permissive {
+            self.expose_any = Any::No;
+        }
+        self.expose.extend(headers);
+        self.expose_listed = true;
         self
     }
 

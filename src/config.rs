@@ -192,12 +192,12 @@ impl CorsConfig {
         if self.allow_methods.iter().any(|m| m == "*") {
             cors = cors.allow_any_method();
         } else {
-            cors = cors.allowed_methods(self.allow_methods);
+            cors = cors.allowed_methods_written(self.allow_methods);
         }
         if self.allow_headers.iter().any(|h| h == "*") {
             cors = cors.allow_any_header();
         } else {
-            cors = cors.allowed_headers(self.allow_headers);
+            cors = cors.allowed_headers_written(self.allow_headers);
         }
         if self.allow_credentials {
             cors = cors.supports_credentials();
@@ -205,7 +205,7 @@ impl CorsConfig {
         if self.expose_headers.iter().any(|h| h == "*") {
             cors = cors.expose_any_header();
         } else {
-            cors = cors.expose_headers(self.expose_headers);
+            cors = cors.expose_headers_written(self.expose_headers);
         }
         cors.max_age(self.max_age)
     }

@@ -143,6 +143,14 @@ pub enum OriginFault {
         /// The origin in lower case.
         suggestion: String,
     },
+    /// An IP address not written the way browsers serialize it (`127.1`, `0x7f.0.0.1`,
+    /// `[0:0:0:0:0:0:0:1]`): such an origin could never match, because browsers send the
+    /// canonical form.
+    #[display("its IP address is not written as browsers serialize it (they would send `{suggestion}`); write `{suggestion}`")]
+    NonCanonicalIp {
+        /// The origin with the address in canonical form.
+        suggestion: String,
+    },
     /// A `*` inside an origin string.
     #[display("a `*` inside an origin matches nothing; use `.allowed_origin_pattern(\"{value}\")` for wildcard subdomains or ports, or `.allow_any_origin()` for every origin")]
     Wildcard {
@@ -199,11 +207,58 @@ pub enum Problem {
     /// `send_wildcard` without `allow_any_origin`.
     #[display("`send_wildcard` only applies to `allow_any_origin`, but specific origins are configured; drop `.send_wildcard()` or use `.allow_any_origin()`")]
     WildcardWithoutAnyOrigin,
+    /// `allow_null_origin` together with credentials: any page can send `Origin: null`.
+    #[display("`allow_null_origin` is set together with credentials, but any website can make a browser send `Origin: null` (a sandboxed iframe is enough), so this hands every website your users' credentialed responses; drop `.allow_null_origin()` (or the `null` entry), or drop `.supports_credentials()`; if the server is unreachable from the web, `.allow_null_origin_with_credentials_dangerously()` (see SECURITY.md)")]
+    CredentialedNullOrigin,
+    /// `Cors::permissive()` left a part wide open that conflicts with credentials.
+    #[display("`Cors::permissive()` allows {what}, which cannot be combined with `.supports_credentials()`; {fix} (a list narrows `permissive()`), or drop `.supports_credentials()`")]
+    PermissiveWithCredentials {
+        /// What is still wide open, e.g. `"any origin"`.
+        what: &'static str,
+        /// The call that narrows it, e.g. ``"list the origins with `.allowed_origin(..)`"``.
+        fix: &'static str,
+    },
+    /// An explicit "any" call together with a list for the same setting.
+    #[display("`.{any}()` and `.{list}(..)` are both called, so it is unclear whether you mean every one or only the list (actix-cors lets the later call win; corsair refuses to guess); keep one of the two calls")]
+    AnyAndList {
+        /// The "any" method, e.g. `allow_any_header`.
+        any: &'static str,
+        /// The list method, e.g. `allowed_headers`.
+        list: &'static str,
+    },
+    /// A value given to a builder method that does not convert into a method or header name.
+    #[display("entry {position} given to `.{call}(..)` does not convert: {error}; write a valid name (letters, digits and ``!#$%&'*+-.^_`|~``), e.g. `x-request-id` or `PUT`")]
+    Unconvertible {
+        /// The builder method, e.g. `allowed_headers`.
+        call: &'static str,
+        /// The entry's position in that call, counting from 1.
+        position: usize,
+        /// The conversion error.
+        error: String,
+    },
+    /// An origin regex that matches an origin no real policy should allow.
+    #[display("origin regex `{value}` ({source}) is too broad: it matches `{canary}`, an origin nobody should trust; anchor it on your own domain, e.g. `https://[a-z0-9-]+\\.example\\.com`, or use `.allow_any_origin()` if you mean every origin")]
+    RegexTooBroad {
+        /// The regex as written.
+        value: String,
+        /// Where it came from.
+        source: Source,
+        /// The canary origin it matched.
+        canary: String,
+    },
+    /// An origin regex that can match plain-`http` origins (other than loopback), with credentials.
+    #[display("origin regex `{value}` ({source}) can match plain-http origins, which anyone on the network path can forge, and credentials are on; begin it with `https://` (or a loopback host such as `http://localhost:`), or call `.allow_insecure_credentialed_origins()` if this is a closed network")]
+    CredentialedInsecureRegex {
+        /// The regex as written.
+        value: String,
+        /// Where it came from.
+        source: Source,
+    },
     /// `expose_any_header` together with credentials.
     #[display("`expose_any_header` is set together with credentials, and browsers read `Access-Control-Expose-Headers: *` literally on credentialed requests (exposing nothing); list the headers with `.expose_headers([..])`")]
     CredentialedExposeAny,
     /// `allow_any_origin` together with specific origins, patterns, regexes or predicates.
-    #[display("`allow_any_origin` is set together with {with}, so the list would never matter; keep one of them")]
+    #[display("`allow_any_origin` (or a `*` origin entry) is set together with {with}, so it is unclear whether you mean every origin or only those; keep one of them")]
     AnyOriginConflict {
         /// What it conflicts with, e.g. `"an origin list"`.
         with: &'static str,
@@ -318,8 +373,9 @@ pub enum Problem {
         /// Where it came from.
         source: Source,
     },
-    /// A header name the Fetch standard does not let scripts set, or a CORS header, in the allowed request headers.
-    #[display("`{value}` in allowed_headers is a header browsers never let scripts send (forbidden or a CORS protocol header); remove it")]
+    /// A header name the Fetch standard does not let scripts set (a forbidden request-header
+    /// name) in the allowed request headers.
+    #[display("`{value}` in allowed_headers is a forbidden request-header name (Fetch standard): browsers never let scripts send it, so no preflight asks for it; remove it")]
     ForbiddenRequestHeader {
         /// The header name.
         value: String,
@@ -373,7 +429,9 @@ impl ConfigError {
         ConfigError { problems }
     }
 
-    /// Every problem found, in the order the configuration was written.
+    /// Every problem found, grouped by category (conversion and environment problems first,
+    /// then origins, methods, request headers, exposed headers, combinations of options,
+    /// and the remaining options), in the order written within each category.
     ///
     /// ```
     /// use corsair::{Cors, Problem};
@@ -418,5 +476,76 @@ impl fmt::Debug for ConfigError {
     /// Same as `Display`, so `fn main() -> Result<(), Box<dyn Error>>` prints something useful.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
+    }
+}
+
+/// The counterpart of `actix_cors::CorsError`, so code that names it compiles after switching
+/// the `use` line.
+///
+/// corsair's middleware never returns it: a refused request is answered (or passed on) without
+/// CORS headers, as the Fetch standard expects, and [`Refusal`](crate::Refusal) says why. It
+/// is provided for code that matches on or converts `CorsError`, and converts from a
+/// [`Refusal`](crate::Refusal). As an actix [`ResponseError`](actix_web::ResponseError) it
+/// answers `400 Bad Request` with its message, as in `actix-cors`.
+///
+/// # Example
+/// ```
+/// use corsair::{CorsError, Refusal};
+/// let err = CorsError::from(Refusal::OriginNotAllowed);
+/// assert!(matches!(err, CorsError::OriginNotAllowed));
+/// assert_eq!(err.to_string(), "Origin is not allowed to make this request");
+/// ```
+#[derive(Debug, Clone, Display, Error)]
+#[non_exhaustive]
+pub enum CorsError {
+    /// A `*` was given as an origin.
+    #[display("`allowed_origin` argument must not be wildcard (`*`)")]
+    WildcardOrigin,
+    /// The request has no `Origin` header.
+    #[display("Request header `Origin` is required but was not provided")]
+    MissingOrigin,
+    /// The preflight has no `Access-Control-Request-Method`.
+    #[display("Request header `Access-Control-Request-Method` is required but is missing")]
+    MissingRequestMethod,
+    /// `Access-Control-Request-Method` is not a method.
+    #[display("Request header `Access-Control-Request-Method` has an invalid value")]
+    BadRequestMethod,
+    /// `Access-Control-Request-Headers` is not a list of header names.
+    #[display("Request header `Access-Control-Request-Headers` has an invalid value")]
+    BadRequestHeaders,
+    /// The origin is not allowed.
+    #[display("Origin is not allowed to make this request")]
+    OriginNotAllowed,
+    /// The requested method is not allowed.
+    #[display("Requested method is not allowed")]
+    MethodNotAllowed,
+    /// A requested header is not allowed.
+    #[display("One or more request headers are not allowed")]
+    HeadersNotAllowed,
+}
+
+impl From<crate::Refusal> for CorsError {
+    fn from(refusal: crate::Refusal) -> Self {
+        use crate::Refusal as R;
+        match refusal {
+            R::MultipleOrigins | R::MalformedOrigin | R::NullOrigin | R::OriginNotAllowed => {
+                CorsError::OriginNotAllowed
+            }
+            R::MalformedMethod => CorsError::BadRequestMethod,
+            R::MethodNotAllowed => CorsError::MethodNotAllowed,
+            R::MalformedHeaders => CorsError::BadRequestHeaders,
+            R::HeaderNotAllowed => CorsError::HeadersNotAllowed,
+        }
+    }
+}
+
+impl actix_web::ResponseError for CorsError {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        actix_web::http::StatusCode::BAD_REQUEST
+    }
+
+    fn error_response(&self) -> actix_web::HttpResponse {
+        actix_web::HttpResponse::with_body(self.status_code(), self.to_string())
+            .map_into_boxed_body()
     }
 }

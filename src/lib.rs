@@ -33,8 +33,9 @@
 //!   comma-separated lists from the environment.
 //! - **Answers to "why?"** A `debug` log line for each refusal, with near-miss hints ("did you
 //!   mean `http://localhost:5174`?"), and [`CorsPolicy::check`] to ask the policy directly.
-//! - **Cheap.** Header values are built once; the hot path boxes nothing and allocates nothing
-//!   for allowed requests.
+//! - **Cheap.** Header values are built once and the hot path boxes nothing; deciding a
+//!   request allocates nothing (merging into a handler's existing `Vary` header builds one
+//!   new value).
 //!
 //! ## Design, by module
 //! [`Cors`] (the builder, `builder.rs`) → `validate.rs` (every problem, typed in
@@ -66,11 +67,11 @@ mod vary;
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
-pub use builder::{Cors, IntoHeaderName, IntoMethodName};
+pub use builder::Cors;
 pub use check::{CorsRequest, Decision};
 #[cfg(feature = "serde")]
 pub use config::CorsConfig;
-pub use error::{ConfigError, HeaderList, OriginFault, Problem, Source};
+pub use error::{ConfigError, CorsError, HeaderList, OriginFault, Problem, Source};
 pub use middleware::{CorsFuture, CorsMiddleware};
 pub use origin::MatchedBy;
 pub use policy::{CorsPolicy, Refusal};

@@ -71,7 +71,7 @@ pub enum Refusal {
     MultipleOrigins,
     /// `Origin` is empty, `*`, or not visible ASCII without spaces.
     MalformedOrigin,
-    /// `Origin: null` without [`Cors::allow_null_origin`].
+    /// `Origin: null` without [`Cors::allow_null_origin`] or [`Cors::allow_any_origin`].
     NullOrigin,
     /// The origin matches no rule.
     OriginNotAllowed,
@@ -113,7 +113,9 @@ impl fmt::Display for Refusal {
             Refusal::MalformedOrigin => {
                 "the Origin header is empty, `*`, or not visible ASCII without spaces"
             }
-            Refusal::NullOrigin => "origin `null` is not allowed (see `allow_null_origin`)",
+            Refusal::NullOrigin => {
+                "origin `null` is not allowed (see `allow_null_origin`, or `allow_any_origin` for public data)"
+            }
             Refusal::OriginNotAllowed => "the origin is not allowed",
             Refusal::MalformedMethod => "Access-Control-Request-Method is repeated or not a method",
             Refusal::MethodNotAllowed => "the requested method is not allowed",

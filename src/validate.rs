@@ -29,17 +29,25 @@ pub const MAX_AGE_LIMIT: usize = 86_400;
 /// Methods the Fetch standard forbids (compared case-insensitively).
 pub(crate) const FORBIDDEN_METHODS: [&str; 3] = ["CONNECT", "TRACE", "TRACK"];
 
-/// Methods browsers normalize to upper case; a lower-case spelling is a mistake.
-const NORMALIZED_METHODS: [&str; 7] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH"];
+/// Methods the Fetch standard normalizes to upper case (<https://fetch.spec.whatwg.org/#concept-method-normalize>):
+/// a lower-case spelling of these is a mistake. `PATCH` is *not* among them: browsers send
+/// `patch` as written.
+const NORMALIZED_METHODS: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
 
-/// Request headers scripts can never set (Fetch's forbidden request-header names), plus the
-/// CORS protocol's own request headers.
+/// The Fetch standard's forbidden request-header names
+/// (<https://fetch.spec.whatwg.org/#forbidden-request-header>), lower case: scripts can never
+/// set these, so no preflight asks for them. Names starting with `proxy-` or `sec-` are
+/// forbidden too (see [`is_forbidden_request_header`]). This is the one copy of the list in
+/// the crate.
+///
+/// (The standard also forbids `X-HTTP-Method`, `X-HTTP-Method-Override` and
+/// `X-Method-Override` when their *value* names a forbidden method; a script can set them
+/// with other values, so the names themselves may be asked for and are granted.)
 pub(crate) const FORBIDDEN_REQUEST_HEADERS: &[&str] = &[
     "accept-charset",
     "accept-encoding",
     "access-control-request-headers",
     "access-control-request-method",
-    "access-control-request-private-network",
     "connection",
     "content-length",
     "cookie",
@@ -59,8 +67,8 @@ pub(crate) const FORBIDDEN_REQUEST_HEADERS: &[&str] = &[
     "via",
 ];
 
-/// True for a request header name scripts can never set, or a CORS protocol header
-/// (compared case-insensitively; does not allocate).
+/// True for a forbidden request-header name (the list above, or a `proxy-` / `sec-`
+/// prefix), compared case-insensitively; does not allocate.
 pub(crate) fn is_forbidden_request_header(name: &[u8]) -> bool {
     let starts = |prefix: &[u8]| {
         name.len() >= prefix.len() && name[..prefix.len()].eq_ignore_ascii_case(prefix)
@@ -70,7 +78,6 @@ pub(crate) fn is_forbidden_request_header(name: &[u8]) -> bool {
         .any(|f| f.as_bytes().eq_ignore_ascii_case(name))
         || starts(b"proxy-")
         || starts(b"sec-")
-        || starts(b"access-control-")
 }
 
 /// Response headers scripts can never read.
@@ -176,6 +183,20 @@ fn compile_origins(cors: &Cors, problems: &mut Vec<Problem>) -> OriginMatcher {
                 source: source.clone(),
                 suggestion,
             });
+        } else if let Some(canary) = regexes::matched_canary(regex) {
+            problems.push(Problem::RegexTooBroad {
+                value: regex.clone(),
+                source: source.clone(),
+                canary: canary.to_owned(),
+            });
+        } else if cors.credentials
+            && !cors.allow_insecure_credentialed
+            && regexes::may_match_insecure_http(regex)
+        {
+            problems.push(Problem::CredentialedInsecureRegex {
+                value: regex.clone(),
+                source: source.clone(),
+            });
         } else {
             good_regexes.push(regex.clone());
         }
@@ -198,8 +219,9 @@ fn is_insecure_for_credentials(cors: &Cors, scheme: &str, host: &str) -> bool {
     cors.credentials && !cors.allow_insecure_credentialed && scheme == "http" && !is_loopback(host)
 }
 
-/// `localhost` (and its subdomains), `127.0.0.0/8` and `[::1]`.
+/// `localhost` (and its subdomains), `127.0.0.0/8` and `[::1]`, with or without a trailing dot.
 pub(crate) fn is_loopback(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host);
     host == "localhost"
         || host.ends_with(".localhost")
         || host == "[::1]"
@@ -228,6 +250,11 @@ fn compile_methods(cors: &Cors, problems: &mut Vec<Problem>) -> MethodRule {
                 suggestion: upper,
             });
         } else if let Ok(method) = Method::from_bytes(m.as_bytes()) {
+            if *m != upper {
+                log::warn!(
+                    "corsair: method `{m}` is allowed as written; methods are case-sensitive and browsers send it as the script wrote it, so `{upper}` is a different method (list both if scripts use both)"
+                );
+            }
             if list.contains(&method) {
                 log::warn!("corsair: method `{m}` is listed twice; using it once");
             } else {
@@ -281,6 +308,11 @@ fn header_names(
             HeaderList::Allowed => is_forbidden_request_header(lower.as_bytes()),
             HeaderList::Exposed => forbidden.contains(&lower),
         };
+        if !is_forbidden && list == HeaderList::Allowed && lower.starts_with("access-control-") {
+            log::warn!(
+                "corsair: `{raw}` in allowed_headers is a CORS response header; allowing it as a request header is valid (scripts sometimes send it by mistake), but servers never need it"
+            );
+        }
         if is_forbidden {
             problems.push(match list {
                 HeaderList::Allowed => Problem::ForbiddenRequestHeader { value: raw.clone() },
@@ -316,13 +348,18 @@ fn compile_expose(cors: &Cors, problems: &mut Vec<Problem>) -> Option<HeaderValu
         &FORBIDDEN_RESPONSE_HEADERS,
         problems,
     );
-    if cors.expose_any {
+    if cors.expose_any.is_any() {
         return Some(HeaderValue::from_static("*"));
     }
     joined(list.iter().map(HeaderName::as_str))
 }
 
 /// Options that are fine alone but wrong together.
+///
+/// The "any" / list rule, the same for origins, methods, request headers and exposed headers
+/// and independent of call order: after [`Cors::permissive`] a list narrows that part (the
+/// builder records it so); an explicit "any" call together with a list is a build error
+/// naming both calls.
 fn check_combinations(cors: &Cors, problems: &mut Vec<Problem>) {
     let any_origin = cors.any_origin.is_any();
     if cors.any_origin == Any::Explicit {
@@ -341,17 +378,45 @@ fn check_combinations(cors: &Cors, problems: &mut Vec<Problem>) {
             }
         }
     }
-    if cors.credentials && any_origin {
-        problems.push(Problem::CredentialedAnyOrigin);
+    let pairs = [
+        (cors.any_method, cors.methods_listed, "allow_any_method", "allowed_methods"),
+        (cors.any_header, cors.headers_listed, "allow_any_header", "allowed_header(s)"),
+        (cors.expose_any, cors.expose_listed, "expose_any_header", "expose_headers"),
+    ];
+    for (any, listed, any_call, list_call) in pairs {
+        if any == Any::Explicit && listed {
+            problems.push(Problem::AnyAndList {
+                any: any_call,
+                list: list_call,
+            });
+        }
+    }
+    if cors.credentials {
+        match cors.any_origin {
+            Any::Explicit => problems.push(Problem::CredentialedAnyOrigin),
+            Any::Permissive => problems.push(Problem::PermissiveWithCredentials {
+                what: "any origin",
+                fix: "list the trusted origins with `.allowed_origin(..)`",
+            }),
+            Any::No => {}
+        }
+        match cors.expose_any {
+            Any::Explicit => problems.push(Problem::CredentialedExposeAny),
+            Any::Permissive => problems.push(Problem::PermissiveWithCredentials {
+                what: "scripts to read every response header (`Access-Control-Expose-Headers: *`, which browsers ignore on credentialed requests)",
+                fix: "list the headers scripts may read with `.expose_headers([..])`",
+            }),
+            Any::No => {}
+        }
+        if cors.allow_null && !cors.null_with_credentials {
+            problems.push(Problem::CredentialedNullOrigin);
+        }
     }
     if cors.send_wildcard && cors.credentials {
         problems.push(Problem::CredentialedWildcard);
     }
     if cors.send_wildcard && !any_origin {
         problems.push(Problem::WildcardWithoutAnyOrigin);
-    }
-    if cors.expose_any && cors.credentials {
-        problems.push(Problem::CredentialedExposeAny);
     }
 }
 

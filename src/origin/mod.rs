@@ -20,10 +20,17 @@ use self::{pattern::PatternSet, regexes::OriginRegexes};
 /// A user predicate from [`Cors::allowed_origin_fn`](crate::Cors::allowed_origin_fn).
 pub(crate) type OriginPredicate = Arc<dyn Fn(&HeaderValue, &RequestHead) -> bool + Send + Sync>;
 
-/// Which rule let an origin in; the middleware echoes the origin back in every case.
+/// Which rule let an origin in. The middleware echoes the origin back, except for
+/// [`MatchedBy::Any`] under [`send_wildcard`](crate::Cors::send_wildcard), which sends `*`.
+///
+/// ```
+/// use corsair::{Cors, CorsRequest, MatchedBy};
+/// let policy = Cors::default().allowed_origin("https://a.example").build().unwrap();
+/// assert_eq!(policy.check(&CorsRequest::new("https://a.example")).matched_by(), Some(MatchedBy::Exact));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MatchedBy {
-    /// `allow_any_origin`.
+    /// `allow_any_origin` (which also answers `Origin: null`).
     Any,
     /// An exact entry of `allowed_origin`.
     Exact,
@@ -99,15 +106,21 @@ impl OriginMatcher {
     /// Looks `value` up through every rule, in order, and returns what to echo. Does not
     /// allocate; an exact origin costs one hash lookup and nothing else.
     ///
-    /// Order: `null` (only the explicit opt-in matches it; no other rule sees it), exact
+    /// Order: `null` (only the explicit opt-in or any-origin matches it; no other rule sees
+    /// it), exact
     /// origins, then, for well-formed values only, any-origin, patterns, regexes and
     /// predicates. `head` is the request, for predicates.
     pub(crate) fn lookup(&self, value: &HeaderValue, head: &RequestHead) -> Lookup {
         let bytes = value.as_bytes();
         if bytes == b"null" {
-            return match self.allow_null {
-                true => Lookup::Allowed(MatchedBy::Null, value.clone()),
-                false => Lookup::NullRefused,
+            return if self.allow_null {
+                Lookup::Allowed(MatchedBy::Null, value.clone())
+            } else if self.any {
+                // Everyone is already allowed: refusing `null` would only break sandboxed
+                // iframes and `file:` pages reading public data.
+                Lookup::Allowed(MatchedBy::Any, value.clone())
+            } else {
+                Lookup::NullRefused
             };
         }
         // Stored origins are valid by construction, so a hit needs no further checks, and

@@ -260,7 +260,7 @@ impl OriginPattern {
         if host.contains('*') {
             return invalid("only a leading `*.` label or a `:*` port may be a wildcard; write e.g. `https://*.example.com`, or use `.allowed_origin_regex(..)` for other shapes");
         }
-        if !is_host(host) {
+        if !is_host(host) || host.ends_with('.') {
             return invalid("its host is not a valid host name; write labels of letters, digits and `-` separated by dots, e.g. `https://*.example.com`");
         }
         if !subdomains && ports != Ports::Any {

@@ -19,6 +19,7 @@
 //!   so this only removes surprises. Matching is case-sensitive, as in Starlette.
 
 use regex::RegexSet;
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
 
 use super::pattern::split_origin;
 
@@ -40,6 +41,76 @@ pub(crate) fn check(pattern: &str) -> Result<(), String> {
     regex::Regex::new(&anchored(pattern))
         .map(drop)
         .map_err(|e| e.to_string())
+}
+
+/// Origins no real policy should allow. A regex matching any of them is refused as too
+/// broad, with or without credentials: it lets in sites nobody vetted (for "every origin",
+/// say so with `allow_any_origin`, which is checked against credentials).
+///
+/// Each is well-formed (so a regex would really see it): a reserved test domain, a random
+/// host under `.invalid`, unrelated registrable domains under common TLDs, bare public
+/// suffixes, a punycode host and documentation IP addresses.
+pub(crate) const CANARIES: &[&str] = &[
+    "https://evil.example",
+    "http://evil.example",
+    "https://evil.example:8443",
+    "https://q7z3x9-corsair-canary.invalid",
+    "https://attacker-5k2m.com",
+    "https://attacker-5k2m.net",
+    "https://attacker-5k2m.org",
+    "https://attacker-5k2m.io",
+    "https://attacker-5k2m.dev",
+    "https://com",
+    "https://co.uk",
+    "https://github.io",
+    "https://xn--80ak6aa92e.com",
+    "http://192.0.2.7",
+    "https://203.0.113.9:8443",
+];
+
+/// The first canary origin the regex matches (as a whole), if any.
+pub(crate) fn matched_canary(pattern: &str) -> Option<&'static str> {
+    let re = regex::Regex::new(&anchored(pattern)).ok()?;
+    CANARIES.iter().copied().find(|c| re.is_match(c))
+}
+
+/// True unless every origin the regex can match is `https` (or another non-`http` scheme)
+/// or plain `http` to a loopback host. Decided from the regex's prefix literals (what every
+/// match must start with); when those do not pin the scheme and host, the answer is `true`.
+pub(crate) fn may_match_insecure_http(pattern: &str) -> bool {
+    let Ok(hir) = regex_syntax::Parser::new().parse(pattern) else {
+        return true;
+    };
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    let Some(literals) = seq.literals() else {
+        return true; // no finite set of prefixes: anything may follow
+    };
+    literals
+        .iter()
+        .any(|lit| prefix_may_be_insecure(lit.as_bytes(), lit.is_exact()))
+}
+
+/// Whether origins starting with `prefix` (the whole origin when `exact`) may be plain http
+/// to a host other than loopback.
+fn prefix_may_be_insecure(prefix: &[u8], exact: bool) -> bool {
+    const HTTP: &[u8] = b"http://";
+    let Some(rest) = prefix.strip_prefix(HTTP) else {
+        // Shorter than `http://` and not finished: it may still become `http://`.
+        return !exact && HTTP.starts_with(prefix);
+    };
+    let Ok(rest) = std::str::from_utf8(rest) else {
+        return true;
+    };
+    let loopback_host = |host: &str| crate::validate::is_loopback(host);
+    if exact {
+        let host = super::serialized::split_host_port(rest).map_or(rest, |(h, _)| h);
+        return !loopback_host(host);
+    }
+    // Not finished: safe only if a whole loopback host and the port separator are pinned.
+    match rest.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => !loopback_host(host),
+        _ => true,
+    }
 }
 
 /// Where the scanner is within one alternative of a regex.
@@ -264,6 +335,43 @@ mod tests {
             r"https://ü\.example\.com",
         ] {
             assert_eq!(unescaped_host_dot(ok), None, "{ok}");
+        }
+    }
+
+    #[test]
+    fn plain_http_regexes_are_told_apart_from_https_and_loopback() {
+        for insecure in [
+            r"https?://.+",
+            r"http://[a-z]+\.example\.com",
+            r"http://app\.example\.com",
+            r"http://localhost\.evil\.com",
+            r".*",
+            r"(?:https|http)://app\.example\.com",
+            r"http://localhost.*",
+        ] {
+            assert!(may_match_insecure_http(insecure), "{insecure}");
+        }
+        for secure in [
+            r"https://[a-z]+\.example\.com",
+            r"https://app\.example\.com|https://api\.example\.com",
+            r"http://localhost:\d+",
+            r"https?://localhost:\d+",
+            r"http://127\.0\.0\.1:\d+",
+            r"http://\[::1\]:\d+",
+            r"http://localhost",
+            r"chrome-extension://[a-p]{32}",
+        ] {
+            assert!(!may_match_insecure_http(secure), "{secure}");
+        }
+    }
+
+    #[test]
+    fn broad_regexes_match_a_canary_and_narrow_ones_none() {
+        for broad in [r"https?://.+", r"https://.*", r"https://[a-z0-9-]+\.com", r"https://.*\.(com|org)", r"https?://\d+\.\d+\.\d+\.\d+(:\d+)?"] {
+            assert!(matched_canary(broad).is_some(), "{broad}");
+        }
+        for narrow in [r"https://[a-z0-9-]+\.example\.com", r"https://app-\d+\.vercel\.app", r"http://localhost:\d+", r"chrome-extension://[a-p]{32}"] {
+            assert_eq!(matched_canary(narrow), None, "{narrow}");
         }
     }
 

@@ -88,6 +88,14 @@ pub(crate) fn parse_origin(s: &str) -> Result<OriginParts<'_>, OriginFault> {
         None => None,
         Some(p) => Some(parse_port(p)?),
     };
+    if let Some(canonical) = canonical_ip(&host.to_ascii_lowercase())? {
+        if canonical != host {
+            let port = port.map(|p| format!(":{p}")).unwrap_or_default();
+            return Err(OriginFault::NonCanonicalIp {
+                suggestion: lower(&format!("{scheme}://{canonical}{port}")),
+            });
+        }
+    }
     let lower_scheme = scheme.to_ascii_lowercase();
     if let Some(port) = port {
         if default_port(&lower_scheme) == Some(port) {
@@ -104,6 +112,120 @@ pub(crate) fn parse_origin(s: &str) -> Result<OriginParts<'_>, OriginFault> {
         });
     }
     Ok(OriginParts { scheme, host, port })
+}
+
+/// If `host` is an IP address (as the URL standard's host parser decides), its serialization
+/// as browsers send it; `Ok(None)` for a domain; an error for a host the URL parser rejects
+/// (a number-ending host that is not a valid IPv4 address).
+///
+/// IPv4 follows <https://url.spec.whatwg.org/#concept-ipv4-parser> (`127.1`, `0x7f.0.0.1`,
+/// `0177.0.0.1` and `2130706433` are all `127.0.0.1`); IPv6 follows
+/// <https://url.spec.whatwg.org/#concept-ipv6-serializer> (lower-case hex, no leading zeros,
+/// the first longest run of two or more zero pieces compressed to `::`, no dotted tail).
+pub(crate) fn canonical_ip(host: &str) -> Result<Option<String>, OriginFault> {
+    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        let ip: std::net::Ipv6Addr = inner.parse().map_err(|_| OriginFault::InvalidHost)?;
+        return Ok(Some(format!("[{}]", serialize_ipv6(ip.segments()))));
+    }
+    if !ends_in_a_number(host) {
+        return Ok(None);
+    }
+    parse_ipv4(host)
+        .map(|ip| Some(std::net::Ipv4Addr::from(ip).to_string()))
+        .ok_or(OriginFault::InvalidHost)
+}
+
+/// The URL standard's "ends in a number checker".
+fn ends_in_a_number(host: &str) -> bool {
+    let mut parts: Vec<&str> = host.split('.').collect();
+    if parts.last() == Some(&"") {
+        if parts.len() == 1 {
+            return false;
+        }
+        parts.pop();
+    }
+    let last = parts.last().copied().unwrap_or("");
+    (!last.is_empty() && last.bytes().all(|b| b.is_ascii_digit())) || ipv4_number(last).is_some()
+}
+
+/// The URL standard's "IPv4 number parser" (decimal, `0x` hex, leading-zero octal).
+fn ipv4_number(part: &str) -> Option<u64> {
+    if part.is_empty() {
+        return None;
+    }
+    let (digits, radix) = if let Some(hex) = part.strip_prefix("0x").or(part.strip_prefix("0X")) {
+        (hex, 16)
+    } else if part.len() > 1 && part.starts_with('0') {
+        (&part[1..], 8)
+    } else {
+        (part, 10)
+    };
+    if digits.is_empty() {
+        return Some(0);
+    }
+    // Anything beyond 2^32 fails the IPv4 parser anyway; cap to stay in range.
+    if digits.len() > 12 {
+        return None;
+    }
+    u64::from_str_radix(digits, radix).ok()
+}
+
+/// The URL standard's "IPv4 parser".
+fn parse_ipv4(host: &str) -> Option<u32> {
+    let mut parts: Vec<&str> = host.split('.').collect();
+    if parts.last() == Some(&"") && parts.len() > 1 {
+        parts.pop();
+    }
+    if parts.len() > 4 {
+        return None;
+    }
+    let numbers: Vec<u64> = parts
+        .iter()
+        .map(|p| ipv4_number(p))
+        .collect::<Option<_>>()?;
+    let (last, init) = numbers.split_last()?;
+    if init.iter().any(|&n| n > 255) || *last >= 256u64.pow(5 - numbers.len() as u32) {
+        return None;
+    }
+    let mut ip = *last;
+    for (i, n) in init.iter().enumerate() {
+        ip += n * 256u64.pow(3 - i as u32);
+    }
+    u32::try_from(ip).ok()
+}
+
+/// The URL standard's IPv6 serializer (without brackets).
+fn serialize_ipv6(pieces: [u16; 8]) -> String {
+    // The first longest run of two or more zero pieces is compressed.
+    let (mut best, mut run) = (None::<(usize, usize)>, None::<(usize, usize)>);
+    for (i, &p) in pieces.iter().enumerate() {
+        if p == 0 {
+            let r = run.map_or((i, 1), |(start, len)| (start, len + 1));
+            run = Some(r);
+            if r.1 >= 2 && best.is_none_or(|(_, len)| r.1 > len) {
+                best = Some(r);
+            }
+        } else {
+            run = None;
+        }
+    }
+    let mut out = String::new();
+    let mut i = 0;
+    while i < 8 {
+        if let Some((start, len)) = best {
+            if i == start {
+                out.push_str(if i == 0 { "::" } else { ":" });
+                i += len;
+                continue;
+            }
+        }
+        out.push_str(&format!("{:x}", pieces[i]));
+        if i < 7 {
+            out.push(':');
+        }
+        i += 1;
+    }
+    out
 }
 
 fn lower(s: &str) -> String {
@@ -178,6 +300,11 @@ fn check_host(host: &str, fold_case: bool) -> bool {
             && inner.parse::<std::net::Ipv6Addr>().is_ok()
             && !inner.bytes().any(|b| b.is_ascii_uppercase());
     }
+    // A single trailing dot (`example.com.`) is a distinct origin that browsers do send.
+    let host = match host.strip_suffix('.') {
+        Some(h) if !h.is_empty() => h,
+        _ => host,
+    };
     if host.is_empty() || host.len() > 253 {
         return false;
     }
@@ -225,9 +352,44 @@ mod tests {
             "chrome-extension://abcdefghijklmnop",
             "tauri://localhost",
             "https://a.com:8443",
+            "https://example.com.",
+            "http://127.0.0.1:8080",
+            "http://[2001:db8::1]",
         ] {
             assert!(parse_origin(ok).is_ok(), "{ok} should be valid");
         }
+    }
+
+    #[test]
+    fn non_canonical_ip_literals_are_refused_with_the_canonical_form() {
+        for (written, canonical) in [
+            ("http://[0:0:0:0:0:0:0:1]:8080", "http://[::1]:8080"),
+            ("http://127.1:8080", "http://127.0.0.1:8080"),
+            ("http://0x7f.0.0.1", "http://127.0.0.1"),
+            ("http://0177.0.0.1", "http://127.0.0.1"),
+            ("http://2130706433", "http://127.0.0.1"),
+            ("http://127.0.0.1.", "http://127.0.0.1"),
+            ("http://[2001:db8:0:0:1:0:0:1]", "http://[2001:db8::1:0:0:1]"),
+            ("http://[2001:0db8::1]", "http://[2001:db8::1]"),
+            ("http://[::ffff:1.2.3.4]", "http://[::ffff:102:304]"),
+            ("http://[1:0:1:0:1:0:1:0]", "http://[1:0:1:0:1:0:1:0]"),
+        ] {
+            if written == canonical {
+                assert!(parse_origin(written).is_ok(), "{written}");
+                continue;
+            }
+            assert_eq!(
+                fault(written),
+                OriginFault::NonCanonicalIp {
+                    suggestion: canonical.into()
+                },
+                "{written}"
+            );
+            assert!(parse_origin(canonical).is_ok(), "{canonical}");
+        }
+        // Number-ending hosts the URL parser rejects are not hosts at all.
+        assert_eq!(fault("http://1.2.3.256"), OriginFault::InvalidHost);
+        assert_eq!(fault("http://1.2.3.4.5"), OriginFault::InvalidHost);
     }
 
     #[test]
