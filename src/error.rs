@@ -429,9 +429,10 @@ impl ConfigError {
         ConfigError { problems }
     }
 
-    /// Every problem found, grouped by category (conversion and environment problems first,
-    /// then origins, methods, request headers, exposed headers, combinations of options,
-    /// and the remaining options), in the order written within each category.
+    /// Every problem found, grouped by category: origins (a missing environment variable
+    /// first), builder arguments that did not convert, methods, request headers, exposed
+    /// headers, combinations of options, then the remaining options. Within a category,
+    /// problems keep the order the configuration was written in.
     ///
     /// ```
     /// use corsair::{Cors, Problem};

@@ -51,7 +51,6 @@ pub(crate) const FORBIDDEN_REQUEST_HEADERS: &[&str] = &[
     "connection",
     "content-length",
     "cookie",
-    "cookie2",
     "date",
     "dnt",
     "expect",
@@ -85,8 +84,15 @@ const FORBIDDEN_RESPONSE_HEADERS: [&str; 2] = ["set-cookie", "set-cookie2"];
 
 /// Builds the immutable policy, or reports every problem.
 pub(crate) fn compile(cors: &Cors) -> Result<Compiled, ConfigError> {
-    let mut problems = cors.early_problems.clone();
+    // Grouped by category: origins (a missing environment variable first), arguments that
+    // did not convert, methods, request headers, exposed headers, combinations, the rest.
+    let (mut problems, unconvertible): (Vec<Problem>, Vec<Problem>) = cors
+        .early_problems
+        .iter()
+        .cloned()
+        .partition(|p| !matches!(p, Problem::Unconvertible { .. }));
     let origins = compile_origins(cors, &mut problems);
+    problems.extend(unconvertible);
     let methods = compile_methods(cors, &mut problems);
     let headers = compile_headers(cors, &mut problems);
     let expose = compile_expose(cors, &mut problems);

@@ -359,7 +359,17 @@ async fn hostile_origins_never_panic_or_5xx() {
 }
 
 #[actix_rt::test]
-async fn null_origin_is_refused_unless_opted_in_even_with_any_origin() {
+async fn null_origin_is_refused_by_a_list_unless_opted_in_and_answered_by_any_origin() {
+    let listed = test::init_service(
+        App::new()
+            .wrap(Cors::default().allowed_origin("https://app.example.com"))
+            .route("/", web::get().to(HttpResponse::Ok)),
+    )
+    .await;
+    let res = test::call_service(&listed, from_origin(Method::GET, "/", "null").to_request()).await;
+    assert!(has_no_allow_headers(&res));
+
+    // Public data is public to sandboxed iframes and `file:` pages too.
     let any = test::init_service(
         App::new()
             .wrap(Cors::default().allow_any_origin())
@@ -367,7 +377,15 @@ async fn null_origin_is_refused_unless_opted_in_even_with_any_origin() {
     )
     .await;
     let res = test::call_service(&any, from_origin(Method::GET, "/", "null").to_request()).await;
-    assert!(has_no_allow_headers(&res));
+    assert_eq!(header(&res, "access-control-allow-origin").unwrap(), "null");
+    let wild = test::init_service(
+        App::new()
+            .wrap(Cors::default().allow_any_origin().send_wildcard())
+            .route("/", web::get().to(HttpResponse::Ok)),
+    )
+    .await;
+    let res = test::call_service(&wild, from_origin(Method::GET, "/", "null").to_request()).await;
+    assert_eq!(header(&res, "access-control-allow-origin").unwrap(), "*");
 
     let opted = test::init_service(
         App::new()

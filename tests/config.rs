@@ -173,7 +173,7 @@ fn an_env_var_that_is_not_unicode_is_an_error_naming_it() {
 }
 
 #[actix_rt::test]
-#[should_panic]
+#[should_panic(expected = "service initialization failed")]
 async fn a_missing_env_var_fails_app_start() {
     std::env::remove_var("CORSAIR_T_ENV_MISSING_WRAP");
     let _app =

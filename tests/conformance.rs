@@ -236,13 +236,24 @@ async fn cors_check_step2_refused_origin_gets_no_acao() {
 }
 
 // Step 2 note "Null is not `null`": the literal `null` origin (sandboxed iframes, file: URLs,
-// redirects) is only granted on explicit opt-in, even under allow_any_origin.
+// redirects) is only granted to listed policies on explicit opt-in.
 #[actix_rt::test]
 async fn cors_check_step2_null_origin_refused_without_opt_in() {
-    for cors in [app_policy(), Cors::default().allow_any_origin()] {
-        let out = run(cors, get("null")).await;
-        assert_eq!(out.one(ACAO), None, "`Origin: null` granted without opt-in");
-    }
+    let out = run(app_policy(), get("null")).await;
+    assert_eq!(out.one(ACAO), None, "`Origin: null` granted without opt-in");
+}
+
+// A public any-origin policy answers `null` like any other origin (everyone is already
+// allowed): the echo, or `*` under send_wildcard. The CORS check passes either way.
+#[actix_rt::test]
+async fn cors_check_any_origin_answers_null_echo_or_wildcard() {
+    let out = run(Cors::default().allow_any_origin(), get("null")).await;
+    assert_eq!(out.one(ACAO).as_deref(), Some("null"));
+    assert!(browser_cors_check(&out, "null", false));
+    let wild = Cors::default().allow_any_origin().send_wildcard();
+    let out = run(wild, get("null")).await;
+    assert_eq!(out.one(ACAO).as_deref(), Some("*"));
+    assert!(browser_cors_check(&out, "null", false));
 }
 
 #[actix_rt::test]
@@ -735,7 +746,8 @@ async fn preflight_step8_refused_origin_is_network_error() {
 #[actix_rt::test]
 async fn preflight_malformed_acrm_is_400() {
     for bad in ["GE T", "", "PUT,GET", "P(UT"] {
-        let out = run(app_policy().allow_any_method(), preflight(APP, bad)).await;
+        let any_method = Cors::default().allowed_origin(APP).allow_any_method();
+        let out = run(any_method, preflight(APP, bad)).await;
         assert_eq!(out.status, StatusCode::BAD_REQUEST, "ACRM {bad:?}");
         assert!(out.has_no_cors_grant());
     }
@@ -745,7 +757,10 @@ async fn preflight_malformed_acrm_is_400() {
 #[actix_rt::test]
 async fn preflight_malformed_acrh_is_400() {
     for bad in ["x(a)", "x a", "x-api-key,\"quoted\""] {
-        let cors = app_policy().allow_any_header();
+        let cors = Cors::default()
+            .allowed_origin(APP)
+            .allowed_methods(["PUT"])
+            .allow_any_header();
         let out = run(cors, preflight_with_headers(APP, "PUT", bad)).await;
         assert_eq!(out.status, StatusCode::BAD_REQUEST, "ACRH {bad:?}");
         assert!(out.has_no_cors_grant());
@@ -844,38 +859,44 @@ async fn http_cache_vary_merged_not_overwritten() {
 // reach the wire.
 #[actix_rt::test]
 async fn preflight_cache_never_gets_a_wildcard_from_a_list() {
-    let configs: [(&str, MakeCors); 2] = [
-        ("allowed_methods([\"*\"])", || {
-            Cors::default()
-                .allowed_origin(APP)
-                .allowed_methods(["*"])
-                .allowed_headers(["content-type"])
-        }),
-        ("allowed_headers([\"*\"])", || {
-            Cors::default()
-                .allowed_origin(APP)
-                .allowed_methods(["POST"])
-                .allowed_headers(["*"])
-        }),
+    // `*` inside a list is refused at build, typed as `WildcardInList` naming the list and the
+    // "any" method to use instead, so it can never reach the wire.
+    let cases: [(Cors, &str, &str); 3] = [
+        (
+            Cors::default().allowed_origin(APP).allowed_methods(["*"]),
+            "allowed_methods",
+            "allow_any_method",
+        ),
+        (
+            Cors::default().allowed_origin(APP).allowed_headers(["*"]),
+            "allowed_headers",
+            "allow_any_header",
+        ),
+        (
+            Cors::default().allowed_origin(APP).expose_headers(["*"]),
+            "expose_headers",
+            "expose_any_header",
+        ),
     ];
-    for (name, cors) in configs {
-        if cors().build().is_err() {
-            continue; // refused at start-up: fine
-        }
-        let out = run(cors(), preflight_with_headers(APP, "POST", "content-type")).await;
-        let out2 = run(cors(), preflight(APP, "POST")).await;
-        for o in [&out, &out2] {
-            let star =
-                o.list(ACAM).contains(&"*".to_owned()) || o.list(ACAH).contains(&"*".to_owned());
-            assert!(
-                !star,
-                "{name}: a granted preflight carries a literal `*` (ACAM {:?}, ACAH {:?}); browsers \
-                 cache it as a wildcard and stop preflighting every other method/header",
-                o.all(ACAM),
-                o.all(ACAH)
-            );
-        }
+    for (cors, list, any) in cases {
+        let err = cors.build().expect_err(list);
+        assert!(
+            matches!(
+                err.problems(),
+                [corsair::Problem::WildcardInList { list: l, method: m, .. }] if *l == list && *m == any
+            ),
+            "{list}: {err}"
+        );
     }
+    // The "any" methods themselves echo what was asked, never a literal `*`.
+    let any = Cors::default()
+        .allowed_origin(APP)
+        .allow_any_method()
+        .allow_any_header();
+    let out = run(any, preflight_with_headers(APP, "PROPFIND", "x-custom")).await;
+    assert!(out.status.is_success(), "{}", out.status);
+    assert_eq!(out.list(ACAM), ["PROPFIND"]);
+    assert_eq!(out.list_lower(ACAH), ["x-custom"]);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -398,7 +398,7 @@ async fn null_and_multiple_origins_are_explained() {
     let cors = Cors::default().allowed_origin("https://app.example.com");
     get(cors.clone(), "/why/null", "null").await;
     assert!(debug_line("/why/null")
-        .ends_with("refused: origin `null` is not allowed (see `allow_null_origin`)"));
+        .ends_with("refused: origin `null` is not allowed (see `allow_null_origin`, or `allow_any_origin` for public data)"));
     let app = service(cors).await;
     let req = TestRequest::get()
         .uri("/why/two-origins")

@@ -109,14 +109,22 @@ async fn both_crates_answer_the_realistic_chain_alike() {
 
 #[actix_rt::test]
 async fn where_corsair_is_stricter_it_says_so_at_build() {
-    // actix-cors starts with this and echoes any origin with credentials; corsair refuses.
+    // actix-cors starts with this and echoes any origin with credentials; corsair refuses,
+    // naming the call the user made (`permissive()`), not calls they never made.
     let err = corsair::Cors::permissive()
         .supports_credentials()
         .build()
         .unwrap_err();
-    assert!(err
-        .problems()
-        .contains(&corsair::Problem::CredentialedAnyOrigin));
+    assert_eq!(err.problems().len(), 2, "{err}");
+    assert!(err.problems().iter().all(|p| matches!(
+        p,
+        corsair::Problem::PermissiveWithCredentials { .. }
+    )));
+    let text = err.to_string();
+    assert!(text.contains("Cors::permissive()"), "{text}");
+    for never_called in ["allow_any_origin", "expose_any_header", "send_wildcard"] {
+        assert!(!text.contains(never_called), "mentions `{never_called}`: {text}");
+    }
     let res = atest::call_service(
         &atest::init_service(
             App::new()
@@ -131,4 +139,115 @@ async fn where_corsair_is_stricter_it_says_so_at_build() {
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);
+}
+
+/// User code written against actix-cors 0.7 that names every public item of the crate
+/// (`Cors`, `CorsError`, `CorsMiddleware`) and passes every argument type its builder
+/// accepts. The same text is compiled twice, once per crate: the one-line `use` switch.
+macro_rules! actix_cors_user_code {
+    ($module:ident, $krate:ident) => {
+        mod $module {
+            use actix_web::{
+                http::{header, header::HeaderName, Method},
+                HttpResponse, ResponseError,
+            };
+            use $krate::{Cors, CorsError, CorsMiddleware};
+
+            /// A type of the user's own that converts into a header name.
+            pub struct TraceHeader;
+            impl TryFrom<TraceHeader> for HeaderName {
+                type Error = header::InvalidHeaderName;
+                fn try_from(_: TraceHeader) -> Result<Self, Self::Error> {
+                    HeaderName::from_bytes(b"x-trace-id")
+                }
+            }
+
+            pub fn cors() -> Cors {
+                let owned = String::from("x-owned");
+                Cors::default()
+                    .allowed_origin("https://app.example.com")
+                    .allowed_methods(["GET", "PUT"])
+                    .allowed_methods([&b"DELETE"[..]])
+                    .allowed_methods(vec![Method::PATCH])
+                    .allowed_header("x-str")
+                    .allowed_header(String::from("x-string"))
+                    .allowed_header(&owned)
+                    .allowed_header(&b"x-bytes"[..])
+                    .allowed_header(b"x-vec".to_vec())
+                    .allowed_header(header::CONTENT_TYPE)
+                    .allowed_header(TraceHeader)
+                    .allowed_headers(vec![b"x-list".to_vec()])
+                    .expose_headers([&b"x-request-id"[..]])
+                    .expose_headers(vec![String::from("x-ratelimit")])
+                    .expose_headers([TraceHeader])
+            }
+
+            pub fn describe(err: &CorsError) -> &'static str {
+                match err {
+                    CorsError::OriginNotAllowed => "origin",
+                    CorsError::MethodNotAllowed => "method",
+                    CorsError::HeadersNotAllowed => "headers",
+                    _ => "other",
+                }
+            }
+
+            pub fn respond(err: CorsError) -> HttpResponse {
+                err.error_response()
+            }
+
+            pub type Middleware<S> = CorsMiddleware<S>;
+        }
+    };
+}
+
+actix_cors_user_code!(with_actix_cors, actix_cors);
+actix_cors_user_code!(with_corsair, corsair);
+
+#[test]
+fn actix_cors_user_code_compiles_after_the_one_line_use_switch() {
+    // Both modules compiled (that is the point); the corsair one also builds and behaves.
+    let _peer = with_actix_cors::cors();
+    let policy = with_corsair::cors().build().expect("every argument converts");
+    let asks = corsair::CorsRequest::preflight("https://app.example.com", "PATCH")
+        .headers(["x-str", "x-string", "x-owned", "x-bytes", "x-vec", "x-trace-id", "x-list"]);
+    assert!(policy.check(&asks).is_allowed(), "{:?}", policy.check(&asks));
+    let actual = policy.check(&corsair::CorsRequest::new("https://app.example.com"));
+    assert_eq!(
+        actual.header(header::ACCESS_CONTROL_EXPOSE_HEADERS),
+        Some("x-request-id, x-ratelimit, x-trace-id")
+    );
+    let err = corsair::CorsError::from(corsair::Refusal::HeaderNotAllowed);
+    assert_eq!(with_corsair::describe(&err), "headers");
+    assert_eq!(with_actix_cors::describe(&actix_cors::CorsError::HeadersNotAllowed), "headers");
+    let (ours, peer) = (
+        with_corsair::respond(err),
+        with_actix_cors::respond(actix_cors::CorsError::HeadersNotAllowed),
+    );
+    assert_eq!(ours.status(), peer.status());
+    let _: Option<with_corsair::Middleware<()>> = None;
+    let _: Option<with_actix_cors::Middleware<()>> = None;
+}
+
+#[test]
+fn arguments_that_do_not_convert_are_typed_build_errors() {
+    let err = corsair::Cors::default()
+        .allowed_methods(["GET", "BAD METHOD"])
+        .allowed_header("bad header")
+        .expose_headers([&b"x-ok"[..], &b"bad\n"[..]])
+        .build()
+        .unwrap_err();
+    let mut problems: Vec<_> = err
+        .problems()
+        .iter()
+        .map(|p| match p {
+            corsair::Problem::Unconvertible { call, position, .. } => (*call, *position),
+            other => panic!("unexpected problem: {other}"),
+        })
+        .collect();
+    problems.sort();
+    assert_eq!(
+        problems,
+        [("allowed_header", 1), ("allowed_methods", 2), ("expose_headers", 2)]
+    );
+    assert!(err.to_string().contains("entry 2 given to `.allowed_methods(..)`"), "{err}");
 }

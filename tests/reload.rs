@@ -358,7 +358,14 @@ async fn swaps_during_traffic_show_only_whole_policies_on_every_worker() {
     stop.store(true, Ordering::Relaxed);
     swapper.join().expect("the swapping thread did not panic");
     let total: usize = seen.values().sum();
-    assert_eq!(total, 25 * 40, "every request got a whole answer");
+    // Every answer above was whole (a mix panics); the swap must also have been visible:
+    // both policies answered while the swapper ran, or this test proved nothing.
+    for policy in ["A", "B"] {
+        assert!(
+            seen.get(policy).copied().unwrap_or(0) > 0,
+            "policy {policy} never answered during the swaps: {seen:?}"
+        );
+    }
     assert!(swaps.load(Ordering::Relaxed) > 100);
     println!(
         "{} swaps during {total} requests; answers by policy: {seen:?}",

@@ -174,18 +174,20 @@ fn null_origin_needs_an_explicit_opt_in() {
 
 #[test]
 fn lowercase_method_names_the_uppercase_fix() {
-    let p = Cors::default()
-        .allowed_methods(["patch"])
-        .build()
-        .unwrap_err()
-        .into_problems();
-    assert_eq!(
-        p,
-        [Problem::LowercaseMethod {
-            value: "patch".into(),
-            suggestion: "PATCH".into()
-        }]
-    );
+    for (written, browsers_send) in [("get", "GET"), ("delete", "DELETE"), ("Put", "PUT")] {
+        let p = Cors::default()
+            .allowed_methods([written])
+            .build()
+            .unwrap_err()
+            .into_problems();
+        assert_eq!(
+            p,
+            [Problem::LowercaseMethod {
+                value: written.into(),
+                suggestion: browsers_send.into()
+            }]
+        );
+    }
 }
 
 #[test]

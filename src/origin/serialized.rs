@@ -298,7 +298,7 @@ fn check_host(host: &str, fold_case: bool) -> bool {
     if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
         return !inner.is_empty()
             && inner.parse::<std::net::Ipv6Addr>().is_ok()
-            && !inner.bytes().any(|b| b.is_ascii_uppercase());
+            && (fold_case || !inner.bytes().any(|b| b.is_ascii_uppercase()));
     }
     // A single trailing dot (`example.com.`) is a distinct origin that browsers do send.
     let host = match host.strip_suffix('.') {

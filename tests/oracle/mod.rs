@@ -72,7 +72,12 @@ impl Spec {
             c = c.supports_credentials();
         }
         if self.null_origin {
-            c = c.allow_null_origin();
+            // `null` with credentials takes the explicit, danger-named opt-in.
+            c = if self.credentials {
+                c.allow_null_origin_with_credentials_dangerously()
+            } else {
+                c.allow_null_origin()
+            };
         }
         c = match &self.methods {
             None => c.allow_any_method(),
@@ -236,7 +241,9 @@ pub fn origin_verdict(spec: &Spec, req: &Req) -> Verdict {
         return Verdict::MustNot; // never an origin; echoing it would be a wildcard
     }
     if o == b"null" {
-        return if spec.null_origin {
+        // A listed policy admits `null` only on opt-in; a public any-origin policy admits it
+        // like every other origin (refusing it protects nothing when everyone is allowed).
+        return if spec.null_origin || matches!(spec.origins, Origins::Any { .. }) {
             Verdict::Must
         } else {
             Verdict::MustNot
@@ -327,31 +334,21 @@ pub fn trim_ows(mut s: &[u8]) -> &[u8] {
     s
 }
 
+/// The Fetch standard, "forbidden request-header" (https://fetch.spec.whatwg.org/#forbidden-request-header),
+/// restated here from the standard's text, not from `src/`: a name is forbidden if it is a
+/// byte-case-insensitive match for one of `Accept-Charset`, `Accept-Encoding`,
+/// `Access-Control-Request-Headers`, `Access-Control-Request-Method`, `Connection`,
+/// `Content-Length`, `Cookie`, `Date`, `DNT`, `Expect`, `Host`, `Keep-Alive`, `Origin`,
+/// `Referer`, `Set-Cookie`, `TE`, `Trailer`, `Transfer-Encoding`, `Upgrade`, `Via`, or
+/// starts with `Proxy-` or `Sec-`. (The `X-HTTP-Method(-Override)` / `X-Method-Override`
+/// rule depends on the value, so those names are settable.) Names arrive lower-cased.
 pub fn is_forbidden_request_header(name: &[u8]) -> bool {
-    const LIST: &[&str] = &[
-        "accept-charset",
-        "accept-encoding",
-        "access-control-request-headers",
-        "access-control-request-method",
-        "connection",
-        "content-length",
-        "cookie",
-        "cookie2",
-        "date",
-        "dnt",
-        "expect",
-        "host",
-        "keep-alive",
-        "origin",
-        "referer",
-        "set-cookie",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-        "via",
-    ];
-    LIST.iter().any(|f| f.as_bytes() == name)
+    let standard = "Accept-Charset Accept-Encoding Access-Control-Request-Headers \
+        Access-Control-Request-Method Connection Content-Length Cookie Date DNT Expect Host \
+        Keep-Alive Origin Referer Set-Cookie TE Trailer Transfer-Encoding Upgrade Via";
+    standard
+        .split_ascii_whitespace()
+        .any(|f| f.as_bytes().eq_ignore_ascii_case(name))
         || name.starts_with(b"proxy-")
         || name.starts_with(b"sec-")
 }
@@ -380,9 +377,8 @@ pub fn headers_verdict(spec: &Spec, req: &Req) -> Verdict {
     };
     for n in &names {
         let this = match &spec.headers {
+            // "Any" grants every name a script can set, and only those.
             None if is_forbidden_request_header(n) => Verdict::MustNot,
-            // corsair also keeps the CORS protocol's own names out of "any"
-            None if n.starts_with(b"access-control-") => Verdict::Either,
             None => Verdict::Must,
             Some(list) if list.iter().any(|l| l.as_bytes() == n.as_slice()) => Verdict::Must,
             Some(_) if is_safelisted_name(n) => Verdict::Either,
