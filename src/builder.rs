@@ -577,7 +577,9 @@ impl Cors {
         for (i, m) in methods.into_iter().enumerate() {
             match m.try_into() {
                 Ok(method) => self.methods.push(method.as_str().to_owned()),
-                Err(e) => self.early_problems.push(unconvertible("allowed_methods", i, e)),
+                Err(e) => self
+                    .early_problems
+                    .push(unconvertible("allowed_methods", i, e)),
             }
         }
         self.methods_listed = true;

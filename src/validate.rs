@@ -385,9 +385,24 @@ fn check_combinations(cors: &Cors, problems: &mut Vec<Problem>) {
         }
     }
     let pairs = [
-        (cors.any_method, cors.methods_listed, "allow_any_method", "allowed_methods"),
-        (cors.any_header, cors.headers_listed, "allow_any_header", "allowed_header(s)"),
-        (cors.expose_any, cors.expose_listed, "expose_any_header", "expose_headers"),
+        (
+            cors.any_method,
+            cors.methods_listed,
+            "allow_any_method",
+            "allowed_methods",
+        ),
+        (
+            cors.any_header,
+            cors.headers_listed,
+            "allow_any_header",
+            "allowed_header(s)",
+        ),
+        (
+            cors.expose_any,
+            cors.expose_listed,
+            "expose_any_header",
+            "expose_headers",
+        ),
     ];
     for (any, listed, any_call, list_call) in pairs {
         if any == Any::Explicit && listed {

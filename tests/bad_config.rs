@@ -396,8 +396,8 @@ fn every_problem_says_what_to_do() {
     // A fix is an instruction after the diagnosis (`...; write `https://a.com``), not just a
     // message of some length.
     const FIX_WORDS: &[&str] = &[
-        "write ", "use ", "remove", "call ", "drop ", "list ", "keep ", "escape", "set it",
-        "add ", "put ", "begin ", "anchor ",
+        "write ", "use ", "remove", "call ", "drop ", "list ", "keep ", "escape", "set it", "add ",
+        "put ", "begin ", "anchor ",
     ];
     let mut checked = 0;
     for row in rows() {

@@ -43,7 +43,10 @@ fn find_chromium() -> Result<PathBuf, String> {
         return if p.exists() {
             Ok(p)
         } else {
-            Err(format!("$CHROMIUM is set to {}, which does not exist", p.display()))
+            Err(format!(
+                "$CHROMIUM is set to {}, which does not exist",
+                p.display()
+            ))
         };
     }
     [

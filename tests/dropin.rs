@@ -116,14 +116,17 @@ async fn where_corsair_is_stricter_it_says_so_at_build() {
         .build()
         .unwrap_err();
     assert_eq!(err.problems().len(), 2, "{err}");
-    assert!(err.problems().iter().all(|p| matches!(
-        p,
-        corsair::Problem::PermissiveWithCredentials { .. }
-    )));
+    assert!(err
+        .problems()
+        .iter()
+        .all(|p| matches!(p, corsair::Problem::PermissiveWithCredentials { .. })));
     let text = err.to_string();
     assert!(text.contains("Cors::permissive()"), "{text}");
     for never_called in ["allow_any_origin", "expose_any_header", "send_wildcard"] {
-        assert!(!text.contains(never_called), "mentions `{never_called}`: {text}");
+        assert!(
+            !text.contains(never_called),
+            "mentions `{never_called}`: {text}"
+        );
     }
     let res = atest::call_service(
         &atest::init_service(
@@ -207,10 +210,23 @@ actix_cors_user_code!(with_corsair, corsair);
 fn actix_cors_user_code_compiles_after_the_one_line_use_switch() {
     // Both modules compiled (that is the point); the corsair one also builds and behaves.
     let _peer = with_actix_cors::cors();
-    let policy = with_corsair::cors().build().expect("every argument converts");
-    let asks = corsair::CorsRequest::preflight("https://app.example.com", "PATCH")
-        .headers(["x-str", "x-string", "x-owned", "x-bytes", "x-vec", "x-trace-id", "x-list"]);
-    assert!(policy.check(&asks).is_allowed(), "{:?}", policy.check(&asks));
+    let policy = with_corsair::cors()
+        .build()
+        .expect("every argument converts");
+    let asks = corsair::CorsRequest::preflight("https://app.example.com", "PATCH").headers([
+        "x-str",
+        "x-string",
+        "x-owned",
+        "x-bytes",
+        "x-vec",
+        "x-trace-id",
+        "x-list",
+    ]);
+    assert!(
+        policy.check(&asks).is_allowed(),
+        "{:?}",
+        policy.check(&asks)
+    );
     let actual = policy.check(&corsair::CorsRequest::new("https://app.example.com"));
     assert_eq!(
         actual.header(header::ACCESS_CONTROL_EXPOSE_HEADERS),
@@ -218,7 +234,10 @@ fn actix_cors_user_code_compiles_after_the_one_line_use_switch() {
     );
     let err = corsair::CorsError::from(corsair::Refusal::HeaderNotAllowed);
     assert_eq!(with_corsair::describe(&err), "headers");
-    assert_eq!(with_actix_cors::describe(&actix_cors::CorsError::HeadersNotAllowed), "headers");
+    assert_eq!(
+        with_actix_cors::describe(&actix_cors::CorsError::HeadersNotAllowed),
+        "headers"
+    );
     let (ours, peer) = (
         with_corsair::respond(err),
         with_actix_cors::respond(actix_cors::CorsError::HeadersNotAllowed),
@@ -247,7 +266,15 @@ fn arguments_that_do_not_convert_are_typed_build_errors() {
     problems.sort();
     assert_eq!(
         problems,
-        [("allowed_header", 1), ("allowed_methods", 2), ("expose_headers", 2)]
+        [
+            ("allowed_header", 1),
+            ("allowed_methods", 2),
+            ("expose_headers", 2)
+        ]
     );
-    assert!(err.to_string().contains("entry 2 given to `.allowed_methods(..)`"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("entry 2 given to `.allowed_methods(..)`"),
+        "{err}"
+    );
 }

@@ -44,7 +44,7 @@ fn preflight(origin: &str, method: &str, headers: &str) -> atest::TestRequest {
     r
 }
 
-fn value<'a>(h: &'a header::HeaderMap, name: header::HeaderName) -> Option<&'a str> {
+fn value(h: &header::HeaderMap, name: header::HeaderName) -> Option<&str> {
     h.get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -104,7 +104,11 @@ fn credentialed_regex_that_can_match_plain_http_is_refused() {
         r"https?://[a-z]+\.example\.com",
         r"(?:https|http)://app\.example\.com",
     ] {
-        let p = problems(Cors::default().allowed_origin_regex(regex).supports_credentials());
+        let p = problems(
+            Cors::default()
+                .allowed_origin_regex(regex)
+                .supports_credentials(),
+        );
         assert!(
             matches!(&p[..], [Problem::CredentialedInsecureRegex { value, .. }] if value == regex),
             "{regex}: {p:?}"
@@ -120,7 +124,11 @@ fn credentialed_regex_that_can_match_plain_http_is_refused() {
     }
     // The exact origin and the pattern are refused alike (same rule for every kind).
     assert!(matches!(
-        &problems(Cors::default().allowed_origin("http://app.example.com").supports_credentials())[..],
+        &problems(
+            Cors::default()
+                .allowed_origin("http://app.example.com")
+                .supports_credentials()
+        )[..],
         [Problem::InsecureCredentialedOrigin { .. }]
     ));
     assert!(matches!(
@@ -242,7 +250,11 @@ fn an_explicit_any_and_a_list_fail_the_build_in_both_orders_naming_both_calls() 
             ("list then any", any_step(list_step(base()))),
         ] {
             let p = problems(cors);
-            assert_eq!(p, [Problem::AnyAndList { any, list }], "{any}/{list}, {order}");
+            assert_eq!(
+                p,
+                [Problem::AnyAndList { any, list }],
+                "{any}/{list}, {order}"
+            );
             let text = p[0].to_string();
             assert!(text.contains(&format!("`.{any}()`")), "{text}");
             assert!(text.contains(&format!("`.{list}(..)`")), "{text}");
@@ -288,7 +300,10 @@ async fn permissive_then_lists_narrow_each_part_on_the_wire() {
     // Exposed headers: the list, not `*`.
     let cors = Cors::permissive().expose_headers(["x-id"]);
     let (_, h) = wire(cors, get(APP)).await;
-    assert_eq!(value(&h, header::ACCESS_CONTROL_EXPOSE_HEADERS), Some("x-id"));
+    assert_eq!(
+        value(&h, header::ACCESS_CONTROL_EXPOSE_HEADERS),
+        Some("x-id")
+    );
 
     // Methods: PUT, not DELETE.
     let cors = Cors::permissive().allowed_methods(["PUT"]);
@@ -316,7 +331,13 @@ fn permissive_with_credentials_names_only_permissive_and_what_is_still_open() {
     // Exposed headers narrowed: only the origins remain.
     let p = with(Cors::permissive().expose_headers(["x-id"]));
     assert!(
-        matches!(&p[..], [Problem::PermissiveWithCredentials { what: "any origin", .. }]),
+        matches!(
+            &p[..],
+            [Problem::PermissiveWithCredentials {
+                what: "any origin",
+                ..
+            }]
+        ),
         "{p:?}"
     );
     for p in with(Cors::permissive()) {
@@ -345,12 +366,19 @@ fn permissive_with_credentials_names_only_permissive_and_what_is_still_open() {
 
 #[actix_rt::test]
 async fn lowercase_patch_is_accepted_and_matched_byte_for_byte() {
-    let cors = || Cors::default().allowed_origin(APP).allowed_methods(["patch"]);
+    let cors = || {
+        Cors::default()
+            .allowed_origin(APP)
+            .allowed_methods(["patch"])
+    };
     assert!(cors().build().is_ok());
     // `fetch(url, {method: "patch"})` preflights with `patch`, which is granted...
     let (status, h) = wire(cors(), preflight(APP, "patch", "")).await;
     assert!(status.is_success(), "{status}");
-    assert_eq!(value(&h, header::ACCESS_CONTROL_ALLOW_METHODS), Some("patch"));
+    assert_eq!(
+        value(&h, header::ACCESS_CONTROL_ALLOW_METHODS),
+        Some("patch")
+    );
     // ...while `PATCH` is another method.
     let (status, _) = wire(cors(), preflight(APP, "PATCH", "")).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
@@ -406,9 +434,18 @@ async fn any_header_grants_every_name_a_script_can_set() {
                     access-control-request-private-network, cookie2, x-anything";
     let (status, h) = wire(cors(), preflight(APP, "PUT", settable)).await;
     assert!(status.is_success(), "{status}");
-    assert_eq!(value(&h, header::ACCESS_CONTROL_ALLOW_HEADERS), Some(settable));
+    assert_eq!(
+        value(&h, header::ACCESS_CONTROL_ALLOW_HEADERS),
+        Some(settable)
+    );
     // The standard's forbidden names (and prefixes) stay out of reach.
-    for forbidden in ["cookie", "origin", "sec-fetch-mode", "proxy-authorization", "via"] {
+    for forbidden in [
+        "cookie",
+        "origin",
+        "sec-fetch-mode",
+        "proxy-authorization",
+        "via",
+    ] {
         let (status, _) = wire(cors(), preflight(APP, "PUT", forbidden)).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{forbidden}");
     }
@@ -421,9 +458,8 @@ fn an_explicit_access_control_allow_origin_request_header_is_valid() {
         .allowed_header("access-control-allow-origin")
         .build()
         .expect("a name scripts can set is a valid request header");
-    let d = policy.check(
-        &CorsRequest::preflight(APP, "POST").header("access-control-allow-origin"),
-    );
+    let d =
+        policy.check(&CorsRequest::preflight(APP, "POST").header("access-control-allow-origin"));
     assert!(d.is_allowed(), "{d}");
 }
 

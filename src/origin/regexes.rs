@@ -367,10 +367,21 @@ mod tests {
 
     #[test]
     fn broad_regexes_match_a_canary_and_narrow_ones_none() {
-        for broad in [r"https?://.+", r"https://.*", r"https://[a-z0-9-]+\.com", r"https://.*\.(com|org)", r"https?://\d+\.\d+\.\d+\.\d+(:\d+)?"] {
+        for broad in [
+            r"https?://.+",
+            r"https://.*",
+            r"https://[a-z0-9-]+\.com",
+            r"https://.*\.(com|org)",
+            r"https?://\d+\.\d+\.\d+\.\d+(:\d+)?",
+        ] {
             assert!(matched_canary(broad).is_some(), "{broad}");
         }
-        for narrow in [r"https://[a-z0-9-]+\.example\.com", r"https://app-\d+\.vercel\.app", r"http://localhost:\d+", r"chrome-extension://[a-p]{32}"] {
+        for narrow in [
+            r"https://[a-z0-9-]+\.example\.com",
+            r"https://app-\d+\.vercel\.app",
+            r"http://localhost:\d+",
+            r"chrome-extension://[a-p]{32}",
+        ] {
             assert_eq!(matched_canary(narrow), None, "{narrow}");
         }
     }
