@@ -827,9 +827,15 @@ impl Cors {
         self
     }
 
-    /// Answers Private Network Access preflights (`Access-Control-Request-Private-Network:
-    /// true`) with `Access-Control-Allow-Private-Network: true`, letting public sites reach
-    /// this server on a private network.
+    /// **Legacy.** Answers Private Network Access preflights
+    /// (`Access-Control-Request-Private-Network: true`) with
+    /// `Access-Control-Allow-Private-Network: true`, letting public sites reach this server on
+    /// a private network in browsers that still send those preflights.
+    ///
+    /// Chrome has replaced PNA preflights with the Local Network Access permission prompt,
+    /// which no response header can grant: the user allows the page to reach the local
+    /// network. Keep this option for older browsers if you need it, but plan for the prompt
+    /// (or serve the page from the private-network server itself).
     ///
     /// ```
     /// use corsair::Cors;
