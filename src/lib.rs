@@ -70,6 +70,8 @@ pub use builder::{Cors, IntoHeaderName, IntoMethodName};
 pub use check::{CorsRequest, Decision};
 #[cfg(feature = "serde")]
 pub use config::CorsConfig;
+#[cfg(feature = "serde")]
+pub use config::CorsConfigError;
 pub use error::{ConfigError, HeaderList, OriginFault, Problem, Source};
 pub use middleware::{CorsFuture, CorsMiddleware};
 pub use origin::MatchedBy;
