@@ -51,7 +51,7 @@ const STARLETTE_ALL_METHODS: [&str; 8] = [
 /// | `allow_private_network` | bool                 | answer Private Network Access preflights (legacy in Chrome) |
 /// | `expose_headers`     | list or comma-separated | response headers scripts may read                |
 /// | `max_age`            | integer (or `null`)     | preflight cache seconds (default 600; `null`: not sent) |
-/// | `allow_null_origin`  | bool (corsair only)     | accept `"null"` in `allow_origins`               |
+/// | `allow_null_origin`  | bool (corsair only)     | allow `Origin: null` (and a `"null"` entry)      |
 /// | `allow_insecure_credentialed_origins` | bool (corsair only) | accept plain-`http` origins with credentials |
 /// | `preflight_status`   | integer (corsair only)  | status of an accepted preflight (default 204; Starlette's is 200) |
 ///
@@ -109,8 +109,9 @@ pub struct CorsConfig {
     pub expose_headers: Vec<String>,
     /// Preflight cache lifetime in seconds; `None` (JSON `null`) omits the header.
     pub max_age: Option<usize>,
-    /// corsair only: accept `"null"` in `allow_origins` (sandboxed iframes, `file:` pages).
-    /// Any site can make a browser send `Origin: null`, so it is refused unless you opt in.
+    /// corsair only: allow `Origin: null` (sandboxed iframes, `file:` pages), and with it a
+    /// `"null"` entry in `allow_origins`. Any site can make a browser send `Origin: null`, so
+    /// a `"null"` entry is refused unless you opt in (see [`Cors::allow_null_origin`]).
     pub allow_null_origin: bool,
     /// corsair only: accept plain-`http` origins (other than loopback) together with
     /// `allow_credentials`, in `allow_origins` and `allow_origin_regex`. Refused by default
