@@ -508,6 +508,18 @@ impl std::error::Error for CorsConfigError {}
 /// Builder words in a problem's `Display`, and the config words that replace them (for
 /// problems without a config-specific message below).
 const BUILDER_TO_CONFIG: &[(&str, &str)] = &[
+    (
+        "call `.allow_insecure_credentialed_origins()`",
+        "set `allow_insecure_credentialed_origins = true`",
+    ),
+    (
+        "call `.allow_null_origin()`",
+        "set `allow_null_origin = true`",
+    ),
+    (
+        "drop `.supports_credentials()`",
+        "set `allow_credentials = false`",
+    ),
     ("`.supports_credentials()`", "`allow_credentials = true`"),
     (
         "`.allow_insecure_credentialed_origins()`",
@@ -636,4 +648,34 @@ fn translated(message: &str, entries: &[Entry]) -> String {
         }
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Problems this file has no message of its own for (such as ones added to `Problem`
+    /// later) still come out in config words.
+    #[test]
+    fn builder_words_of_an_unknown_problem_are_translated_and_located() {
+        let entries = [Entry {
+            value: r"https?://(localhost|myapp)\.(com|dev|app)".into(),
+            field: "allow_origin_regex",
+            position: 1,
+        }];
+        let text = translated(
+            r"origin regex `https?://(localhost|myapp)\.(com|dev|app)` (in code) admits plain http together with credentials; call `.allow_insecure_credentialed_origins()` or drop `.supports_credentials()`",
+            &entries,
+        );
+        assert!(
+            text.contains("(in config field `allow_origin_regex`, entry 1)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("set `allow_insecure_credentialed_origins = true`"),
+            "{text}"
+        );
+        assert!(text.contains("set `allow_credentials = false`"), "{text}");
+        assert!(!text.contains("()"), "{text}");
+    }
 }
