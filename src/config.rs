@@ -349,13 +349,14 @@ impl CorsConfig {
         cors = if self.allow_methods.iter().any(|m| m == "*") {
             cors.allowed_methods(STARLETTE_ALL_METHODS)
         } else {
-            cors.allowed_methods(&self.allow_methods)
+            cors.allowed_methods(self.allow_methods.iter().map(String::as_str))
         };
 
         cors = if self.allow_headers.iter().any(|h| h == "*") {
             cors.allow_any_header()
         } else {
-            let listed = self.allow_headers.iter().filter(|h| {
+            // `&str` items: they convert into the builder's name types, whatever their shape.
+            let listed = self.allow_headers.iter().map(String::as_str).filter(|h| {
                 !STARLETTE_ALWAYS_ALLOWED_HEADERS
                     .iter()
                     .any(|safe| safe.eq_ignore_ascii_case(h))
@@ -376,7 +377,7 @@ impl CorsConfig {
         cors = if self.expose_headers.iter().any(|h| h == "*") {
             cors.expose_any_header()
         } else {
-            cors.expose_headers(&self.expose_headers)
+            cors.expose_headers(self.expose_headers.iter().map(String::as_str))
         };
         cors = cors.max_age(self.max_age);
         match StatusCode::from_u16(self.preflight_status) {
