@@ -1,34 +1,63 @@
-//! FastAPI-style configuration (feature `serde`).
+//! FastAPI-style configuration (feature `serde`): [`CorsConfig`], which means what the same
+//! arguments mean to Starlette 1.10's `CORSMiddleware`, and [`CorsConfigError`], which names
+//! the config's own fields.
+//!
+//! The conversion goes through the public [`Cors`] builder methods only; what differs from the
+//! builder's actix-cors semantics (the always-allowed headers, `"*"` meaning a literal `*`,
+//! `"*"` methods meaning Starlette's list) is decided here.
 
 use std::fmt;
 
+use actix_web::http::StatusCode;
 use serde::{
     de::{self, SeqAccess, Visitor},
     Deserialize, Deserializer,
 };
 
-use crate::{builder::Cors, error::Source};
+use crate::{
+    builder::Cors,
+    diagnostics::STARLETTE_ALWAYS_ALLOWED_HEADERS,
+    error::{HeaderList, OriginFault, Problem, Source},
+    policy::CorsPolicy,
+};
 
-/// A CORS configuration with the field names of FastAPI/Starlette's `CORSMiddleware`,
-/// deserializable from TOML, JSON, environment-style maps or any serde source. Convert it with
-/// [`CorsConfig::into_cors`] and build it: the same validation and errors apply, and origin
-/// errors name the field and the entry (`in config field `allow_origins`, entry 2`).
+/// What `allow_methods = ["*"]` means to Starlette 1.10 (its `ALL_METHODS`).
+const STARLETTE_ALL_METHODS: [&str; 8] = [
+    "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "QUERY",
+];
+
+/// A CORS configuration with the field names, defaults **and meaning** of FastAPI/Starlette's
+/// `CORSMiddleware` (Starlette 1.10), deserializable from TOML, JSON, environment-style maps
+/// or any serde source. Build it with [`CorsConfig::build`]: the same validation as
+/// [`Cors::build`] applies, and every error names the config field
+/// ([`CorsConfigError`]).
 ///
-/// Defaults are Starlette's: nothing allowed except `GET`, no credentials, `max_age` 600.
-/// Unknown fields are an error (a misspelt `allow_origin` is not silently ignored).
+/// The same settings behave as they did in FastAPI, except for corsair's documented
+/// refusals (see the README, "Coming from FastAPI / Starlette"):
+/// - `Accept`, `Accept-Language`, `Content-Language` and `Content-Type` are always allowed
+///   in preflights and listed in `Access-Control-Allow-Headers`, as in Starlette;
+/// - `allow_origins = ["*"]` without credentials sends `Access-Control-Allow-Origin: *`;
+/// - `allow_methods = ["*"]` means Starlette's standard methods (`DELETE`, `GET`, `HEAD`,
+///   `OPTIONS`, `PATCH`, `POST`, `PUT`, `QUERY`), not any method;
+/// - `allow_private_network` answers Private Network Access preflights.
 ///
 /// | field                | type                    | meaning                                          |
 /// |----------------------|-------------------------|--------------------------------------------------|
-/// | `allow_origins`      | list or comma-separated | exact origins; `"*"` any; an entry with `*` is a pattern |
+/// | `allow_origins`      | list or comma-separated | exact origins; `"*"` any (sends `*`); an entry with `*` is a pattern (corsair only) |
 /// | `allow_origin_regex` | string                  | one regex matching whole origins                 |
-/// | `allow_methods`      | list or comma-separated | methods; `"*"` any (default `["GET"]`)           |
-/// | `allow_headers`      | list or comma-separated | request headers; `"*"` any                       |
+/// | `allow_methods`      | list or comma-separated | methods; `"*"` Starlette's standard list (default `["GET"]`) |
+/// | `allow_headers`      | list or comma-separated | request headers besides the four always allowed; `"*"` any |
 /// | `allow_credentials`  | bool                    | send `Access-Control-Allow-Credentials: true`    |
+/// | `allow_private_network` | bool                 | answer Private Network Access preflights (legacy in Chrome) |
 /// | `expose_headers`     | list or comma-separated | response headers scripts may read                |
 /// | `max_age`            | integer (or `null`)     | preflight cache seconds (default 600; `null`: not sent) |
+/// | `allow_null_origin`  | bool (corsair only)     | allow `Origin: null` (and a `"null"` entry)      |
+/// | `allow_insecure_credentialed_origins` | bool (corsair only) | accept plain-`http` origins with credentials |
+/// | `preflight_status`   | integer (corsair only)  | status of an accepted preflight (default 204; Starlette's is 200) |
 ///
 /// Every list field also accepts one comma-separated string (white space trimmed, empty entries
-/// ignored), as environment variables and `.env` files hold them.
+/// ignored), as environment variables and `.env` files hold them. Unknown fields are an error
+/// (a misspelt `allow_origin` is not silently ignored).
 ///
 /// # Example
 /// ```
@@ -38,48 +67,69 @@ use crate::{builder::Cors, error::Source};
 ///     "allow_origins": ["http://localhost:5173", "https://app.example.com"],
 ///     "allow_credentials": true,
 ///     "allow_methods": ["GET", "POST"],
-///     "allow_headers": "content-type, x-api-key"
+///     "allow_headers": "authorization, x-api-key"
 /// }"#).unwrap();
-/// let policy = config.into_cors().build().unwrap();
-/// # drop(policy);
+/// let policy = config.build().unwrap();
+/// // Content-Type is allowed as Starlette allows it, without being listed.
+/// let preflight = corsair::CorsRequest::preflight("https://app.example.com", "POST")
+///     .headers(["authorization", "content-type"]);
+/// assert!(policy.check(&preflight).is_allowed());
 ///
 /// // Problems name the field and the entry.
 /// let config: CorsConfig = toml::from_str(r#"allow_origins = ["https://ok.example", "app.example.com"]"#).unwrap();
-/// let err = config.into_cors().build().unwrap_err();
+/// let err = config.build().unwrap_err();
 /// assert!(err.to_string().contains("in config field `allow_origins`, entry 2"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CorsConfig {
-    /// Exact origins; `"*"` for any origin; an entry containing `*` is an origin pattern
+    /// Exact origins; `"*"` for any origin (answered with a literal `*` unless credentials
+    /// are on, which is refused); an entry containing `*` is an origin pattern
     /// (`https://*.example.com`, `http://localhost:*`), as in an environment list.
     #[serde(deserialize_with = "list")]
     pub allow_origins: Vec<String>,
     /// One regex matching whole origins (see [`Cors::allowed_origin_regex`]).
     #[serde(deserialize_with = "optional_string")]
     pub allow_origin_regex: Option<String>,
-    /// Methods; `"*"` for any.
+    /// Methods; `"*"` for Starlette's standard methods.
     #[serde(deserialize_with = "list")]
     pub allow_methods: Vec<String>,
-    /// Request headers; `"*"` for any.
+    /// Request headers, besides `Accept`, `Accept-Language`, `Content-Language` and
+    /// `Content-Type`, which are always allowed; `"*"` for any.
     #[serde(deserialize_with = "list")]
     pub allow_headers: Vec<String>,
     /// Send `Access-Control-Allow-Credentials: true`.
     pub allow_credentials: bool,
+    /// Answer Private Network Access preflights (`Access-Control-Allow-Private-Network`).
+    /// Starlette ≥ 0.51 has this option; Chrome has since replaced the preflight-based
+    /// protocol with a permission prompt, so it only matters to browsers that still send it.
+    pub allow_private_network: bool,
     /// Response headers scripts may read; `"*"` for any (not with credentials).
     #[serde(deserialize_with = "list")]
     pub expose_headers: Vec<String>,
     /// Preflight cache lifetime in seconds; `None` (JSON `null`) omits the header.
     pub max_age: Option<usize>,
+    /// corsair only: allow `Origin: null` (sandboxed iframes, `file:` pages), and with it a
+    /// `"null"` entry in `allow_origins`. Any site can make a browser send `Origin: null`, so
+    /// a `"null"` entry is refused unless you opt in (see [`Cors::allow_null_origin`]).
+    pub allow_null_origin: bool,
+    /// corsair only: accept plain-`http` origins (other than loopback) together with
+    /// `allow_credentials`, in `allow_origins` and `allow_origin_regex`. Refused by default
+    /// because anyone on the network path can forge them.
+    pub allow_insecure_credentialed_origins: bool,
+    /// corsair only: the status of an accepted preflight answer. Default 204; set 200 for
+    /// Starlette's status. Must be 2xx.
+    pub preflight_status: u16,
 }
 
 impl Default for CorsConfig {
-    /// Starlette's defaults.
+    /// Starlette's defaults (and corsair's for its own fields).
     ///
     /// ```
     /// let config = corsair::CorsConfig::default();
     /// assert_eq!(config.allow_methods, ["GET"]);
     /// assert_eq!(config.max_age, Some(600));
+    /// assert_eq!(config.preflight_status, 204);
     /// ```
     fn default() -> Self {
         CorsConfig {
@@ -88,8 +138,12 @@ impl Default for CorsConfig {
             allow_methods: vec!["GET".to_owned()],
             allow_headers: Vec::new(),
             allow_credentials: false,
+            allow_private_network: false,
             expose_headers: Vec::new(),
             max_age: Some(600),
+            allow_null_origin: false,
+            allow_insecure_credentialed_origins: false,
+            preflight_status: 204,
         }
     }
 }
@@ -158,55 +212,478 @@ fn optional_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<
     deserializer.deserialize_any(OptionalString)
 }
 
+/// One origin entry handed to the builder, to put the config's words on its errors.
+#[derive(Debug, Clone)]
+struct Entry {
+    value: String,
+    field: &'static str,
+    position: usize,
+}
+
+impl Entry {
+    fn source(&self) -> Source {
+        Source::Config {
+            field: self.field,
+            position: self.position,
+        }
+    }
+}
+
+/// A config turned into a builder, with what is needed to report its errors in config words.
+struct Converted {
+    cors: Cors,
+    entries: Vec<Entry>,
+    /// Problems only the config can have (a `preflight_status` that is no status code).
+    problems: Vec<Problem>,
+}
+
 impl CorsConfig {
-    /// Converts into a [`Cors`] builder; call [`Cors::build`] to validate it.
-    ///
-    /// `"*"` in `allow_origins` means any origin, in `allow_methods` any method, in
-    /// `allow_headers` any header and in `expose_headers` every header. Unlike Starlette,
-    /// `"*"` origins together with `allow_credentials` is refused by [`Cors::build`]
-    /// ([`Problem::CredentialedAnyOrigin`](crate::Problem::CredentialedAnyOrigin)) instead of
-    /// silently echoing every origin with credentials.
+    /// Validates the config and compiles it into a [`CorsPolicy`] (pass it to `.wrap()`), or
+    /// returns **every** problem, each naming the config field it is about.
     ///
     /// ```
-    /// let cors = corsair::CorsConfig::default().into_cors();
-    /// assert!(cors.build().is_ok());
+    /// use actix_web::{web, App, HttpResponse};
+    /// use corsair::CorsConfig;
+    ///
+    /// let config: CorsConfig = toml::from_str(r#"
+    ///     allow_origins = ["https://app.example.com"]
+    ///     allow_methods = ["*"]
+    /// "#).unwrap();
+    /// let policy = config.build().unwrap();
+    /// let app = App::new().wrap(policy).route("/", web::get().to(HttpResponse::Ok));
+    /// # drop(app);
+    ///
+    /// let config: CorsConfig =
+    ///     toml::from_str(r#"allow_origins = ["*"]
+    ///                       allow_credentials = true"#).unwrap();
+    /// let err = config.build().unwrap_err();
+    /// assert!(err.to_string().contains("`allow_credentials = true`"));
+    /// ```
+    pub fn build(self) -> Result<CorsPolicy, CorsConfigError> {
+        let Converted {
+            cors,
+            entries,
+            problems: own,
+        } = self.convert();
+        let mut problems = match cors.build() {
+            Ok(policy) if own.is_empty() => return Ok(policy),
+            Ok(_) => Vec::new(),
+            Err(err) => locate_problems(err.into_problems(), &entries),
+        };
+        problems.extend(own);
+        Err(CorsConfigError { problems, entries })
+    }
+
+    /// Converts into a [`Cors`] builder with the same meaning, for adding builder-only
+    /// options (predicates, per-scope tweaks) before building it.
+    ///
+    /// The builder's own errors speak builder words (`.supports_credentials()`, `in code`);
+    /// prefer [`CorsConfig::build`], whose errors name the config fields. A
+    /// `preflight_status` that is no HTTP status code at all (only possible when the struct
+    /// is written in code) is reported by [`CorsConfig::build`] and ignored here.
+    ///
+    /// ```
+    /// use corsair::{CorsConfig, CorsRequest};
+    /// let config = CorsConfig {
+    ///     allow_origins: vec!["https://app.example.com".into()],
+    ///     ..CorsConfig::default()
+    /// };
+    /// let policy = config
+    ///     .into_cors()
+    ///     .allowed_origin_fn(|origin, _| origin.as_bytes().ends_with(b".partner.example"))
+    ///     .build()
+    ///     .unwrap();
+    /// assert!(policy.check(&CorsRequest::new("https://a.partner.example")).is_allowed());
     /// ```
     pub fn into_cors(self) -> Cors {
+        self.convert().cors
+    }
+
+    /// Starlette's meaning of each field, through the public builder methods.
+    fn convert(self) -> Converted {
         let mut cors = Cors::default();
-        for (i, origin) in self.allow_origins.iter().enumerate() {
-            let source = Source::Config {
-                field: "allow_origins",
-                position: i + 1,
-            };
-            cors = cors.push_origin(origin, source, true);
-        }
-        if let Some(regex) = self.allow_origin_regex {
-            cors.regexes.push((
-                regex,
-                Source::Config {
+        let mut entries = Vec::new();
+        let mut problems = Vec::new();
+
+        if self.allow_origins.iter().any(|o| o == "*") {
+            // Starlette: `"*"` allows every origin, whatever else is listed.
+            let others = self.allow_origins.iter().filter(|o| *o != "*").count()
+                + usize::from(self.allow_origin_regex.is_some());
+            if others > 0 {
+                log::warn!(
+                    "corsair: `\"*\"` in config field `allow_origins` allows every origin; \
+                     the other {others} origin entries (and `allow_origin_regex`) are not used"
+                );
+            }
+            cors = cors.allow_any_origin();
+            // Starlette sends a literal `*` unless credentials are on (refused by the build).
+            if !self.allow_credentials {
+                cors = cors.send_wildcard();
+            }
+        } else {
+            for (i, origin) in self.allow_origins.iter().enumerate() {
+                entries.push(Entry {
+                    value: origin.clone(),
+                    field: "allow_origins",
+                    position: i + 1,
+                });
+                cors = if origin.contains('*') {
+                    cors.allowed_origin_pattern(origin)
+                } else {
+                    cors.allowed_origin(origin)
+                };
+            }
+            if let Some(regex) = &self.allow_origin_regex {
+                entries.push(Entry {
+                    value: regex.clone(),
                     field: "allow_origin_regex",
                     position: 1,
-                },
-            ));
+                });
+                cors = cors.allowed_origin_regex(regex);
+            }
         }
-        if self.allow_methods.iter().any(|m| m == "*") {
-            cors = cors.allow_any_method();
+        if self.allow_null_origin {
+            cors = cors.allow_null_origin();
+        }
+
+        cors = if self.allow_methods.iter().any(|m| m == "*") {
+            cors.allowed_methods(STARLETTE_ALL_METHODS)
         } else {
-            cors = cors.allowed_methods_written(self.allow_methods);
-        }
-        if self.allow_headers.iter().any(|h| h == "*") {
-            cors = cors.allow_any_header();
+            // As written, so a problem quotes the config's own text.
+            cors.allowed_methods_written(self.allow_methods.clone())
+        };
+
+        cors = if self.allow_headers.iter().any(|h| h == "*") {
+            cors.allow_any_header()
         } else {
-            cors = cors.allowed_headers_written(self.allow_headers);
-        }
+            let listed = self.allow_headers.iter().filter(|h| {
+                !STARLETTE_ALWAYS_ALLOWED_HEADERS
+                    .iter()
+                    .any(|safe| safe.eq_ignore_ascii_case(h))
+            });
+            cors.allowed_headers_written(
+                STARLETTE_ALWAYS_ALLOWED_HEADERS
+                    .iter()
+                    .map(|h| (*h).to_owned())
+                    .chain(listed.cloned())
+                    .collect(),
+            )
+        };
+
         if self.allow_credentials {
             cors = cors.supports_credentials();
         }
-        if self.expose_headers.iter().any(|h| h == "*") {
-            cors = cors.expose_any_header();
-        } else {
-            cors = cors.expose_headers_written(self.expose_headers);
+        if self.allow_insecure_credentialed_origins {
+            cors = cors.allow_insecure_credentialed_origins();
         }
-        cors.max_age(self.max_age)
+        if self.allow_private_network {
+            cors = cors.allow_private_network_access();
+        }
+        cors = if self.expose_headers.iter().any(|h| h == "*") {
+            cors.expose_any_header()
+        } else {
+            cors.expose_headers_written(self.expose_headers.clone())
+        };
+        cors = cors.max_age(self.max_age);
+        match StatusCode::from_u16(self.preflight_status) {
+            Ok(status) => cors = cors.preflight_status(status),
+            Err(_) => problems.push(Problem::PreflightStatus {
+                status: self.preflight_status,
+            }),
+        }
+        Converted {
+            cors,
+            entries,
+            problems,
+        }
+    }
+}
+
+/// Points each origin problem of the builder (`in code`) at the config entry it came from.
+/// Entries with the same value are matched in order.
+fn locate_problems(mut problems: Vec<Problem>, entries: &[Entry]) -> Vec<Problem> {
+    let mut used = vec![false; entries.len()];
+    let mut locate = |value: &str, source: &mut Source| {
+        if *source != Source::Code {
+            return;
+        }
+        let found = entries
+            .iter()
+            .enumerate()
+            .find(|(i, e)| !used[*i] && e.value == value);
+        if let Some((i, entry)) = found {
+            used[i] = true;
+            *source = entry.source();
+        }
+    };
+    for problem in &mut problems {
+        match problem {
+            Problem::InvalidOrigin { value, source, .. }
+            | Problem::InvalidPattern { value, source, .. }
+            | Problem::PatternTooBroad { value, source, .. }
+            | Problem::InvalidRegex { value, source, .. }
+            | Problem::RegexUnescapedDot { value, source, .. }
+            | Problem::RegexTooBroad { value, source, .. }
+            | Problem::CredentialedInsecureRegex { value, source, .. }
+            | Problem::InsecureCredentialedOrigin { value, source } => locate(value, source),
+            Problem::NullOrigin { source } => locate("null", source),
+            _ => {}
+        }
+    }
+    problems
+}
+
+/// Everything wrong with a [`CorsConfig`]: the error of [`CorsConfig::build`].
+///
+/// It holds the same typed [`Problem`]s as [`ConfigError`](crate::ConfigError) (origin
+/// problems point at their entry with [`Source::Config`]), but its `Display` speaks the
+/// config's words: `allow_origins`, `allow_credentials = true`,
+/// `allow_insecure_credentialed_origins = true`, never builder methods.
+///
+/// # Example
+/// ```
+/// use corsair::{CorsConfig, Problem, Source};
+///
+/// let config: CorsConfig = serde_json::from_str(r#"{
+///     "allow_origins": ["https://app.example.com", "http://intranet.corp"],
+///     "allow_credentials": true
+/// }"#).unwrap();
+/// let err = config.build().unwrap_err();
+/// assert_eq!(err.problems(), &[Problem::InsecureCredentialedOrigin {
+///     value: "http://intranet.corp".into(),
+///     source: Source::Config { field: "allow_origins", position: 2 },
+/// }]);
+/// let text = err.to_string();
+/// assert!(text.contains("in config field `allow_origins`, entry 2"));
+/// assert!(text.contains("set `allow_insecure_credentialed_origins = true`"));
+/// ```
+#[derive(Clone)]
+pub struct CorsConfigError {
+    problems: Vec<Problem>,
+    entries: Vec<Entry>,
+}
+
+impl CorsConfigError {
+    /// The problems, in the order they were found.
+    ///
+    /// ```
+    /// let config = corsair::CorsConfig { max_age: Some(90_000), ..Default::default() };
+    /// assert_eq!(config.build().unwrap_err().problems().len(), 1);
+    /// ```
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    /// Consumes the error into its problems.
+    ///
+    /// ```
+    /// let config = corsair::CorsConfig { max_age: Some(90_000), ..Default::default() };
+    /// assert_eq!(config.build().unwrap_err().into_problems().len(), 1);
+    /// ```
+    pub fn into_problems(self) -> Vec<Problem> {
+        self.problems
+    }
+}
+
+impl fmt::Display for CorsConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.problems.as_slice() {
+            [one] => write!(
+                f,
+                "invalid CORS config: {}",
+                in_config_words(one, &self.entries)
+            ),
+            many => {
+                write!(f, "invalid CORS config, {} problems:", many.len())?;
+                for (i, p) in many.iter().enumerate() {
+                    write!(f, "\n  {}. {}", i + 1, in_config_words(p, &self.entries))?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl fmt::Debug for CorsConfigError {
+    /// Same as `Display`, so `fn main() -> Result<(), Box<dyn Error>>` prints something useful.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::error::Error for CorsConfigError {}
+
+/// Builder words in a problem's `Display`, and the config words that replace them (for
+/// problems without a config-specific message below).
+const BUILDER_TO_CONFIG: &[(&str, &str)] = &[
+    (
+        "call `.allow_insecure_credentialed_origins()`",
+        "set `allow_insecure_credentialed_origins = true`",
+    ),
+    (
+        "call `.allow_null_origin()`",
+        "set `allow_null_origin = true`",
+    ),
+    (
+        "drop `.supports_credentials()`",
+        "set `allow_credentials = false`",
+    ),
+    ("`.supports_credentials()`", "`allow_credentials = true`"),
+    (
+        "`.allow_insecure_credentialed_origins()`",
+        "`allow_insecure_credentialed_origins = true`",
+    ),
+    ("`.allow_null_origin()`", "`allow_null_origin = true`"),
+    ("`.allow_any_origin()`", "`\"*\"` in `allow_origins`"),
+    ("`.allowed_origin(..)`", "`allow_origins`"),
+    ("`.allowed_origin_regex(..)`", "`allow_origin_regex`"),
+    (
+        "`.allowed_origin_pattern(..)`",
+        "a pattern such as `https://*.example.com` in `allow_origins`",
+    ),
+    ("`.allow_any_method()`", "`\"*\"` in `allow_methods`"),
+    ("`.allow_any_header()`", "`\"*\"` in `allow_headers`"),
+    ("`.allowed_header(..)`", "`allow_headers`"),
+    ("`.expose_headers([..])`", "`expose_headers`"),
+    ("`.expose_any_header()`", "`\"*\"` in `expose_headers`"),
+    ("`.send_wildcard()`", "`\"*\"` in `allow_origins`"),
+    ("`.preflight_status(..)`", "`preflight_status`"),
+    ("`.max_age(..)`", "`max_age`"),
+    ("`allow_any_origin`", "`\"*\"` in `allow_origins`"),
+    ("`send_wildcard`", "`\"*\"` in `allow_origins`"),
+    ("`expose_any_header`", "`\"*\"` in `expose_headers`"),
+    ("allowed_headers", "allow_headers"),
+    ("allowed_methods", "allow_methods"),
+];
+
+/// A problem's message in the config's words.
+fn in_config_words(problem: &Problem, entries: &[Entry]) -> String {
+    match problem {
+        Problem::CredentialedAnyOrigin => "`\"*\"` in `allow_origins` together with \
+            `allow_credentials = true` would hand every website your users' cookies (Starlette \
+            quietly echoes the origin instead); list the trusted origins in `allow_origins`, or \
+            set `allow_credentials = false`"
+            .to_owned(),
+        Problem::CredentialedExposeAny => "`\"*\"` in `expose_headers` together with \
+            `allow_credentials = true` exposes nothing: browsers read \
+            `Access-Control-Expose-Headers: *` literally on credentialed requests; list the \
+            headers in `expose_headers`"
+            .to_owned(),
+        Problem::InvalidOrigin {
+            value,
+            source,
+            fault: OriginFault::Wildcard { .. },
+        } => format!(
+            "origin `{value}` ({source}) is not valid: a `*` inside an origin matches nothing; \
+             write a pattern such as `https://*.example.com`, or `\"*\"` alone for every origin"
+        ),
+        Problem::NullOrigin { source } => format!(
+            "origin `null` ({source}) is sent by sandboxed iframes, `file:` pages and \
+             redirects, so any site can produce it (Starlette accepts it silently); set \
+             `allow_null_origin = true` if you really mean it"
+        ),
+        Problem::InvalidRegex {
+            value,
+            source,
+            error,
+        } => format!(
+            "origin regex `{value}` ({source}) does not compile: {error}; fix the syntax, or \
+             use a pattern such as `https://*.example.com` in `allow_origins` for a simple \
+             wildcard"
+        ),
+        Problem::InsecureCredentialedOrigin { value, source } => format!(
+            "origin `{value}` ({source}) allows plain http together with \
+             `allow_credentials = true`, so anyone on the network path can forge it and read \
+             your users' data (Starlette allows it; corsair refuses); use https, or set \
+             `allow_insecure_credentialed_origins = true` in the config if this is a closed \
+             network"
+        ),
+        Problem::InvalidMethod { value } => format!(
+            "method `{value}` in `allow_methods` is not a valid HTTP method token; write the \
+             method name alone, e.g. `PUT`"
+        ),
+        Problem::ForbiddenMethod { value } => format!(
+            "method `{value}` in `allow_methods` is forbidden by the Fetch standard and \
+             browsers never send it cross-origin; remove it"
+        ),
+        Problem::LowercaseMethod { value, suggestion } => format!(
+            "method `{value}` in `allow_methods` is lower case, but methods are \
+             case-sensitive and browsers send `{suggestion}`; write `{suggestion}`"
+        ),
+        Problem::InvalidHeaderName { value, list } => {
+            let field = match list {
+                HeaderList::Allowed => "allow_headers",
+                _ => "expose_headers",
+            };
+            format!(
+                "header `{value}` in `{field}` is not a valid header name; write it with \
+                 letters, digits and ``!#$%&'*+-.^_`|~`` only, e.g. `x-request-id`"
+            )
+        }
+        Problem::ForbiddenRequestHeader { value } => format!(
+            "`{value}` in `allow_headers` is a header browsers never let scripts send \
+             (forbidden or a CORS protocol header); remove it"
+        ),
+        Problem::ForbiddenExposedHeader { value } => format!(
+            "`{value}` in `expose_headers` is a forbidden response header that browsers never \
+             show to scripts; remove it"
+        ),
+        Problem::MaxAgeTooLong { seconds } => format!(
+            "`max_age` of {seconds} s is above 86400 s (24 h): Firefox caps preflights at \
+             24 h and Chromium at 2 h, so a longer value only misleads; use at most 86400"
+        ),
+        Problem::PreflightStatus { status } => format!(
+            "`preflight_status` {status} is not a success status, and browsers fail a \
+             preflight without a 2xx; use 204 (corsair's default) or 200 (Starlette's)"
+        ),
+        other => translated(&other.to_string(), entries),
+    }
+}
+
+/// The builder's message with builder words replaced by config words, and `in code` by the
+/// config entry whose value the message quotes.
+fn translated(message: &str, entries: &[Entry]) -> String {
+    let mut text = message.to_owned();
+    for (builder, config) in BUILDER_TO_CONFIG {
+        text = text.replace(builder, config);
+    }
+    if text.contains("(in code)") {
+        if let Some(entry) = entries
+            .iter()
+            .find(|e| text.contains(&format!("`{}`", e.value)))
+        {
+            text = text.replace("(in code)", &format!("({})", entry.source()));
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Problems this file has no message of its own for (such as ones added to `Problem`
+    /// later) still come out in config words.
+    #[test]
+    fn builder_words_of_an_unknown_problem_are_translated_and_located() {
+        let entries = [Entry {
+            value: r"https?://(localhost|myapp)\.(com|dev|app)".into(),
+            field: "allow_origin_regex",
+            position: 1,
+        }];
+        let text = translated(
+            r"origin regex `https?://(localhost|myapp)\.(com|dev|app)` (in code) admits plain http together with credentials; call `.allow_insecure_credentialed_origins()` or drop `.supports_credentials()`",
+            &entries,
+        );
+        assert!(
+            text.contains("(in config field `allow_origin_regex`, entry 1)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("set `allow_insecure_credentialed_origins = true`"),
+            "{text}"
+        );
+        assert!(text.contains("set `allow_credentials = false`"), "{text}");
+        assert!(!text.contains("()"), "{text}");
     }
 }

@@ -134,6 +134,16 @@ fn shown(origin: &str) -> Cow<'_, str> {
     Cow::Owned(format!("{}... ({} bytes)", &origin[..cut], origin.len()))
 }
 
+/// The request headers Starlette (FastAPI) allows in every preflight without listing them
+/// (its `SAFELISTED_HEADERS`), in the lower case browsers send. `CorsConfig` keeps that
+/// meaning; the builder (actix-cors semantics) does not, and its refusals say so.
+pub(crate) const STARLETTE_ALWAYS_ALLOWED_HEADERS: [&str; 4] = [
+    "accept",
+    "accept-language",
+    "content-language",
+    "content-type",
+];
+
 /// Details for a refusal: the near miss, the allowed methods, or the refused header.
 pub(crate) fn detail(policy: &Compiled, head: &RequestHead, reason: Refusal) -> Option<String> {
     let origin = head.headers.get(header::ORIGIN)?.to_str().ok();
@@ -200,6 +210,16 @@ pub(crate) fn detail(policy: &Compiled, head: &RequestHead, reason: Refusal) -> 
         }
         Refusal::HeaderNotAllowed => {
             let name = policy.first_refused_header(head)?;
+            // Starlette (FastAPI) allows its four safelisted headers without listing them;
+            // say so to users who moved a config over by hand.
+            if STARLETTE_ALWAYS_ALLOWED_HEADERS
+                .iter()
+                .any(|safe| safe.eq_ignore_ascii_case(name))
+            {
+                return Some(format!(
+                    "request header `{name}` is not allowed; FastAPI allows `{name}` implicitly, corsair's builder does not: add `.allowed_header(\"{name}\")` (or use `CorsConfig`, which keeps FastAPI's meaning)"
+                ));
+            }
             Some(format!(
                 "request header `{name}` is not allowed; add it with `.allowed_header(\"{name}\")`"
             ))

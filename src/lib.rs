@@ -71,6 +71,8 @@ pub use builder::Cors;
 pub use check::{CorsRequest, Decision};
 #[cfg(feature = "serde")]
 pub use config::CorsConfig;
+#[cfg(feature = "serde")]
+pub use config::CorsConfigError;
 pub use error::{ConfigError, CorsError, HeaderList, OriginFault, Problem, Source};
 pub use middleware::{CorsFuture, CorsMiddleware};
 pub use origin::MatchedBy;

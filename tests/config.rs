@@ -334,9 +334,10 @@ mod serde_config {
         assert_eq!(res.status(), StatusCode::NO_CONTENT);
         let h = |name| res.headers().get(name).unwrap().to_str().unwrap();
         assert_eq!(h(header::ACCESS_CONTROL_ALLOW_METHODS), "GET, POST, PUT");
+        // Starlette's four always-allowed headers come first, then the listed ones.
         assert_eq!(
             h(header::ACCESS_CONTROL_ALLOW_HEADERS),
-            "content-type, x-api-key"
+            "accept, accept-language, content-language, content-type, x-api-key"
         );
         assert_eq!(h(header::ACCESS_CONTROL_ALLOW_CREDENTIALS), "true");
         assert_eq!(h(header::ACCESS_CONTROL_MAX_AGE), "3600");
@@ -444,7 +445,7 @@ mod serde_config {
             "#,
         )
         .unwrap();
-        let err = config.into_cors().build().unwrap_err();
+        let err = config.build().unwrap_err();
         assert_eq!(
             err.problems(),
             &[
@@ -485,8 +486,12 @@ mod serde_config {
     fn star_origins_with_credentials_are_refused_unlike_starlette() {
         let config: CorsConfig =
             serde_json::from_str(r#"{"allow_origins": ["*"], "allow_credentials": true}"#).unwrap();
-        let err = config.into_cors().build().unwrap_err();
+        let err = config.build().unwrap_err();
         assert_eq!(err.problems(), &[Problem::CredentialedAnyOrigin]);
+        let text = err.to_string();
+        assert!(text.contains("`allow_origins`"), "{text}");
+        assert!(text.contains("`allow_credentials = true`"), "{text}");
+        assert!(!text.contains("supports_credentials"), "{text}");
     }
 
     #[test]
@@ -495,7 +500,7 @@ mod serde_config {
             r#"{"allow_methods": ["TRACE"], "allow_headers": ["bad header"], "max_age": 100000}"#,
         )
         .unwrap();
-        let err = config.into_cors().build().unwrap_err();
+        let err = config.build().unwrap_err();
         assert!(err.problems().contains(&Problem::ForbiddenMethod {
             value: "TRACE".into()
         }));

@@ -1068,7 +1068,7 @@ fn errors_from_a_config_file_carry_the_field_and_position() {
         "#,
     )
     .unwrap();
-    let p = problems(config.into_cors());
+    let p = config.build().unwrap_err().into_problems();
     assert!(
         p.contains(&Problem::InvalidOrigin {
             value: "https://app.example.com/".into(),
