@@ -41,6 +41,16 @@ async fn create_item(body: String) -> HttpResponse {
     HttpResponse::Created().body(body)
 }
 
+/// The policy: origins from `$ALLOWED_ORIGINS`, the rest in code.
+pub(crate) fn policy() -> Cors {
+    Cors::default()
+        .allowed_origins_from_env_or("ALLOWED_ORIGINS", "http://localhost:5173")
+        .allowed_methods(["GET", "POST", "DELETE"])
+        .allowed_header(header::CONTENT_TYPE)
+        .expose_headers(["x-request-id"])
+        .max_age(3600)
+}
+
 #[actix_web::main]
 async fn main() -> ExitCode {
     // `RUST_LOG` as usual; by default corsair says why it refused each request.
@@ -50,13 +60,7 @@ async fn main() -> ExitCode {
     .init();
     // Build once, before the server starts: every problem is reported here, at once, and the
     // process exits instead of serving with a broken policy.
-    let policy = Cors::default()
-        .allowed_origins_from_env_or("ALLOWED_ORIGINS", "http://localhost:5173")
-        .allowed_methods(["GET", "POST", "DELETE"])
-        .allowed_header(header::CONTENT_TYPE)
-        .expose_headers(["x-request-id"])
-        .max_age(3600)
-        .build();
+    let policy = policy().build();
     let result = match policy {
         Ok(policy) => serve(policy).await,
         Err(err) => Err(io::Error::other(err)),

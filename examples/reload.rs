@@ -41,12 +41,12 @@ use corsair::{ConfigError, Cors, CorsRequest, LiveCors};
 
 /// The file the origins are read from.
 #[derive(Clone)]
-struct OriginsFile {
-    file: String,
+pub(crate) struct OriginsFile {
+    pub(crate) file: String,
 }
 
 /// What a new `cors-origins.txt` holds.
-const STARTER: &str = "\
+pub(crate) const STARTER: &str = "\
 # Origins allowed to call /api, for `cargo run --example reload`.
 # One or more per line, separated by commas; `#` starts a comment; `*` in an entry makes it a
 # pattern (https://*.example.com). Edit, then: curl -X POST http://127.0.0.1:8000/admin/reload
@@ -80,7 +80,7 @@ impl OriginsFile {
     }
 
     /// The policy the file describes: problems name the file and the line.
-    fn policy(&self, text: &str) -> Cors {
+    pub(crate) fn policy(&self, text: &str) -> Cors {
         policy().allowed_origins_list_from(&self.file, text)
     }
 }
@@ -140,7 +140,7 @@ async fn reload(req: HttpRequest, admin: web::Data<Admin>) -> impl Responder {
 }
 
 /// One line per problem, for the admin's terminal.
-fn problems_text(err: &ConfigError) -> String {
+pub(crate) fn problems_text(err: &ConfigError) -> String {
     let mut out = format!(
         "refused ({} problem(s)); the running policy is unchanged:\n",
         err.problems().len()
