@@ -53,7 +53,7 @@ fn preflight(origin: &str, method: &str) -> TestRequest {
         .insert_header((header::ACCESS_CONTROL_REQUEST_METHOD, method))
 }
 
-fn text<'a>(headers: &'a HeaderMap, name: header::HeaderName) -> Option<&'a str> {
+fn text(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     headers.get(name).map(|v| v.to_str().unwrap())
 }
 
