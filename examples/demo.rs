@@ -13,6 +13,9 @@
 //! calls and shows what the browser let JavaScript see. The same page is also loaded from
 //! `http://127.0.0.1:5173` (a different origin, not allowed) in a hidden iframe to show how a
 //! refused origin fails. Each time the page finishes, its results are printed here too.
+//!
+//! The terminal shows every request the API received and, through `env_logger`, corsair's
+//! reason for each refusal. `RUST_LOG` sets the filter (default `warn,corsair=debug`).
 
 mod demo_support;
 
@@ -42,6 +45,11 @@ fn bind(port: u16, what: &str, var: &str) -> io::Result<TcpListener> {
 
 #[actix_web::main]
 async fn main() {
+    // `RUST_LOG` as usual; by default corsair says why it refused each request.
+    env_logger::Builder::from_env(
+        env_logger::Env::default().default_filter_or("warn,corsair=debug"),
+    )
+    .init();
     if let Err(e) = run().await {
         eprintln!("demo: {e}");
         std::process::exit(1);

@@ -7,8 +7,8 @@
 //! # in production, from the deployment's environment
 //! ALLOWED_ORIGINS="https://app.example.com, https://*.preview.example.com" cargo run --example from_env
 //!
-//! # see why a request is refused (one debug line per refusal, with near-miss hints)
-//! CORSAIR_LOG=debug cargo run --example from_env
+//! # see why a request is refused: one debug line per refusal, with near-miss hints
+//! # (on by default here; RUST_LOG=warn turns them off)
 //! curl -i http://127.0.0.1:8000/api/items -H "Origin: http://localhost:5173"   # allowed
 //! curl -i http://127.0.0.1:8000/api/items -H "Origin: http://localhost:5174"   # refused: "port differs"
 //!
@@ -25,33 +25,13 @@
 //!   (`allowed_origins_from_env_or`). A production service would rather use
 //!   `allowed_origins_from_env`, for which a missing variable is a start-up error.
 //! - `PORT` sets the port (default 8000); the server listens on 127.0.0.1 only.
-//! - `CORSAIR_LOG` (`info` by default, `debug` to see each refusal) sets the level of the
-//!   tiny stderr logger below; a real service would use `env_logger` or `tracing`.
+//! - Logs go to stderr through `env_logger`: `RUST_LOG` sets the filter, by default
+//!   `warn,corsair=debug`, which shows why each request was refused.
 
-use std::{env, io};
+use std::{env, io, process::ExitCode};
 
 use actix_web::{http::header, web, App, HttpResponse, HttpServer};
 use corsair::Cors;
-use log::{LevelFilter, Log, Metadata, Record};
-
-/// Prints log records to stderr; just enough to watch corsair's diagnostics.
-struct StderrLogger;
-
-impl Log for StderrLogger {
-    fn enabled(&self, metadata: &Metadata) -> bool {
-        metadata.level() <= log::max_level()
-    }
-
-    fn log(&self, record: &Record) {
-        if self.enabled(record.metadata()) {
-            eprintln!("[{:<5}] {}", record.level(), record.args());
-        }
-    }
-
-    fn flush(&self) {}
-}
-
-static LOGGER: StderrLogger = StderrLogger;
 
 async fn list_items() -> HttpResponse {
     HttpResponse::Ok().json(["apples", "pears"])
@@ -61,29 +41,40 @@ async fn create_item(body: String) -> HttpResponse {
     HttpResponse::Created().body(body)
 }
 
-#[actix_web::main]
-async fn main() -> io::Result<()> {
-    let level = env::var("CORSAIR_LOG")
-        .ok()
-        .and_then(|l| l.parse().ok())
-        .unwrap_or(LevelFilter::Info);
-    log::set_logger(&LOGGER).map_err(|e| io::Error::other(e.to_string()))?;
-    log::set_max_level(level);
-
-    // Build once, before the server starts: every problem is reported here, at once, and the
-    // process exits instead of serving with a broken policy.
-    let policy = Cors::default()
+/// The policy: origins from `$ALLOWED_ORIGINS`, the rest in code.
+pub(crate) fn policy() -> Cors {
+    Cors::default()
         .allowed_origins_from_env_or("ALLOWED_ORIGINS", "http://localhost:5173")
         .allowed_methods(["GET", "POST", "DELETE"])
         .allowed_header(header::CONTENT_TYPE)
         .expose_headers(["x-request-id"])
         .max_age(3600)
-        .build()
-        .map_err(|err| {
-            eprintln!("{err}");
-            io::Error::other("invalid CORS configuration")
-        })?;
+}
 
+#[actix_web::main]
+async fn main() -> ExitCode {
+    // `RUST_LOG` as usual; by default corsair says why it refused each request.
+    env_logger::Builder::from_env(
+        env_logger::Env::default().default_filter_or("warn,corsair=debug"),
+    )
+    .init();
+    // Build once, before the server starts: every problem is reported here, at once, and the
+    // process exits instead of serving with a broken policy.
+    let policy = policy().build();
+    let result = match policy {
+        Ok(policy) => serve(policy).await,
+        Err(err) => Err(io::Error::other(err)),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(policy: corsair::CorsPolicy) -> io::Result<()> {
     let port: u16 = match env::var("PORT") {
         Ok(p) => p
             .parse()

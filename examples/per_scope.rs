@@ -6,13 +6,22 @@
 //! curl -si http://127.0.0.1:8080/api/me -H 'Origin: http://localhost:5173'
 //! curl -si http://127.0.0.1:8080/assets/logo.svg -H 'Origin: https://anyone.example'
 //! curl -si http://127.0.0.1:8080/internal/health -H 'Origin: http://localhost:5173'
+//! curl -si http://127.0.0.1:8080/api/me -H 'Origin: http://localhost:5174'   # refused: see the log
 //! ```
+//!
+//! Logs go to stderr through `env_logger`: `RUST_LOG` sets the filter, by default
+//! `warn,corsair=debug`, which shows why each request was refused.
 
 use actix_web::{web, App, HttpResponse, HttpServer};
 use corsair::Cors;
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    // `RUST_LOG` as usual; by default corsair says why it refused each request.
+    env_logger::Builder::from_env(
+        env_logger::Env::default().default_filter_or("warn,corsair=debug"),
+    )
+    .init();
     // Build once (all problems reported here), clone into each worker.
     let api = Cors::default()
         .allowed_origin("http://localhost:5173")

@@ -897,3 +897,53 @@ impl Cors {
         validate::compile(&self).map(CorsPolicy::from_compiled)
     }
 }
+
+/// Origin lists that carry their own name, so that errors point into them.
+impl Cors {
+    /// Allows every origin in `text`, a list read from somewhere with a name, usually a file;
+    /// errors name `name` and the line (`in cors-origins.txt, line 3`).
+    ///
+    /// `text` is read line by line. On each line, `#` starts a comment, entries are separated
+    /// by commas, white space around them is trimmed, and empty entries are ignored. As in
+    /// [`allowed_origins_list`](Self::allowed_origins_list), an entry with a `*` is a pattern
+    /// and a lone `*` allows any origin.
+    ///
+    /// ```
+    /// use corsair::{Cors, CorsRequest, Problem, Source};
+    ///
+    /// let file = "# origins allowed to call the API\n\
+    ///             http://localhost:5173\n\
+    ///             https://app.example.com, https://*.preview.example.com\n";
+    /// let policy = Cors::default()
+    ///     .allowed_origins_list_from("cors-origins.txt", file)
+    ///     .build()
+    ///     .unwrap();
+    /// assert!(policy.check(&CorsRequest::new("https://pr-7.preview.example.com")).is_allowed());
+    /// assert!(!policy.check(&CorsRequest::new("https://evil.example")).is_allowed());
+    ///
+    /// // A mistake names the file and the line.
+    /// let err = Cors::default()
+    ///     .allowed_origins_list_from("cors-origins.txt", "http://localhost:5173\napp.example.com/\n")
+    ///     .build()
+    ///     .unwrap_err();
+    /// let Problem::InvalidOrigin { source, .. } = &err.problems()[0] else { panic!("{err}") };
+    /// assert_eq!(*source, Source::Named { name: "cors-origins.txt".into(), line: 2 });
+    /// assert!(err.to_string().contains("`app.example.com/` (in cors-origins.txt, line 2)"));
+    /// ```
+    pub fn allowed_origins_list_from(self, name: &str, text: &str) -> Self {
+        text.lines()
+            .enumerate()
+            .flat_map(|(i, line)| {
+                let content = line.split('#').next().unwrap_or_default();
+                content.split(',').map(move |entry| (i + 1, entry.trim()))
+            })
+            .filter(|(_, entry)| !entry.is_empty())
+            .fold(self, |cors, (line, entry)| {
+                let source = Source::Named {
+                    name: name.to_owned(),
+                    line,
+                };
+                cors.push_origin(entry, source, true)
+            })
+    }
+}

@@ -52,6 +52,16 @@ pub enum Source {
         /// The entry's position in the list, counting from 1.
         position: usize,
     },
+    /// An entry of a named text, usually a file, handed to
+    /// [`Cors::allowed_origins_list_from`](crate::Cors::allowed_origins_list_from)
+    /// (`line` counts from 1).
+    #[display("in {name}, line {line}")]
+    Named {
+        /// The name given with the text, e.g. the file's path `cors-origins.txt`.
+        name: String,
+        /// The line the entry is on, counting from 1.
+        line: usize,
+    },
 }
 
 /// Why a string is not a serialized origin (`scheme://host[:port]`).

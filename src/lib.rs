@@ -19,6 +19,28 @@
 //! # drop(app);
 //! ```
 //!
+//! Building the policy yourself reports every problem before the server starts, and
+//! [`CorsPolicy::check`] shows what the middleware will answer:
+//!
+//! ```
+//! use actix_web::http::{header, StatusCode};
+//! use corsair::{Cors, CorsRequest};
+//!
+//! let policy = Cors::default()
+//!     .allowed_origin("https://app.example.com")
+//!     .allowed_methods(["GET", "POST", "PUT"])
+//!     .allowed_header(header::CONTENT_TYPE)
+//!     .build()
+//!     .expect("a valid policy");
+//!
+//! let preflight = policy.check(&CorsRequest::preflight("https://app.example.com", "PUT"));
+//! assert_eq!(preflight.status(), Some(StatusCode::NO_CONTENT));
+//! assert_eq!(
+//!     preflight.header(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+//!     Some("https://app.example.com")
+//! );
+//! ```
+//!
 //! ## What it does differently
 //! - **Every misconfiguration at once, at start-up.** [`Cors::build`] checks the whole policy
 //!   and returns a [`ConfigError`] listing every [`Problem`] with a fix hint: `*` with
@@ -30,19 +52,33 @@
 //!   `Vary` is merged, never overwritten.
 //! - **Origins as users write them.** Exact origins (one hash lookup), patterns
 //!   (`https://*.example.com`, `http://localhost:*`), whole-match regexes, predicates, and
-//!   comma-separated lists from the environment.
-//! - **Answers to "why?"** A `debug` log line for each refusal, with near-miss hints ("did you
-//!   mean `http://localhost:5174`?"), and [`CorsPolicy::check`] to ask the policy directly.
+//!   comma-separated lists from the environment or a file.
+//! - **Answers to "why?"** A `debug` log line for each refusal, with near-miss hints: a
+//!   request from `http://localhost:5174` to a policy allowing `http://localhost:5173` logs
+//!   "did you mean `http://localhost:5173`? port differs (5174 vs 5173)". And
+//!   [`CorsPolicy::check`] asks the policy directly.
 //! - **Cheap.** Header values are built once and the hot path boxes nothing; deciding a
 //!   request allocates nothing (merging into a handler's existing `Vary` header builds one
 //!   new value).
 //!
-//! ## Design, by module
-//! [`Cors`] (the builder, `builder.rs`) → `validate.rs` (every problem, typed in
-//! [`error`]) → [`CorsPolicy`] (compiled and immutable, `policy.rs`, whose one `decide`
-//! function serves the middleware and [`CorsPolicy::check`]) → `middleware.rs` (the thin
-//! actix `Transform`/`Service`) → `origin/` (exact, pattern, regex and predicate matching)
-//! → `diagnostics.rs` (log output) and [`LiveCors`] (`reload.rs`).
+//! ## Middleware order
+//! In actix-web the last `.wrap()` is the outermost middleware and sees a request first. Wrap
+//! corsair **last**, after auth, sessions and rate limits: otherwise a preflight, which never
+//! carries credentials, meets the auth guard first and gets a `401` without CORS headers,
+//! which the browser reports only as a CORS error.
+//!
+//! ## How the pieces fit
+//! - [`Cors`] is the builder. Its methods only record what you asked for.
+//! - [`Cors::build`] validates everything and returns a [`ConfigError`] (see the [`error`]
+//!   module: [`Problem`], [`Source`], [`OriginFault`]) or a [`CorsPolicy`].
+//! - [`CorsPolicy`] is compiled and immutable, with every header value built once. It is the
+//!   middleware: `.wrap(policy.clone())` gives each worker a [`CorsMiddleware`]. Its one
+//!   decision function serves both the middleware and [`CorsPolicy::check`], which returns a
+//!   [`Decision`] for a [`CorsRequest`] you describe.
+//! - [`LiveCors`] holds a policy you can replace while the server runs.
+//! - With the feature `serde`, `CorsConfig` reads FastAPI-style settings from TOML or JSON.
+//! - Log output goes through the [`log`](https://docs.rs/log) crate, under targets starting
+//!   with `corsair` (with `env_logger`: `RUST_LOG=corsair=debug`).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

@@ -279,23 +279,33 @@ pub async fn serve_both(api: Server, page: Server) -> io::Result<()> {
     futures_util::future::try_join(api, page).await.map(|_| ())
 }
 
-/// One line per scenario of a page report: `✓ id  {observation}`, then a count.
+/// One line per scenario of a page report: `✓ id  {observation}` (`–` for a row the page
+/// gave up waiting for), then a count.
 pub fn summarize(report: &Value) -> String {
     let results = report["results"].as_array().cloned().unwrap_or_default();
     let mut out = String::new();
-    let mut good = 0;
+    let (mut good, mut late) = (0, 0);
     for r in &results {
+        let id = r["id"].as_str().unwrap_or("?");
+        if r["timedOut"].as_bool() == Some(true) {
+            late += 1;
+            let message = r["message"].as_str().unwrap_or("timed out");
+            out.push_str(&format!("  – {id:<20} timed out: {message}\n"));
+            continue;
+        }
         let ok = r["ok"].as_bool() == Some(true);
         good += usize::from(ok);
         let mark = if ok { "✓" } else { "✗" };
-        let id = r["id"].as_str().unwrap_or("?");
         out.push_str(&format!("  {mark} {id:<20} {}\n", r["obs"]));
     }
     out.push_str(&format!(
         "  {good} of {} behaved as CORS intends (page origin {})",
-        results.len(),
+        results.len() - late,
         report["origin"]
     ));
+    if late > 0 {
+        out.push_str(&format!("; {late} timed out"));
+    }
     out
 }
 

@@ -1,0 +1,194 @@
+//! The README's sample outputs come from the commands shown beside them.
+//!
+//! Each test reads the README, takes the commands it shows, replays them against the
+//! example's own code (the example files are compiled in here as modules), and compares what
+//! comes out with the README's output block, line by line.
+
+use std::sync::Mutex;
+
+use actix_web::{
+    http::{header, Method},
+    test::{self as atest, TestRequest},
+    web, App, HttpResponse,
+};
+use log::{LevelFilter, Log, Metadata, Record};
+
+#[allow(dead_code, unused_imports)]
+#[path = "../examples/from_env.rs"]
+mod from_env;
+
+#[allow(dead_code, unused_imports)]
+#[path = "../examples/reload.rs"]
+mod reload;
+
+const README: &str = include_str!("../README.md");
+
+/// The fenced block (```` ```lang ````) that comes first after `marker`, without its fences.
+fn block_after(marker: &str, lang: &str) -> &'static str {
+    let at = README
+        .find(marker)
+        .unwrap_or_else(|| panic!("README no longer contains {marker:?}"));
+    let fence = format!("```{lang}\n");
+    let start = at
+        + README[at..]
+            .find(&fence)
+            .unwrap_or_else(|| panic!("no ```{lang} block after {marker:?}"))
+        + fence.len();
+    let len = README[start..].find("```").expect("closing fence");
+    &README[start..start + len]
+}
+
+/// The rest of the fenced block in which `marker` starts a line, from `marker` on.
+fn block_from(marker: &str) -> &'static str {
+    let start = README
+        .find(&format!("\n{marker}"))
+        .unwrap_or_else(|| panic!("README no longer contains {marker:?}"))
+        + 1;
+    let len = README[start..].find("```").expect("closing fence");
+    &README[start..start + len]
+}
+
+/// Every log record, formatted as `env_logger` prints it without timestamps:
+/// `[LEVEL target] message`.
+static LINES: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+struct Capture;
+
+impl Log for Capture {
+    fn enabled(&self, _: &Metadata) -> bool {
+        true
+    }
+    fn log(&self, record: &Record) {
+        LINES.lock().unwrap().push(format!(
+            "[{:<5} {}] {}",
+            record.level(),
+            record.target(),
+            record.args()
+        ));
+    }
+    fn flush(&self) {}
+}
+
+static CAPTURE: Capture = Capture;
+
+/// One `curl` command line of the README, as a test request.
+fn request_from_curl(line: &str) -> TestRequest {
+    // Split on the single quotes: outside them are flags, inside them header values.
+    let mut req = TestRequest::default();
+    let mut method = Method::GET;
+    let mut expect_header = false;
+    let mut words = Vec::new();
+    for (i, part) in line.split('\'').enumerate() {
+        if i % 2 == 1 {
+            words.push(part.to_owned());
+        } else {
+            words.extend(part.split_whitespace().map(str::to_owned));
+        }
+    }
+    let mut iter = words.into_iter().skip(1); // `curl`
+    while let Some(word) = iter.next() {
+        if expect_header {
+            let (name, value) = word.split_once(": ").expect("-H 'Name: value'");
+            req = req.insert_header((name.to_owned(), value.to_owned()));
+            expect_header = false;
+        } else if word == "-H" {
+            expect_header = true;
+        } else if word == "-X" {
+            method = iter.next().expect("-X METHOD").parse().expect("a method");
+        } else if word == "-i" {
+            // headers in the output: nothing to replay
+        } else {
+            let path = &word[word.find('/').expect("host/path")..];
+            req = req.uri(path);
+        }
+    }
+    req.method(method)
+}
+
+#[actix_rt::test]
+async fn diagnostics_lines_are_what_the_from_env_example_logs_for_the_curl_commands_shown() {
+    log::set_logger(&CAPTURE).expect("the only logger in this binary");
+    log::set_max_level(LevelFilter::Trace);
+    // The example with its default origins, as `cargo run --example from_env` starts it.
+    std::env::remove_var("ALLOWED_ORIGINS");
+    let policy = from_env::policy()
+        .build()
+        .expect("the example's policy builds");
+    let app = atest::init_service(
+        App::new()
+            .wrap(policy)
+            .route("/api/items", web::get().to(HttpResponse::Ok)),
+    )
+    .await;
+
+    let commands = block_from("cargo run --example from_env\n# in another terminal");
+    let curls: Vec<_> = commands
+        .lines()
+        .filter(|l| l.starts_with("curl "))
+        .collect();
+    assert_eq!(curls.len(), 4, "{commands}");
+    LINES.lock().unwrap().clear();
+    for curl in &curls {
+        let res = atest::call_service(&app, request_from_curl(curl).to_request()).await;
+        // Each of these requests is refused: no `Access-Control-Allow-Origin`.
+        assert!(
+            !res.headers()
+                .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+            "{curl}"
+        );
+    }
+    let logged: Vec<String> = LINES
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.starts_with("[DEBUG corsair"))
+        .cloned()
+        .collect();
+    let shown: Vec<&str> = block_after("The server's terminal, after its start-up lines:", "text")
+        .lines()
+        .collect();
+    assert_eq!(logged, shown, "README's Diagnostics output is stale");
+}
+
+#[test]
+fn reload_refusal_is_what_admin_reload_answers_for_the_lines_shown() {
+    let commands = block_from("echo \"https://staging.example.com\" >> cors-origins.txt");
+    // The starter file, plus each `echo "..." >> cors-origins.txt` line.
+    let mut text = reload::STARTER.to_owned();
+    for line in commands.lines().filter(|l| l.starts_with("echo ")) {
+        let entry = line.split('"').nth(1).expect("echo \"entry\"");
+        assert!(line.contains(">> cors-origins.txt"), "{line}");
+        text.push_str(entry);
+        text.push('\n');
+    }
+    assert!(
+        commands.contains("curl -X POST http://127.0.0.1:8000/admin/reload"),
+        "{commands}"
+    );
+    // The comments beside the commands give the line numbers; they must be right too.
+    for (line_no, entry) in text.lines().enumerate() {
+        if let Some(cmd) = commands
+            .lines()
+            .find(|l| l.contains(&format!("\"{entry}\"")))
+        {
+            assert!(
+                cmd.ends_with(&format!("line {}", line_no + 1))
+                    || cmd.contains(&format!("line {} ", line_no + 1)),
+                "{cmd:?} is line {}",
+                line_no + 1
+            );
+        }
+    }
+    let file = reload::OriginsFile {
+        file: "cors-origins.txt".into(),
+    };
+    let err = file
+        .policy(&text)
+        .build()
+        .expect_err("the README's file is invalid");
+    let shown = block_after(
+        "curl -X POST http://127.0.0.1:8000/admin/reload\n```",
+        "text",
+    );
+    assert_eq!(reload::problems_text(&err), shown);
+}
