@@ -35,6 +35,9 @@
 //!   mean `http://localhost:5174`?"), and [`CorsPolicy::check`] to ask the policy directly.
 //! - **Cheap.** Header values are built once; the hot path boxes nothing and allocates nothing
 //!   for allowed requests.
+//! - **The browser's side, in `cargo test`.** With the `testing` feature, `corsair::testing`
+//!   runs the client half of CORS (preflight decision, preflight cache, checks, Chromium's
+//!   console messages) against your whole in-process app, whatever CORS middleware it uses.
 //!
 //! ## Design, by module
 //! [`Cors`] (the builder, `builder.rs`) → `validate.rs` (every problem, typed in
@@ -58,6 +61,9 @@ mod middleware;
 mod origin;
 mod policy;
 mod reload;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 mod validate;
 mod vary;
 
