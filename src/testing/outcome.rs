@@ -346,15 +346,9 @@ impl Outcome {
             } else {
                 ""
             };
-        let hint = if blocked.reason == Reason::MissingAllowOrigin {
-            " If an opaque response serves your needs, set the request's mode to 'no-cors' to \
-             fetch the resource with CORS disabled."
-        } else {
-            ""
-        };
         Some(format!(
             "Access to fetch at '{}'{redirected} from origin '{}' has been blocked by CORS policy: \
-             {prefix}{}{hint}",
+             {prefix}{}",
             self.url, self.origin, blocked.reason
         ))
     }
