@@ -68,6 +68,9 @@ fn header<'a>(seen: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
+/// A scripted response's headers.
+type Headers = Vec<(&'static str, &'static str)>;
+
 const ALLOW_PAGE: (&str, &str) = ("access-control-allow-origin", PAGE);
 
 /// "CORS-safelisted method" / "CORS-safelisted request-header": a simple GET and a
@@ -180,7 +183,7 @@ async fn cors_preflight_fetch_sends_what_a_browser_sends() {
 /// "CORS check": each Access-Control-Allow-Origin fault, with Chromium's reason.
 #[actix_rt::test]
 async fn cors_check_reasons_for_allow_origin_and_credentials() {
-    let cases: [(Vec<(&'static str, &'static str)>, Credentials, Reason); 6] = [
+    let cases: [(Headers, Credentials, Reason); 6] = [
         (vec![], Credentials::SameOrigin, Reason::MissingAllowOrigin),
         (
             vec![("access-control-allow-origin", "*")],
