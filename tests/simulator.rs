@@ -1,6 +1,7 @@
 //! `corsair::testing`: the simulator's own correctness, one test per Fetch standard step it
-//! pins (<https://fetch.spec.whatwg.org/>, section names in each test's doc line). Oracles
-//! are hand-written servers whose answers are spelled out here, plus corsair and actix-cors.
+//! pins (<https://fetch.spec.whatwg.org/>; each test's doc line names the section and its
+//! anchor). Oracles are hand-written servers whose answers are spelled out here, plus corsair
+//! and actix-cors.
 
 #![cfg(feature = "testing")]
 
@@ -73,7 +74,8 @@ type Headers = Vec<(&'static str, &'static str)>;
 
 const ALLOW_PAGE: (&str, &str) = ("access-control-allow-origin", PAGE);
 
-/// "CORS-safelisted method" / "CORS-safelisted request-header": a simple GET and a
+/// "CORS-safelisted method" (#cors-safelisted-method) / "CORS-safelisted request-header"
+/// (#cors-safelisted-request-header): a simple GET and a
 /// text/plain POST go without a preflight.
 #[actix_rt::test]
 async fn cors_safelisted_requests_send_no_preflight() {
@@ -94,7 +96,8 @@ async fn cors_safelisted_requests_send_no_preflight() {
     assert!(seen.lock().unwrap().iter().all(|(m, _)| m != "OPTIONS"));
 }
 
-/// "CORS-safelisted request-header": value rules (JSON content type, an unsafe byte in
+/// "CORS-safelisted request-header" and "CORS-unsafe request-header names"
+/// (#cors-unsafe-request-header-names): value rules (JSON content type, an unsafe byte in
 /// Accept, `_` in Accept-Language) and the 1024-byte total make a request preflighted.
 #[actix_rt::test]
 async fn cors_safelisted_request_header_value_rules_and_1024_byte_total() {
@@ -120,7 +123,7 @@ async fn cors_safelisted_request_header_value_rules_and_1024_byte_total() {
     }
 }
 
-/// "CORS-preflight fetch" steps 1–3: OPTIONS with Origin, Access-Control-Request-Method and
+/// "CORS-preflight fetch" (#cors-preflight-fetch) steps 1–3: OPTIONS with Origin, Access-Control-Request-Method and
 /// sorted, lower-case, comma-joined Access-Control-Request-Headers; no cookies.
 #[actix_rt::test]
 async fn cors_preflight_fetch_sends_what_a_browser_sends() {
@@ -180,7 +183,7 @@ async fn cors_preflight_fetch_sends_what_a_browser_sends() {
     assert_eq!(header(actual, "origin"), Some(PAGE));
 }
 
-/// "CORS check": each Access-Control-Allow-Origin fault, with Chromium's reason.
+/// "CORS check" (#concept-cors-check): each Access-Control-Allow-Origin fault, with Chromium's reason.
 #[actix_rt::test]
 async fn cors_check_reasons_for_allow_origin_and_credentials() {
     let cases: [(Headers, Credentials, Reason); 6] = [
@@ -245,7 +248,7 @@ async fn cors_check_reasons_for_allow_origin_and_credentials() {
         .is_allowed());
 }
 
-/// "CORS-preflight fetch" step 7: the CORS check first, then an ok status (Chromium's order):
+/// "CORS-preflight fetch" (#cors-preflight-fetch) step 7: the CORS check first, then an ok status (Chromium's order):
 /// a 401 without CORS headers reads "No 'Access-Control-Allow-Origin' header", a 401 with
 /// them "It does not have HTTP ok status."; and the actual request is never sent.
 #[actix_rt::test]
@@ -272,7 +275,7 @@ async fn cors_preflight_fetch_needs_cors_check_then_ok_status() {
     }
 }
 
-/// "CORS-preflight fetch" steps 7.6–7.8: methods case-sensitive, `*` only without
+/// "CORS-preflight fetch" (#cors-preflight-fetch) steps 7.6–7.8: methods case-sensitive, `*` only without
 /// credentials, header names case-insensitive, `*` never covers Authorization.
 #[actix_rt::test]
 async fn cors_preflight_fetch_methods_headers_wildcards_and_authorization() {
@@ -350,7 +353,7 @@ async fn cors_preflight_fetch_methods_headers_wildcards_and_authorization() {
     assert!(out.is_allowed(), "{out}");
 }
 
-/// "CORS-preflight cache": entries live max-age seconds (5 when absent, at most 2 hours as in
+/// "CORS-preflight cache" (#concept-cache): entries live max-age seconds (5 when absent, at most 2 hours as in
 /// Chromium), keyed by origin and URL, credentials-aware, and max-age 0 caches nothing.
 #[actix_rt::test]
 async fn cors_preflight_cache_lifetime_key_and_credentials() {
@@ -444,7 +447,7 @@ async fn cors_preflight_cache_lifetime_key_and_credentials() {
     );
 }
 
-/// "CORS-filtered response": safelisted headers and Access-Control-Expose-Headers; `*`
+/// "CORS-filtered response" (#concept-filtered-response-cors): safelisted headers and Access-Control-Expose-Headers; `*`
 /// exposes everything only without credentials; Set-Cookie never.
 #[actix_rt::test]
 async fn cors_filtered_response_exposes_safelisted_and_listed_headers() {
@@ -494,7 +497,7 @@ async fn cors_filtered_response_exposes_safelisted_and_listed_headers() {
     );
 }
 
-/// "HTTP-redirect fetch": the CORS check applies to the redirect response; same-app
+/// "HTTP fetch" and "HTTP-redirect fetch" (#http-redirect-fetch): the CORS check applies to the redirect response; same-app
 /// redirects are followed (303 turns PUT into GET); a preflight redirect is refused; a
 /// redirect to another origin is reported, not followed.
 #[actix_rt::test]
@@ -576,7 +579,7 @@ async fn http_redirect_fetch_rules() {
     assert_eq!(out.blocked().unwrap().reason, Reason::PreflightRedirect);
 }
 
-/// "main fetch": a same-origin request is not a CORS request: no preflight, every header
+/// "main fetch" (#main-fetch): a same-origin request is not a CORS request: no preflight, every header
 /// readable, cookies sent under the default `same-origin` credentials mode.
 #[actix_rt::test]
 async fn main_fetch_same_origin_requests_skip_cors() {
