@@ -108,6 +108,24 @@ macro_rules! api_app {
                         }),
                     )
                     .route("/new", web::get().to(|| async { "new" }))
+                    // Into the CORS-less /bounce scope: blocked at its redirect.
+                    .route(
+                        "/to_bounce",
+                        web::get().to(|| async {
+                            HttpResponse::Found()
+                                .insert_header((header::LOCATION, "/bounce/x"))
+                                .finish()
+                        }),
+                    )
+                    // 303 after a preflighted PUT: followed as a GET.
+                    .route(
+                        "/put_moved",
+                        web::put().to(|| async {
+                            HttpResponse::SeeOther()
+                                .insert_header((header::LOCATION, "/api/new"))
+                                .finish()
+                        }),
+                    )
                     .route(
                         "/headers",
                         web::get().to(|| async {
@@ -131,7 +149,16 @@ type Scenario = (
     bool,
 );
 
-const SCENARIOS: [Scenario; 10] = [
+const SCENARIOS: [Scenario; 12] = [
+    (
+        "redirect_into_no_cors",
+        "GET",
+        "/api/to_bounce",
+        &[],
+        false,
+        false,
+    ),
+    ("put_see_other", "PUT", "/api/put_moved", &[], true, true),
     (
         "auth_outside_cors",
         "PUT",

@@ -323,6 +323,7 @@ impl Browser {
                     });
                 }
                 out.redirected_from = Some(first.full());
+                out.method = method.clone();
                 out.url = next.full();
                 url = next;
                 continue;
