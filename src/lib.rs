@@ -60,6 +60,9 @@
 //! - **Cheap.** Header values are built once and the hot path boxes nothing; deciding a
 //!   request allocates nothing (merging into a handler's existing `Vary` header builds one
 //!   new value).
+//! - **The browser's side, in `cargo test`.** With the `testing` feature, `corsair::testing`
+//!   runs the client half of CORS (preflight decision, preflight cache, checks, Chromium's
+//!   console messages) against your whole in-process app, whatever CORS middleware it uses.
 //!
 //! ## Middleware order
 //! In actix-web the last `.wrap()` is the outermost middleware and sees a request first. Wrap
@@ -95,6 +98,9 @@ mod middleware;
 mod origin;
 mod policy;
 mod reload;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
 mod validate;
 mod vary;
 

@@ -336,6 +336,24 @@ fn chromium_sees_what_cors_intends() {
         ));
     }
 
+    // The simulated browser (`corsair::testing`) must see exactly what Chromium saw.
+    #[cfg(feature = "testing")]
+    for (id, sim) in simulated::observations(
+        &servers.config.api,
+        &servers.config.allowed,
+        &servers.config.other,
+    ) {
+        let chromium = results.iter().find(|r| r["id"] == id).map(|r| &r["obs"]);
+        if chromium == Some(&sim) {
+            println!("ok   simulator agrees: {id}");
+        } else {
+            failures.push(format!(
+                "{id}: simulator saw {sim}, Chromium saw {}",
+                chromium.unwrap_or(&Value::Null)
+            ));
+        }
+    }
+
     // Server-side facts the browser cannot report: (what, method, path, origin, condition on
     // the recorded request/response, how many requests must match).
     let (allowed, other) = (
@@ -427,4 +445,129 @@ fn chromium_sees_what_cors_intends() {
         failures.len(),
         failures.join("\n  ")
     );
+}
+
+/// Every scenario of the page, run through `corsair::testing`'s simulated browser against the
+/// same API app in-process, producing the page's `obs` object for each (same shapes as the
+/// JavaScript in `page.html`).
+#[cfg(feature = "testing")]
+mod simulated {
+    use corsair::testing::{Browser, Fetch, Outcome};
+    use serde_json::{json, Value};
+
+    use super::demo_support::{api_app, api_policy, no_cache_policy, public_policy, RequestLog};
+
+    /// `plain(r)` of the page: `{status, body}`, or the `TypeError` of a blocked fetch.
+    fn plain(o: &Outcome) -> Value {
+        if o.is_blocked() {
+            json!({ "error": "TypeError", "message": "Failed to fetch" })
+        } else {
+            json!({ "status": o.status(), "body": o.text() })
+        }
+    }
+
+    /// `statusOf(r)` of the page.
+    fn status_of(o: &Outcome) -> Value {
+        if o.is_blocked() {
+            json!("TypeError")
+        } else {
+            json!(o.status())
+        }
+    }
+
+    /// (scenario id, observation) for every scenario of the page, allowed origin first.
+    pub fn observations(api: &str, allowed: &str, other: &str) -> Vec<(&'static str, Value)> {
+        actix_rt::System::new().block_on(async {
+            let app = actix_web::test::init_service(api_app(
+                api_policy(allowed).unwrap(),
+                public_policy().unwrap(),
+                no_cache_policy(allowed).unwrap(),
+                RequestLog::new(false),
+            ))
+            .await;
+            let b = Browser::new(allowed).app_origin(api);
+            let echo = || Fetch::post("/api/echo").json_body(r#"{"greeting":"hi"}"#);
+            let mut out = vec![
+                ("simple_get", plain(&b.fetch(&app, Fetch::get("/api/hello")).await)),
+                ("json_post", plain(&b.fetch(&app, echo()).await)),
+                (
+                    "custom_header",
+                    plain(&b.fetch(&app, Fetch::get("/api/whoami").header("X-Api-Key", "demo-key")).await),
+                ),
+            ];
+            let h = b.fetch(&app, Fetch::get("/api/headers")).await;
+            out.push((
+                "exposed_header",
+                if h.is_blocked() {
+                    plain(&h)
+                } else {
+                    json!({ "status": h.status(), "exposed": h.header("x-request-id"),
+                            "unexposed": h.header("x-internal-trace") })
+                },
+            ));
+            let login = b.fetch(&app, Fetch::post("/api/login").credentials()).await;
+            let me = b.fetch(&app, Fetch::get("/api/me").credentials()).await;
+            let anon = b.fetch(&app, Fetch::get("/api/me")).await;
+            out.push((
+                "cookies",
+                json!({ "login": status_of(&login), "me": status_of(&me),
+                        "body": if me.is_blocked() { Value::Null } else { json!(me.text()) },
+                        "anon": status_of(&anon) }),
+            ));
+            for (id, path) in [
+                ("guard_401", "/api/private"),
+                ("handler_error", "/api/fail"),
+                ("not_found", "/api/nope"),
+            ] {
+                out.push((id, plain(&b.fetch(&app, Fetch::get(path)).await)));
+            }
+            let mut twice = Vec::new();
+            for path in ["/api/cached", "/fresh/cached"] {
+                let url = format!("{path}?run=simulated");
+                let put = || Fetch::put(&url).header("X-Api-Key", "demo-key");
+                let first = b.fetch(&app, put()).await;
+                let second = b.fetch(&app, put()).await;
+                let stats = b
+                    .fetch(&app, Fetch::get(&format!("/api/stats?path={}", url.replace('/', "%2F").replace('?', "%3F").replace('=', "%3D"))))
+                    .await;
+                let preflights = if stats.is_blocked() {
+                    json!("TypeError")
+                } else {
+                    serde_json::from_slice::<Value>(stats.body()).unwrap()["preflights"].clone()
+                };
+                twice.push((status_of(&first), status_of(&second), preflights));
+            }
+            out.push((
+                "preflight_cache",
+                json!({ "first": twice[0].0, "second": twice[0].1, "preflights": twice[0].2,
+                        "fresh1": twice[1].0, "fresh2": twice[1].1, "fresh_preflights": twice[1].2 }),
+            ));
+            out.push(("public_scope", plain(&b.fetch(&app, Fetch::get("/public/status")).await)));
+            out.push((
+                "unprotected_scope",
+                plain(&b.fetch(&app, Fetch::get("/internal/metrics")).await),
+            ));
+            let foreign = Browser::new(other).app_origin(api);
+            out.push(("foreign_simple_get", plain(&foreign.fetch(&app, Fetch::get("/api/hello")).await)));
+            out.push(("foreign_json_post", plain(&foreign.fetch(&app, echo()).await)));
+            out.push(("foreign_public", plain(&foreign.fetch(&app, Fetch::get("/public/status")).await)));
+            out
+        })
+    }
+}
+
+/// The simulator alone, on every scenario of the page: it must see what `expected()` says a
+/// browser sees (runs without Chromium; `chromium_sees_what_cors_intends` then requires the
+/// simulator and Chromium to agree observation for observation).
+#[cfg(feature = "testing")]
+#[test]
+fn simulator_sees_what_cors_intends() {
+    let config = demo_support::PageConfig::loopback(5173, 8000);
+    let got = simulated::observations(&config.api, &config.allowed, &config.other);
+    assert_eq!(got.len(), expected().len(), "one observation per scenario");
+    for (id, want) in expected() {
+        let obs = &got.iter().find(|(g, _)| *g == id).expect(id).1;
+        let matches = want.as_object().unwrap().iter().all(|(k, v)| &obs[k] == v);
+        assert!(matches, "{id}: simulator saw {obs}, expected {want}");
+    }
 }

@@ -17,7 +17,7 @@ use std::{
 use actix_web::{
     body::MessageBody,
     cookie::{Cookie, SameSite},
-    dev::{Server, Service as _, ServiceRequest, ServiceResponse},
+    dev::{Server, Service as _, ServiceFactory, ServiceRequest, ServiceResponse},
     error::{self, InternalError},
     http::header,
     middleware::{from_fn, Next},
@@ -149,83 +149,101 @@ pub fn api_server(listener: TcpListener, page_origin: &str, log: RequestLog) -> 
     let api = api_policy(page_origin).map_err(io::Error::other)?;
     let public = public_policy().map_err(io::Error::other)?;
     let fresh = no_cache_policy(page_origin).map_err(io::Error::other)?;
-    let server = HttpServer::new(move || {
-        let log = log.clone();
-        App::new()
-            .app_data(web::Data::new(log.clone()))
-            // Outermost: records what the browser sent (preflights included) and the answer.
-            .wrap_fn(move |req, srv| {
-                let log = log.clone();
-                let method = req.method().to_string();
-                let path_and_query = req
-                    .uri()
-                    .path_and_query()
-                    .map_or_else(|| req.path().to_owned(), |p| p.to_string());
-                let origin = req
-                    .headers()
-                    .get(header::ORIGIN)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned);
-                let response = srv.call(req);
-                async move {
-                    let response = response.await;
-                    let (status, max_age) = match &response {
-                        Ok(res) => (
-                            res.status().as_u16(),
-                            res.headers()
-                                .get(header::ACCESS_CONTROL_MAX_AGE)
-                                .and_then(|v| v.to_str().ok())
-                                .map(str::to_owned),
-                        ),
-                        Err(e) => (e.as_response_error().status_code().as_u16(), None),
-                    };
-                    log.push(Seen {
-                        method,
-                        path_and_query,
-                        origin,
-                        status,
-                        max_age,
-                    });
-                    response
-                }
-            })
-            .service(
-                web::scope("/api")
-                    .wrap(api.clone())
-                    .service(
-                        web::scope("/private")
-                            .wrap(from_fn(require_token))
-                            .route("", web::get().to(|| async { "the secret" })),
-                    )
-                    .route("/hello", web::get().to(|| async { "hello from the API" }))
-                    .route("/echo", web::post().to(echo))
-                    .route("/whoami", web::get().to(whoami))
-                    .route("/headers", web::get().to(with_headers))
-                    .route("/login", web::post().to(login))
-                    .route("/me", web::get().to(me))
-                    .route("/fail", web::get().to(fail))
-                    .route("/cached", web::put().to(|| async { "stored" }))
-                    .route("/stats", web::get().to(stats)),
-            )
-            .service(
-                web::scope("/fresh")
-                    .wrap(fresh.clone())
-                    .route("/cached", web::put().to(|| async { "stored" })),
-            )
-            .service(
-                web::scope("/public")
-                    .wrap(public.clone())
-                    .route("/status", web::get().to(|| async { "public status: ok" })),
-            )
-            .service(
-                web::scope("/internal")
-                    .route("/metrics", web::get().to(|| async { "requests_total 42" })),
-            )
-    })
-    .workers(1)
-    .listen(listener)?
-    .run();
+    let server =
+        HttpServer::new(move || api_app(api.clone(), public.clone(), fresh.clone(), log.clone()))
+            .workers(1)
+            .listen(listener)?
+            .run();
     Ok(server)
+}
+
+/// The API app itself (served by [`api_server`]; also run in-process by the browser
+/// simulator in `tests/browser.rs`): `/api` under `api`, `/fresh` under `fresh`, `/public`
+/// under `public`, `/internal` without CORS, every request recorded in `log`.
+pub fn api_app(
+    api: CorsPolicy,
+    public: CorsPolicy,
+    fresh: CorsPolicy,
+    log: RequestLog,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(web::Data::new(log.clone()))
+        // Outermost: records what the browser sent (preflights included) and the answer.
+        .wrap_fn(move |req, srv| {
+            let log = log.clone();
+            let method = req.method().to_string();
+            let path_and_query = req
+                .uri()
+                .path_and_query()
+                .map_or_else(|| req.path().to_owned(), |p| p.to_string());
+            let origin = req
+                .headers()
+                .get(header::ORIGIN)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let response = srv.call(req);
+            async move {
+                let response = response.await;
+                let (status, max_age) = match &response {
+                    Ok(res) => (
+                        res.status().as_u16(),
+                        res.headers()
+                            .get(header::ACCESS_CONTROL_MAX_AGE)
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_owned),
+                    ),
+                    Err(e) => (e.as_response_error().status_code().as_u16(), None),
+                };
+                log.push(Seen {
+                    method,
+                    path_and_query,
+                    origin,
+                    status,
+                    max_age,
+                });
+                response
+            }
+        })
+        .service(
+            web::scope("/api")
+                .wrap(api.clone())
+                .service(
+                    web::scope("/private")
+                        .wrap(from_fn(require_token))
+                        .route("", web::get().to(|| async { "the secret" })),
+                )
+                .route("/hello", web::get().to(|| async { "hello from the API" }))
+                .route("/echo", web::post().to(echo))
+                .route("/whoami", web::get().to(whoami))
+                .route("/headers", web::get().to(with_headers))
+                .route("/login", web::post().to(login))
+                .route("/me", web::get().to(me))
+                .route("/fail", web::get().to(fail))
+                .route("/cached", web::put().to(|| async { "stored" }))
+                .route("/stats", web::get().to(stats)),
+        )
+        .service(
+            web::scope("/fresh")
+                .wrap(fresh.clone())
+                .route("/cached", web::put().to(|| async { "stored" })),
+        )
+        .service(
+            web::scope("/public")
+                .wrap(public.clone())
+                .route("/status", web::get().to(|| async { "public status: ok" })),
+        )
+        .service(
+            web::scope("/internal")
+                .route("/metrics", web::get().to(|| async { "requests_total 42" })),
+        )
 }
 
 /// Starts (on the current actix system) the page server on `listener`.
