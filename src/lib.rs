@@ -51,13 +51,18 @@ mod builder;
 mod check;
 #[cfg(feature = "serde")]
 mod config;
+mod counters; // [rollout hook]
 mod diagnostics;
 pub mod error;
 mod header_list;
 mod middleware;
 mod origin;
+mod outcome; // [rollout hook]
 mod policy;
 mod reload;
+mod rollout; // [rollout hook]
+mod same_origin; // [rollout hook]
+mod shadow; // [rollout hook]
 mod validate;
 mod vary;
 
@@ -70,9 +75,12 @@ pub use builder::{Cors, IntoHeaderName, IntoMethodName};
 pub use check::{CorsRequest, Decision};
 #[cfg(feature = "serde")]
 pub use config::CorsConfig;
+pub use counters::CorsCounts; // [rollout hook]
 pub use error::{ConfigError, HeaderList, OriginFault, Problem, Source};
 pub use middleware::{CorsFuture, CorsMiddleware};
 pub use origin::MatchedBy;
+pub use outcome::CorsOutcome; // [rollout hook]
 pub use policy::{CorsPolicy, Refusal};
 pub use reload::LiveCors;
+pub use shadow::ShadowCounts; // [rollout hook]
 pub use validate::MAX_AGE_LIMIT;
