@@ -64,7 +64,7 @@ use crate::{builder::Cors, error::ConfigError, policy::Compiled, policy::CorsPol
 /// ```
 #[derive(Clone)]
 pub struct LiveCors {
-    pub(crate) cell: Arc<ArcSwap<Compiled>>,
+    cell: Arc<ArcSwap<Compiled>>,
     /// [rollout hook] The report-only candidate slot shared by every clone (`src/shadow.rs`).
     pub(crate) shadow: Arc<crate::shadow::ShadowSlot>,
 }
