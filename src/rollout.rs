@@ -6,13 +6,13 @@
 
 use std::{net::IpAddr, sync::OnceLock};
 
-use actix_web::{dev::ServiceRequest, http::header, HttpMessage};
+use actix_web::{dev::ServiceRequest, HttpMessage};
 
 use crate::{
     builder::Cors,
     counters::{self, CorsCounts, Sharded},
     outcome::CorsOutcome,
-    policy::{Compiled, CorsPolicy, Verdict},
+    policy::{AllowOrigin, Compiled, CorsPolicy, Refusal, Verdict},
     reload::LiveCors,
     same_origin,
     shadow::{self, ShadowSlot},
@@ -50,16 +50,34 @@ impl Rollout {
 pub(crate) fn decide(policy: &Compiled, req: &ServiceRequest) -> Verdict {
     let head = req.head();
     let options = &policy.rollout.options;
-    // Browsers never preflight a same-origin request, so only actual requests qualify.
-    let same_origin = head.headers.contains_key(header::ORIGIN)
-        && !policy.is_preflight(head)
-        && same_origin::is_same_origin(&options.trusted_proxies, req);
+    let decided = policy.decide(head);
+    // Same origin: an actual request (browsers never preflight same-origin requests) whose
+    // one `Origin` is the request's own origin. Judged after deciding, so that the
+    // headers already looked up are not looked up again.
+    let trusted = &options.trusted_proxies;
+    let same_origin = match &decided {
+        Verdict::NoOrigin
+        | Verdict::Preflight { .. }
+        | Verdict::Refused {
+            preflight: true, ..
+        }
+        | Verdict::Refused {
+            reason: Refusal::MultipleOrigins,
+            ..
+        } => false,
+        // The echoed value is the request's `Origin`, byte for byte.
+        Verdict::Actual {
+            origin: AllowOrigin::Echo(origin),
+            ..
+        } => same_origin::is_own_origin(origin.as_bytes(), trusted, req),
+        _ => same_origin::is_same_origin(trusted, req),
+    };
     let verdict = if same_origin || options.observe_only {
         // `NoOrigin`: no `Access-Control-Allow-*`; only `Vary: Origin` (the answer differs
         // for other origins), which an observe-only policy has switched off.
         Verdict::NoOrigin
     } else {
-        policy.decide(head)
+        decided
     };
     if let Some(slot) = policy.rollout.shadow.get() {
         let enforced = (!options.observe_only).then_some((policy, &verdict));

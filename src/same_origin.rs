@@ -48,12 +48,16 @@ impl Cors {
 
 /// True when the request's single `Origin` header equals the request's own origin.
 pub(crate) fn is_same_origin(trusted: &[IpAddr], req: &ServiceRequest) -> bool {
+    let mut origins = req.head().headers.get_all(header::ORIGIN);
+    match (origins.next(), origins.next()) {
+        (Some(origin), None) => is_own_origin(origin.as_bytes(), trusted, req),
+        _ => false,
+    }
+}
+
+/// True when `origin` (the request's single `Origin` value) is the request's own origin.
+pub(crate) fn is_own_origin(origin: &[u8], trusted: &[IpAddr], req: &ServiceRequest) -> bool {
     let head = req.head();
-    let mut origins = head.headers.get_all(header::ORIGIN);
-    let (Some(origin), None) = (origins.next(), origins.next()) else {
-        return false;
-    };
-    let origin = origin.as_bytes();
     let behind_trusted_proxy = !trusted.is_empty()
         && head
             .peer_addr
@@ -63,10 +67,7 @@ pub(crate) fn is_same_origin(trusted: &[IpAddr], req: &ServiceRequest) -> bool {
     } else {
         direct(req)
     };
-    let Some(host) = host else {
-        return false;
-    };
-    matches(origin, scheme, host)
+    host.is_some_and(|host| matches(origin, scheme, host))
 }
 
 /// The scheme of the listener and the `Host` authority (or the URI's, in HTTP/2).

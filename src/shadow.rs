@@ -11,7 +11,10 @@
 use std::{
     collections::HashSet,
     hash::BuildHasher,
-    sync::{Arc, Mutex},
+    sync::{
+        atomic::{AtomicBool, Ordering::Relaxed},
+        Arc, Mutex,
+    },
 };
 
 use actix_web::{
@@ -66,6 +69,9 @@ enum Difference {
 
 /// The report-only state of one [`LiveCors`]: candidate, counters, pairs already logged.
 pub(crate) struct ShadowSlot {
+    /// True while a candidate is set: one relaxed load (of a line nobody writes on the
+    /// request path) is all a request pays when there is none.
+    active: AtomicBool,
     candidate: ArcSwapOption<Compiled>,
     counters: Sharded,
     seen: Mutex<HashSet<u64, foldhash::fast::RandomState>>,
@@ -76,6 +82,7 @@ impl ShadowSlot {
     /// A new, empty slot, attached to `policy`.
     pub(crate) fn attached_to(policy: &Arc<Compiled>) -> Arc<ShadowSlot> {
         let slot = Arc::new(ShadowSlot {
+            active: AtomicBool::new(false),
             candidate: ArcSwapOption::empty(),
             counters: Sharded::new(),
             seen: Mutex::new(HashSet::with_capacity_and_hasher(
@@ -166,6 +173,9 @@ pub(crate) fn observe(
     same_origin: bool,
     req: &ServiceRequest,
 ) {
+    if !slot.active.load(Relaxed) {
+        return;
+    }
     let candidate = slot.candidate.load();
     let Some(candidate) = candidate.as_deref() else {
         return;
@@ -387,6 +397,7 @@ impl LiveCors {
     pub fn set_candidate(&self, cors: Cors) -> Result<(), ConfigError> {
         let policy = cors.build()?;
         self.shadow.candidate.store(Some(policy.inner));
+        self.shadow.active.store(true, Relaxed);
         log::info!("corsair: report-only candidate policy set");
         Ok(())
     }
@@ -412,6 +423,7 @@ impl LiveCors {
     /// assert!(!LiveCors::observe_only().clear_candidate());
     /// ```
     pub fn clear_candidate(&self) -> bool {
+        self.shadow.active.store(false, Relaxed);
         self.shadow.candidate.swap(None).is_some()
     }
 
@@ -427,6 +439,7 @@ impl LiveCors {
     /// assert!(!live.policy().check(&CorsRequest::new("https://b.com")).is_allowed());
     /// ```
     pub fn promote_candidate(&self) -> bool {
+        self.shadow.active.store(false, Relaxed);
         match self.shadow.candidate.swap(None) {
             Some(inner) => {
                 self.set(CorsPolicy { inner });
