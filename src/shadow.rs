@@ -364,7 +364,8 @@ impl LiveCors {
     /// another layer (actix-cors, a hand-written middleware) still enforces. Give it a
     /// candidate with [`set_candidate`](Self::set_candidate) to learn which requests that
     /// candidate would refuse; [`promote_candidate`](Self::promote_candidate) later makes it
-    /// enforce.
+    /// enforce. Until then it records no [`CorsOutcome`](crate::CorsOutcome) and no
+    /// [`counts`](Self::counts) of its own: only [`shadow_counts`](Self::shadow_counts).
     ///
     /// ```
     /// use corsair::{Cors, LiveCors};
@@ -373,11 +374,16 @@ impl LiveCors {
     /// assert!(live.promote_candidate());
     /// ```
     pub fn observe_only() -> LiveCors {
-        let mut cors = Cors::default().disable_vary_header().disable_preflight();
+        // Permissive, so that its start-up summary does not announce refusals; it decides
+        // nothing anyway (`rollout::decide` returns "no CORS" for it).
+        let mut cors = Cors::permissive().disable_vary_header().disable_preflight();
         cors.rollout.observe_only = true;
         let policy = cors
             .build()
             .expect("the observe-only policy is a valid policy");
+        log::info!(
+            "corsair: observe-only: writes no CORS header and refuses nothing until a candidate is promoted"
+        );
         LiveCors::new(policy)
     }
 
