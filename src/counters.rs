@@ -17,7 +17,7 @@ use std::{
 use crate::{origin::MatchedBy, outcome::CorsOutcome, policy::Refusal};
 
 /// Slots in one shard (enough for both the outcome and the report-only counters).
-pub(crate) const SLOTS: usize = 18;
+pub(crate) const SLOTS: usize = 30;
 
 const RULES: [MatchedBy; 6] = [
     MatchedBy::Any,
@@ -46,12 +46,14 @@ fn reason_index(reason: Refusal) -> usize {
     REASONS.iter().position(|r| *r == reason).unwrap_or(0)
 }
 
+// One slot per (outcome, rule or reason, preflight or not), so that a request costs one
+// increment.
 const NOT_CORS: usize = 0;
 const SAME_ORIGIN: usize = 1;
-const ALLOWED: usize = 2; // ..8, by rule
-const PREFLIGHTS_ALLOWED: usize = 8;
-const REFUSED: usize = 9; // ..17, by reason
-const PREFLIGHTS_REFUSED: usize = 17;
+const ALLOWED: usize = 2; // ..8, actual requests by rule
+const ALLOWED_PREFLIGHT: usize = 8; // ..14, preflights by rule
+const REFUSED: usize = 14; // ..22, actual requests by reason
+const REFUSED_PREFLIGHT: usize = 22; // ..30, preflights by reason
 
 /// One thread's counters; only that thread writes them.
 struct Shard([AtomicU64; SLOTS]);
@@ -86,24 +88,31 @@ impl Sharded {
     }
 
     /// Adds one to `slot` in the current thread's shard.
+    #[inline]
     pub(crate) fn bump(&self, slot: usize) {
         LOCAL.with(|local| {
-            let mut local = local.borrow_mut();
-            if let Some((_, shard)) = local.iter().find(|(id, _)| *id == self.id) {
+            if let Some((_, shard)) = local.borrow().iter().find(|(id, _)| *id == self.id) {
                 shard.bump(slot);
                 return;
             }
-            // First count of this thread for this set: forget shards of dropped sets (only
-            // this list still holds them), then register a new one.
-            local.retain(|(_, shard)| Arc::strong_count(shard) > 1);
-            let shard = Arc::new(Shard(std::array::from_fn(|_| AtomicU64::new(0))));
-            shard.bump(slot);
-            self.shards
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(Arc::clone(&shard));
-            local.push((self.id, shard));
+            self.register(local, slot);
         });
+    }
+
+    /// First count of this thread for this set: forget shards of dropped sets (only this
+    /// list still holds them), then register a new one.
+    #[cold]
+    #[inline(never)]
+    fn register(&self, local: &RefCell<Vec<(u64, Arc<Shard>)>>, slot: usize) {
+        let mut local = local.borrow_mut();
+        local.retain(|(_, shard)| Arc::strong_count(shard) > 1);
+        let shard = Arc::new(Shard(std::array::from_fn(|_| AtomicU64::new(0))));
+        shard.bump(slot);
+        self.shards
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Arc::clone(&shard));
+        local.push((self.id, shard));
     }
 
     /// The sum over every thread.
@@ -118,24 +127,28 @@ impl Sharded {
     }
 }
 
-/// Counts `outcome` (one increment, two for a preflight).
+/// Counts `outcome`: one increment.
 pub(crate) fn record(set: &Sharded, outcome: CorsOutcome) {
-    match outcome {
-        CorsOutcome::NotCors => set.bump(NOT_CORS),
-        CorsOutcome::SameOrigin => set.bump(SAME_ORIGIN),
+    set.bump(match outcome {
+        CorsOutcome::NotCors => NOT_CORS,
+        CorsOutcome::SameOrigin => SAME_ORIGIN,
         CorsOutcome::Allowed { rule, preflight } => {
-            set.bump(ALLOWED + rule_index(rule));
-            if preflight {
-                set.bump(PREFLIGHTS_ALLOWED);
-            }
+            let base = if preflight {
+                ALLOWED_PREFLIGHT
+            } else {
+                ALLOWED
+            };
+            base + rule_index(rule)
         }
         CorsOutcome::Refused { reason, preflight } => {
-            set.bump(REFUSED + reason_index(reason));
-            if preflight {
-                set.bump(PREFLIGHTS_REFUSED);
-            }
+            let base = if preflight {
+                REFUSED_PREFLIGHT
+            } else {
+                REFUSED
+            };
+            base + reason_index(reason)
         }
-    }
+    });
 }
 
 /// How many requests one policy instance decided, by outcome and refusal reason.
@@ -199,7 +212,7 @@ impl CorsCounts {
     /// assert_eq!(CorsCounts::default().allowed(MatchedBy::Regex), 0);
     /// ```
     pub fn allowed(&self, rule: MatchedBy) -> u64 {
-        self.slots[ALLOWED + rule_index(rule)]
+        self.slots[ALLOWED + rule_index(rule)] + self.slots[ALLOWED_PREFLIGHT + rule_index(rule)]
     }
 
     /// Refused requests (preflights included) for `reason`.
@@ -210,6 +223,7 @@ impl CorsCounts {
     /// ```
     pub fn refused(&self, reason: Refusal) -> u64 {
         self.slots[REFUSED + reason_index(reason)]
+            + self.slots[REFUSED_PREFLIGHT + reason_index(reason)]
     }
 
     /// Allowed preflights (also counted in [`allowed`](Self::allowed)).
@@ -218,7 +232,9 @@ impl CorsCounts {
     /// assert_eq!(corsair::CorsCounts::default().preflights_allowed(), 0);
     /// ```
     pub fn preflights_allowed(&self) -> u64 {
-        self.slots[PREFLIGHTS_ALLOWED]
+        self.slots[ALLOWED_PREFLIGHT..ALLOWED_PREFLIGHT + RULES.len()]
+            .iter()
+            .sum()
     }
 
     /// Refused preflights (also counted in [`refused`](Self::refused)).
@@ -227,7 +243,9 @@ impl CorsCounts {
     /// assert_eq!(corsair::CorsCounts::default().preflights_refused(), 0);
     /// ```
     pub fn preflights_refused(&self) -> u64 {
-        self.slots[PREFLIGHTS_REFUSED]
+        self.slots[REFUSED_PREFLIGHT..REFUSED_PREFLIGHT + REASONS.len()]
+            .iter()
+            .sum()
     }
 
     /// Every allowed request, whatever the rule.
@@ -236,7 +254,9 @@ impl CorsCounts {
     /// assert_eq!(corsair::CorsCounts::default().allowed_total(), 0);
     /// ```
     pub fn allowed_total(&self) -> u64 {
-        self.slots[ALLOWED..ALLOWED + RULES.len()].iter().sum()
+        self.slots[ALLOWED..ALLOWED_PREFLIGHT + RULES.len()]
+            .iter()
+            .sum()
     }
 
     /// Every refused request, whatever the reason.
@@ -245,7 +265,9 @@ impl CorsCounts {
     /// assert_eq!(corsair::CorsCounts::default().refused_total(), 0);
     /// ```
     pub fn refused_total(&self) -> u64 {
-        self.slots[REFUSED..REFUSED + REASONS.len()].iter().sum()
+        self.slots[REFUSED..REFUSED_PREFLIGHT + REASONS.len()]
+            .iter()
+            .sum()
     }
 
     /// Every request the policy decided.
