@@ -97,6 +97,8 @@ pub struct Cors {
     pub(crate) allow_insecure_credentialed: bool,
     /// Problems found while recording (e.g. a missing environment variable).
     pub(crate) early_problems: Vec<Problem>,
+    /// [rollout hook] Same-origin, verdict and report-only options (`src/rollout.rs`).
+    pub(crate) rollout: crate::rollout::RolloutOptions,
 }
 
 impl Default for Cors {
@@ -135,6 +137,7 @@ impl Default for Cors {
             preflight_status: StatusCode::NO_CONTENT,
             allow_insecure_credentialed: false,
             early_problems: Vec::new(),
+            rollout: Default::default(), // [rollout hook]
         }
     }
 }

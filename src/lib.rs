@@ -91,13 +91,18 @@ mod builder;
 mod check;
 #[cfg(feature = "serde")]
 mod config;
+mod counters; // [rollout hook]
 mod diagnostics;
 pub mod error;
 mod header_list;
 mod middleware;
 mod origin;
+mod outcome; // [rollout hook]
 mod policy;
 mod reload;
+mod rollout; // [rollout hook]
+mod same_origin; // [rollout hook]
+mod shadow; // [rollout hook]
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
@@ -115,9 +120,12 @@ pub use check::{CorsRequest, Decision};
 pub use config::CorsConfig;
 #[cfg(feature = "serde")]
 pub use config::CorsConfigError;
+pub use counters::CorsCounts; // [rollout hook]
 pub use error::{ConfigError, CorsError, HeaderList, OriginFault, Problem, Source};
 pub use middleware::{CorsFuture, CorsMiddleware};
 pub use origin::MatchedBy;
+pub use outcome::CorsOutcome; // [rollout hook]
 pub use policy::{CorsPolicy, Refusal};
 pub use reload::LiveCors;
+pub use shadow::ShadowCounts; // [rollout hook]
 pub use validate::MAX_AGE_LIMIT;

@@ -133,7 +133,9 @@ where
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
         let policy = self.policy.current();
-        let verdict = policy.decide(req.head());
+        // [rollout hook] was `policy.decide(req.head())`: adds same-origin, counters,
+        // the verdict in extensions and the report-only candidate (`src/rollout.rs`).
+        let verdict = crate::rollout::decide(&policy, &req);
         if let Verdict::Refused { reason, preflight } = verdict {
             diagnostics::log_refusal(&policy, req.head(), reason, preflight);
         } else if log::log_enabled!(log::Level::Trace) {

@@ -174,6 +174,8 @@ pub(crate) struct Compiled {
     pub(crate) preflight_status: StatusCode,
     vary_actual: HeaderValue,
     vary_preflight: HeaderValue,
+    /// [rollout hook] Counters, same-origin options, report-only slot (`src/rollout.rs`).
+    pub(crate) rollout: crate::rollout::Rollout,
 }
 
 impl fmt::Debug for Compiled {
@@ -226,6 +228,7 @@ impl Compiled {
             preflight_status: cors.preflight_status,
             vary_actual: HeaderValue::from_static("Origin"),
             vary_preflight: HeaderValue::from_static(vary_preflight),
+            rollout: crate::rollout::Rollout::new(&cors.rollout), // [rollout hook]
         }
     }
 

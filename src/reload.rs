@@ -65,6 +65,8 @@ use crate::{builder::Cors, error::ConfigError, policy::Compiled, policy::CorsPol
 #[derive(Clone)]
 pub struct LiveCors {
     cell: Arc<ArcSwap<Compiled>>,
+    /// [rollout hook] The report-only candidate slot shared by every clone (`src/shadow.rs`).
+    pub(crate) shadow: Arc<crate::shadow::ShadowSlot>,
 }
 
 impl std::fmt::Debug for LiveCors {
@@ -82,8 +84,10 @@ impl LiveCors {
     /// # drop(live);
     /// ```
     pub fn new(policy: CorsPolicy) -> Self {
+        let shadow = crate::shadow::ShadowSlot::attached_to(&policy.inner); // [rollout hook]
         LiveCors {
             cell: Arc::new(ArcSwap::new(policy.inner)),
+            shadow,
         }
     }
 
@@ -119,6 +123,7 @@ impl LiveCors {
     /// live.set(Cors::permissive().build().unwrap());
     /// ```
     pub fn set(&self, policy: CorsPolicy) {
+        self.shadow.attach(&policy.inner); // [rollout hook]
         self.cell.store(policy.inner);
         log::info!("corsair: live policy replaced");
     }

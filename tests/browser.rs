@@ -15,9 +15,11 @@
 #[path = "../examples/demo_support/mod.rs"]
 mod demo_support;
 
+#[path = "common/chromium.rs"]
+mod chromium;
+
 use std::{
     fs,
-    io::Write as _,
     net::TcpListener,
     os::unix::process::CommandExt as _,
     path::PathBuf,
@@ -28,44 +30,13 @@ use std::{
 };
 
 use actix_web::dev::ServerHandle;
+use chromium::chromium_or_skip;
 use demo_support::{api_server, page_server, serve_both, summarize, PageConfig, RequestLog, Seen};
 use serde_json::{json, Value};
 
 /// Upper bound for the page to finish; a failure guard, not synchronisation (we wait on the
 /// page's report). A healthy run takes about a second.
 const REPORT_TIMEOUT: Duration = Duration::from_secs(40);
-
-/// `$CHROMIUM` if set (it must then exist: a mistyped path is an error, not a skip), else
-/// the usual install paths.
-fn find_chromium() -> Result<PathBuf, String> {
-    if let Some(p) = std::env::var_os("CHROMIUM") {
-        let p = PathBuf::from(p);
-        return if p.exists() {
-            Ok(p)
-        } else {
-            Err(format!(
-                "$CHROMIUM is set to {}, which does not exist",
-                p.display()
-            ))
-        };
-    }
-    [
-        "/usr/bin/chromium",
-        "/usr/bin/chromium-browser",
-        "/usr/bin/google-chrome",
-    ]
-    .iter()
-    .map(PathBuf::from)
-    .find(|p| p.exists())
-    .ok_or_else(|| {
-        "no Chromium found (looked for /usr/bin/chromium, /usr/bin/chromium-browser, \
-         /usr/bin/google-chrome)"
-            .to_owned()
-    })
-}
-
-/// The environment variable that, set to `1`, skips the browser suite on purpose.
-const SKIP_VAR: &str = "CORSAIR_SKIP_BROWSER";
 
 /// The API and page servers, running on their own actix system in a background thread.
 struct Servers {
@@ -273,21 +244,8 @@ type ServerCheck<'a> = (&'a str, &'a str, &'a str, &'a str, fn(&Seen) -> bool, u
 
 #[test]
 fn chromium_sees_what_cors_intends() {
-    let chromium = match find_chromium() {
-        Ok(path) => path,
-        Err(why) if std::env::var(SKIP_VAR).as_deref() == Ok("1") => {
-            // Straight to the stderr handle: visible even though the harness captures eprintln!.
-            let _ = writeln!(
-                std::io::stderr(),
-                "\nSKIPPED browser suite ({SKIP_VAR}=1): {why}"
-            );
-            return;
-        }
-        Err(why) => panic!(
-            "{why}. The browser suite proves corsair in a real browser and does not skip \
-             silently: install Chromium (`apt-get install chromium`), point $CHROMIUM at the \
-             binary, or set {SKIP_VAR}=1 to skip it on purpose."
-        ),
+    let Some(chromium) = chromium_or_skip("browser suite") else {
+        return;
     };
 
     let servers = Servers::start();
@@ -570,4 +528,159 @@ fn simulator_sees_what_cors_intends() {
         let matches = want.as_object().unwrap().iter().all(|(k, v)| &obs[k] == v);
         assert!(matches, "{id}: simulator saw {obs}, expected {want}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Same origin (issue 14): page and API on one origin, blocking on, `POST` works.
+// ---------------------------------------------------------------------------------------------
+
+/// The page: one same-origin `POST` (the browser adds `Origin` to it), then its report.
+const SAME_ORIGIN_PAGE: &str = r#"<!doctype html><meta charset="utf-8"><title>same origin</title>
+<script>
+(async () => {
+  let obs;
+  try {
+    const r = await fetch('/api/echo', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"n":1}',
+    });
+    obs = { status: r.status, body: await r.text() };
+  } catch (e) {
+    obs = { error: e.name, message: e.message };
+  }
+  await fetch('/report', { method: 'POST', body: JSON.stringify({ origin: location.origin, obs }) });
+})();
+</script>"#;
+
+/// What the server saw: method, path, `Origin`, status, `Access-Control-Allow-Origin`.
+type SameOriginSeen = (String, String, Option<String>, u16, Option<String>);
+
+#[test]
+fn chromium_same_origin_post_works_with_blocking_on() {
+    use actix_web::{dev::Service as _, web, App, HttpResponse, HttpServer};
+
+    let Some(chromium) = chromium_or_skip("same-origin browser test") else {
+        return;
+    };
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let seen: Arc<Mutex<Vec<SameOriginSeen>>> = Arc::default();
+    let (report_tx, reports) = mpsc::channel::<Value>();
+    let (handle_tx, handle_rx) = mpsc::channel();
+    let server_seen = Arc::clone(&seen);
+    let thread = thread::spawn(move || {
+        actix_rt::System::new().block_on(async move {
+            let report_tx = Arc::new(Mutex::new(report_tx));
+            let server = HttpServer::new(move || {
+                let (seen, report_tx) = (Arc::clone(&server_seen), Arc::clone(&report_tx));
+                App::new()
+                    // Strict: the page's own origin is not in the list, and blocking is on.
+                    .wrap(
+                        corsair::Cors::default()
+                            .allowed_origin("https://app.example.com")
+                            .allowed_methods(["GET", "POST"])
+                            .block_on_origin_mismatch(true),
+                    )
+                    .wrap_fn(move |req, srv| {
+                        let (method, path) = (req.method().to_string(), req.path().to_owned());
+                        let origin = req
+                            .headers()
+                            .get("origin")
+                            .map(|v| v.to_str().unwrap_or("?").to_owned());
+                        let fut = srv.call(req);
+                        let seen = Arc::clone(&seen);
+                        async move {
+                            let res = fut.await?;
+                            let acao = res
+                                .headers()
+                                .get("access-control-allow-origin")
+                                .map(|v| v.to_str().unwrap_or("?").to_owned());
+                            let status = res.status().as_u16();
+                            seen.lock()
+                                .unwrap()
+                                .push((method, path, origin, status, acao));
+                            Ok(res)
+                        }
+                    })
+                    .route(
+                        "/",
+                        web::get().to(|| async {
+                            HttpResponse::Ok()
+                                .content_type("text/html; charset=utf-8")
+                                .body(SAME_ORIGIN_PAGE)
+                        }),
+                    )
+                    .route(
+                        "/api/echo",
+                        web::post().to(|body: String| async move { body }),
+                    )
+                    .route(
+                        "/report",
+                        web::post().to(move |body: String| {
+                            let report_tx = Arc::clone(&report_tx);
+                            async move {
+                                if let Ok(v) = serde_json::from_str(&body) {
+                                    let _ = report_tx.lock().unwrap().send(v);
+                                }
+                                HttpResponse::NoContent().finish()
+                            }
+                        }),
+                    )
+            })
+            .workers(1)
+            .disable_signals()
+            .listen(listener)
+            .expect("listen")
+            .run();
+            handle_tx.send(server.handle()).unwrap();
+            server.await.expect("server ran");
+        })
+    });
+    let handle = handle_rx.recv().expect("server started");
+
+    let browser = Browser::open(&chromium, &format!("{base}/"));
+    let report = reports.recv_timeout(REPORT_TIMEOUT);
+    let chromium_log = browser.log_tail();
+    drop(browser);
+    actix_rt::System::new().block_on(handle.stop(false));
+    let _ = thread.join();
+
+    let report = report.unwrap_or_else(|e| {
+        panic!(
+            "the page never reported ({e}); server saw {:?}\nChromium said:\n{chromium_log}",
+            seen.lock().unwrap()
+        )
+    });
+    assert_eq!(
+        report["origin"],
+        json!(base),
+        "page and API share one origin"
+    );
+    assert_eq!(
+        report["obs"],
+        json!({ "status": 200, "body": "{\"n\":1}" }),
+        "the same-origin POST worked"
+    );
+    let seen = seen.lock().unwrap();
+    let posts: Vec<_> = seen
+        .iter()
+        .filter(|(m, p, ..)| m == "POST" && p == "/api/echo")
+        .collect();
+    assert_eq!(posts.len(), 1, "{seen:?}");
+    let (_, _, origin, status, acao) = posts[0];
+    assert_eq!(
+        origin.as_deref(),
+        Some(base.as_str()),
+        "the browser sent Origin on its same-origin POST"
+    );
+    assert_eq!(*status, 200);
+    assert_eq!(
+        *acao, None,
+        "no Access-Control-Allow-Origin for a same-origin request"
+    );
+    assert!(
+        !seen.iter().any(|(m, ..)| m == "OPTIONS"),
+        "no preflight: {seen:?}"
+    );
 }

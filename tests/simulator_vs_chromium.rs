@@ -3,10 +3,13 @@
 //! must agree on allowed/blocked, status, body and readable headers, and every simulator
 //! console message must appear word for word in Chromium's console.
 //!
-//! Needs Chromium (`/usr/bin/chromium` or `$CHROMIUM`); skipped with a message without it,
-//! except under `CI=true`, where it fails.
+//! Needs Chromium (`/usr/bin/chromium` or `$CHROMIUM`); fails without it unless
+//! `CORSAIR_SKIP_BROWSER=1` opts out (see `tests/common/chromium.rs`).
 
 #![cfg(all(unix, feature = "testing"))]
+
+#[path = "common/chromium.rs"]
+mod chromium;
 
 use std::{
     fs,
@@ -26,6 +29,7 @@ use actix_web::{
     middleware::{from_fn, Next},
     web, App, HttpResponse, HttpServer,
 };
+use chromium::chromium_or_skip;
 use corsair::{
     testing::{Browser, Fetch},
     Cors,
@@ -251,21 +255,9 @@ async function run() {
 run();
 "#;
 
-fn find_chromium() -> Option<PathBuf> {
-    std::env::var_os("CHROMIUM")
-        .map(PathBuf::from)
-        .or_else(|| Some(PathBuf::from("/usr/bin/chromium")))
-        .filter(|p| p.exists())
-}
-
 #[test]
 fn simulator_agrees_with_chromium() {
-    let Some(chromium) = find_chromium() else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI=true: no Chromium"
-        );
-        eprintln!("SKIPPED: no Chromium (set $CHROMIUM)");
+    let Some(chromium) = chromium_or_skip("simulator vs Chromium") else {
         return;
     };
     let page_l = TcpListener::bind("127.0.0.1:0").unwrap();

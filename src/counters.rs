@@ -1,0 +1,312 @@
+//! Per-policy counters of outcomes and refusal reasons, cheap enough for every request.
+//!
+//! Each worker thread owns one [`Shard`] per counter set and is its only writer, so an
+//! increment is a relaxed load and store on a cache line no other thread writes (no
+//! read-modify-write, no contention). Readers sum the shards. The shard of the current thread
+//! is found in a short thread-local list, registered with the counter set the first time the
+//! thread counts for it. Counters are never labelled by origin, so their number is fixed.
+
+use std::{
+    cell::RefCell,
+    sync::{
+        atomic::{AtomicU64, Ordering::Relaxed},
+        Arc, Mutex,
+    },
+};
+
+use crate::{origin::MatchedBy, outcome::CorsOutcome, policy::Refusal};
+
+/// Slots in one shard (enough for both the outcome and the report-only counters).
+pub(crate) const SLOTS: usize = 30;
+
+const RULES: [MatchedBy; 6] = [
+    MatchedBy::Any,
+    MatchedBy::Exact,
+    MatchedBy::Pattern,
+    MatchedBy::Regex,
+    MatchedBy::Predicate,
+    MatchedBy::Null,
+];
+const REASONS: [Refusal; 8] = [
+    Refusal::MultipleOrigins,
+    Refusal::MalformedOrigin,
+    Refusal::NullOrigin,
+    Refusal::OriginNotAllowed,
+    Refusal::MalformedMethod,
+    Refusal::MethodNotAllowed,
+    Refusal::MalformedHeaders,
+    Refusal::HeaderNotAllowed,
+];
+
+fn rule_index(rule: MatchedBy) -> usize {
+    RULES.iter().position(|r| *r == rule).unwrap_or(0)
+}
+
+fn reason_index(reason: Refusal) -> usize {
+    REASONS.iter().position(|r| *r == reason).unwrap_or(0)
+}
+
+// One slot per (outcome, rule or reason, preflight or not), so that a request costs one
+// increment.
+const NOT_CORS: usize = 0;
+const SAME_ORIGIN: usize = 1;
+const ALLOWED: usize = 2; // ..8, actual requests by rule
+const ALLOWED_PREFLIGHT: usize = 8; // ..14, preflights by rule
+const REFUSED: usize = 14; // ..22, actual requests by reason
+const REFUSED_PREFLIGHT: usize = 22; // ..30, preflights by reason
+
+/// One thread's counters; only that thread writes them.
+struct Shard([AtomicU64; SLOTS]);
+
+impl Shard {
+    fn bump(&self, slot: usize) {
+        let c = &self.0[slot];
+        // Single writer: a plain load + store is an exact increment, without a locked RMW.
+        c.store(c.load(Relaxed).wrapping_add(1), Relaxed);
+    }
+}
+
+/// A set of counters (one per policy instance, or per report-only slot).
+pub(crate) struct Sharded {
+    id: u64,
+    shards: Mutex<Vec<Arc<Shard>>>,
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    /// This thread's shards: (counter set id, shard). A handful of entries.
+    static LOCAL: RefCell<Vec<(u64, Arc<Shard>)>> = const { RefCell::new(Vec::new()) };
+}
+
+impl Sharded {
+    pub(crate) fn new() -> Self {
+        Sharded {
+            id: NEXT_ID.fetch_add(1, Relaxed),
+            shards: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Adds one to `slot` in the current thread's shard.
+    #[inline]
+    pub(crate) fn bump(&self, slot: usize) {
+        LOCAL.with(|local| {
+            if let Some((_, shard)) = local.borrow().iter().find(|(id, _)| *id == self.id) {
+                shard.bump(slot);
+                return;
+            }
+            self.register(local, slot);
+        });
+    }
+
+    /// First count of this thread for this set: forget shards of dropped sets (only this
+    /// list still holds them), then register a new one.
+    #[cold]
+    #[inline(never)]
+    fn register(&self, local: &RefCell<Vec<(u64, Arc<Shard>)>>, slot: usize) {
+        let mut local = local.borrow_mut();
+        local.retain(|(_, shard)| Arc::strong_count(shard) > 1);
+        let shard = Arc::new(Shard(std::array::from_fn(|_| AtomicU64::new(0))));
+        shard.bump(slot);
+        self.shards
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Arc::clone(&shard));
+        local.push((self.id, shard));
+    }
+
+    /// The sum over every thread.
+    pub(crate) fn totals(&self) -> [u64; SLOTS] {
+        let mut sum = [0u64; SLOTS];
+        for shard in self.shards.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+            for (s, c) in sum.iter_mut().zip(shard.0.iter()) {
+                *s = s.wrapping_add(c.load(Relaxed));
+            }
+        }
+        sum
+    }
+}
+
+/// Counts `outcome`: one increment.
+pub(crate) fn record(set: &Sharded, outcome: CorsOutcome) {
+    set.bump(match outcome {
+        CorsOutcome::NotCors => NOT_CORS,
+        CorsOutcome::SameOrigin => SAME_ORIGIN,
+        CorsOutcome::Allowed { rule, preflight } => {
+            let base = if preflight {
+                ALLOWED_PREFLIGHT
+            } else {
+                ALLOWED
+            };
+            base + rule_index(rule)
+        }
+        CorsOutcome::Refused { reason, preflight } => {
+            let base = if preflight {
+                REFUSED_PREFLIGHT
+            } else {
+                REFUSED
+            };
+            base + reason_index(reason)
+        }
+    });
+}
+
+/// How many requests one policy instance decided, by outcome and refusal reason.
+///
+/// Read it with [`CorsPolicy::counts`](crate::CorsPolicy::counts) or
+/// [`LiveCors::counts`](crate::LiveCors::counts). Each policy instance (so each scope that
+/// wraps its own policy) has its own counters; they are never labelled by origin.
+///
+/// ```
+/// use actix_web::{test, web, App, HttpResponse};
+/// use corsair::{Cors, MatchedBy, Refusal};
+///
+/// # actix_rt::System::new().block_on(async {
+/// let policy = Cors::default().allowed_origin("https://a.com").build().unwrap();
+/// let app = test::init_service(
+///     App::new().wrap(policy.clone()).route("/", web::get().to(HttpResponse::Ok)),
+/// )
+/// .await;
+/// for origin in ["https://a.com", "https://evil.com"] {
+///     let req = test::TestRequest::get().insert_header(("Origin", origin)).to_request();
+///     test::call_service(&app, req).await;
+/// }
+/// let counts = policy.counts();
+/// assert_eq!(counts.allowed(MatchedBy::Exact), 1);
+/// assert_eq!(counts.refused(Refusal::OriginNotAllowed), 1);
+/// assert_eq!(counts.total(), 2);
+/// # });
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CorsCounts {
+    slots: [u64; SLOTS],
+}
+
+impl CorsCounts {
+    pub(crate) fn from_totals(slots: [u64; SLOTS]) -> Self {
+        CorsCounts { slots }
+    }
+
+    /// Requests without `Origin`.
+    ///
+    /// ```
+    /// assert_eq!(corsair::CorsCounts::default().not_cors(), 0);
+    /// ```
+    pub fn not_cors(&self) -> u64 {
+        self.slots[NOT_CORS]
+    }
+
+    /// Requests whose `Origin` is their own origin (not CORS, passed through).
+    ///
+    /// ```
+    /// assert_eq!(corsair::CorsCounts::default().same_origin(), 0);
+    /// ```
+    pub fn same_origin(&self) -> u64 {
+        self.slots[SAME_ORIGIN]
+    }
+
+    /// Allowed requests (preflights included) whose origin matched `rule`.
+    ///
+    /// ```
+    /// use corsair::{CorsCounts, MatchedBy};
+    /// assert_eq!(CorsCounts::default().allowed(MatchedBy::Regex), 0);
+    /// ```
+    pub fn allowed(&self, rule: MatchedBy) -> u64 {
+        self.slots[ALLOWED + rule_index(rule)] + self.slots[ALLOWED_PREFLIGHT + rule_index(rule)]
+    }
+
+    /// Refused requests (preflights included) for `reason`.
+    ///
+    /// ```
+    /// use corsair::{CorsCounts, Refusal};
+    /// assert_eq!(CorsCounts::default().refused(Refusal::MethodNotAllowed), 0);
+    /// ```
+    pub fn refused(&self, reason: Refusal) -> u64 {
+        self.slots[REFUSED + reason_index(reason)]
+            + self.slots[REFUSED_PREFLIGHT + reason_index(reason)]
+    }
+
+    /// Allowed preflights (also counted in [`allowed`](Self::allowed)).
+    ///
+    /// ```
+    /// assert_eq!(corsair::CorsCounts::default().preflights_allowed(), 0);
+    /// ```
+    pub fn preflights_allowed(&self) -> u64 {
+        self.slots[ALLOWED_PREFLIGHT..ALLOWED_PREFLIGHT + RULES.len()]
+            .iter()
+            .sum()
+    }
+
+    /// Refused preflights (also counted in [`refused`](Self::refused)).
+    ///
+    /// ```
+    /// assert_eq!(corsair::CorsCounts::default().preflights_refused(), 0);
+    /// ```
+    pub fn preflights_refused(&self) -> u64 {
+        self.slots[REFUSED_PREFLIGHT..REFUSED_PREFLIGHT + REASONS.len()]
+            .iter()
+            .sum()
+    }
+
+    /// Every allowed request, whatever the rule.
+    ///
+    /// ```
+    /// assert_eq!(corsair::CorsCounts::default().allowed_total(), 0);
+    /// ```
+    pub fn allowed_total(&self) -> u64 {
+        self.slots[ALLOWED..ALLOWED_PREFLIGHT + RULES.len()]
+            .iter()
+            .sum()
+    }
+
+    /// Every refused request, whatever the reason.
+    ///
+    /// ```
+    /// assert_eq!(corsair::CorsCounts::default().refused_total(), 0);
+    /// ```
+    pub fn refused_total(&self) -> u64 {
+        self.slots[REFUSED..REFUSED_PREFLIGHT + REASONS.len()]
+            .iter()
+            .sum()
+    }
+
+    /// Every request the policy decided.
+    ///
+    /// ```
+    /// assert_eq!(corsair::CorsCounts::default().total(), 0);
+    /// ```
+    pub fn total(&self) -> u64 {
+        self.not_cors() + self.same_origin() + self.allowed_total() + self.refused_total()
+    }
+
+    /// Publishes these counts through the [`metrics`](https://docs.rs/metrics) facade as the
+    /// counter `corsair_requests_total`, labelled `scope` (yours), `outcome`
+    /// (`not-cors`, `same-origin`, `allowed`, `refused`) and `rule` or `reason`. Call it
+    /// periodically or before each scrape; nothing is recorded on the request path.
+    ///
+    /// ```
+    /// # #[cfg(feature = "metrics")] {
+    /// let counts = corsair::Cors::default().build().unwrap().counts();
+    /// counts.publish("api"); // without an installed recorder this does nothing
+    /// # }
+    /// ```
+    #[cfg(feature = "metrics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+    pub fn publish(&self, scope: &str) {
+        use crate::outcome::{reason_slug, rule_slug};
+        const NAME: &str = "corsair_requests_total";
+        let scope = scope.to_owned();
+        metrics::counter!(NAME, "scope" => scope.clone(), "outcome" => "not-cors")
+            .absolute(self.not_cors());
+        metrics::counter!(NAME, "scope" => scope.clone(), "outcome" => "same-origin")
+            .absolute(self.same_origin());
+        for rule in RULES {
+            metrics::counter!(NAME, "scope" => scope.clone(), "outcome" => "allowed", "rule" => rule_slug(rule))
+                .absolute(self.allowed(rule));
+        }
+        for reason in REASONS {
+            metrics::counter!(NAME, "scope" => scope.clone(), "outcome" => "refused", "reason" => reason_slug(reason))
+                .absolute(self.refused(reason));
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! The one place the middleware calls for a decision: same-origin requests, the outcome
+//! counters, the verdict in the request's extensions, and the report-only candidate.
+//!
+//! Kept apart from `middleware.rs` and `policy.rs` so those files only carry a hook:
+//! `CorsMiddleware::call` calls [`decide`] instead of `Compiled::decide`.
+
+use std::{net::IpAddr, sync::OnceLock};
+
+use actix_web::{dev::ServiceRequest, HttpMessage};
+
+use crate::{
+    builder::Cors,
+    counters::{self, CorsCounts, Sharded},
+    outcome::CorsOutcome,
+    policy::{AllowOrigin, Compiled, CorsPolicy, Refusal, Verdict},
+    reload::LiveCors,
+    same_origin,
+    shadow::{self, ShadowSlot},
+};
+
+/// Builder options of this module (one field of [`Cors`]).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RolloutOptions {
+    pub(crate) trusted_proxies: Vec<IpAddr>,
+    pub(crate) outcome_in_extensions: bool,
+    /// Decide nothing, write nothing: only the report-only candidate runs.
+    pub(crate) observe_only: bool,
+}
+
+/// The per-policy state of this module (one field of `Compiled`).
+pub(crate) struct Rollout {
+    pub(crate) options: RolloutOptions,
+    pub(crate) counters: Sharded,
+    /// Set when the policy runs inside a [`LiveCors`]: where its candidate lives.
+    pub(crate) shadow: OnceLock<std::sync::Arc<ShadowSlot>>,
+}
+
+impl Rollout {
+    pub(crate) fn new(options: &RolloutOptions) -> Self {
+        Rollout {
+            options: options.clone(),
+            counters: Sharded::new(),
+            shadow: OnceLock::new(),
+        }
+    }
+}
+
+/// Decides `req` for the middleware: `Compiled::decide`, plus same-origin requests, counters,
+/// the outcome in extensions (if asked) and the report-only candidate (if any).
+pub(crate) fn decide(policy: &Compiled, req: &ServiceRequest) -> Verdict {
+    let head = req.head();
+    let options = &policy.rollout.options;
+    let decided = policy.decide(head);
+    // Same origin: an actual request (browsers never preflight same-origin requests) whose
+    // one `Origin` is the request's own origin. Judged after deciding, so that the
+    // headers already looked up are not looked up again.
+    let trusted = &options.trusted_proxies;
+    let same_origin = match &decided {
+        Verdict::NoOrigin
+        | Verdict::Preflight { .. }
+        | Verdict::Refused {
+            preflight: true, ..
+        }
+        | Verdict::Refused {
+            reason: Refusal::MultipleOrigins,
+            ..
+        } => false,
+        // The echoed value is the request's `Origin`, byte for byte.
+        Verdict::Actual {
+            origin: AllowOrigin::Echo(origin),
+            ..
+        } => same_origin::is_own_origin(origin.as_bytes(), trusted, req),
+        _ => same_origin::is_same_origin(trusted, req),
+    };
+    let verdict = if same_origin || options.observe_only {
+        // `NoOrigin`: no `Access-Control-Allow-*`; only `Vary: Origin` (the answer differs
+        // for other origins), which an observe-only policy has switched off.
+        Verdict::NoOrigin
+    } else {
+        decided
+    };
+    if let Some(slot) = policy.rollout.shadow.get() {
+        let enforced = (!options.observe_only).then_some((policy, &verdict));
+        shadow::observe(slot, enforced, same_origin, req);
+    }
+    if options.observe_only {
+        return verdict;
+    }
+    let outcome = if same_origin {
+        CorsOutcome::SameOrigin
+    } else {
+        CorsOutcome::from_verdict(&verdict)
+    };
+    counters::record(&policy.rollout.counters, outcome);
+    if options.outcome_in_extensions {
+        req.extensions_mut().insert(outcome);
+    }
+    verdict
+}
+
+impl Cors {
+    /// Puts the [`CorsOutcome`] of each request in its extensions, for handlers, access logs
+    /// (a custom `Logger` field) and tracing. Costs one small allocation per request, so it
+    /// is off unless asked for.
+    ///
+    /// ```
+    /// use actix_web::middleware::Logger;
+    /// use actix_web::{web, App, HttpResponse};
+    /// use corsair::{Cors, CorsOutcome};
+    ///
+    /// let logger = Logger::new("%r %s cors=%{cors}xo").custom_response_replace("cors", |res| {
+    ///     CorsOutcome::of(res.request()).map_or("-".into(), |o| o.to_string())
+    /// });
+    /// let app = App::new()
+    ///     .wrap(Cors::default().allowed_origin("https://a.com").outcome_in_extensions())
+    ///     .wrap(logger) // outermost: it sees the outcome once the response is ready
+    ///     .route("/", web::get().to(HttpResponse::Ok));
+    /// # drop(app);
+    /// ```
+    pub fn outcome_in_extensions(mut self) -> Self {
+        self.rollout.outcome_in_extensions = true;
+        self
+    }
+}
+
+impl CorsPolicy {
+    /// How many requests this policy instance decided, by outcome and reason (every worker
+    /// and every scope wrapping this instance, summed).
+    ///
+    /// ```
+    /// use corsair::Cors;
+    /// let policy = Cors::default().build().unwrap();
+    /// assert_eq!(policy.counts().total(), 0);
+    /// ```
+    pub fn counts(&self) -> CorsCounts {
+        CorsCounts::from_totals(self.inner.rollout.counters.totals())
+    }
+}
+
+impl LiveCors {
+    /// The counts of the running policy (each policy set with [`replace`](Self::replace),
+    /// [`set`](Self::set) or [`promote_candidate`](Self::promote_candidate) starts at zero;
+    /// keep a [`policy`](Self::policy) snapshot to read an older one).
+    ///
+    /// ```
+    /// use corsair::Cors;
+    /// let live = Cors::default().build().unwrap().live();
+    /// assert_eq!(live.counts().total(), 0);
+    /// ```
+    pub fn counts(&self) -> CorsCounts {
+        self.policy().counts()
+    }
+}
