@@ -58,6 +58,7 @@ mod middleware;
 mod origin;
 mod policy;
 mod reload;
+mod shared_build;
 mod validate;
 mod vary;
 

@@ -1,51 +1,83 @@
 //! Merging `Vary` into a response without overwriting or duplicating what is there.
+//!
+//! Cost: with no `Vary` on the response, one shared precomputed value is appended (no
+//! allocation). With a `Vary` already there, the existing names are scanned once, in place;
+//! if every name of ours is covered (or the response varies on `*`) nothing changes;
+//! otherwise the one merged field is written into a buffer of exactly the right size, which
+//! becomes the header value without a copy: one allocation.
 
-use actix_web::http::header::{HeaderMap, HeaderValue, VARY};
+use actix_web::{
+    http::header::{HeaderMap, HeaderValue, VARY},
+    web::Bytes,
+};
 
-use crate::header_list::contains_token;
+/// The comma-separated names of a `Vary` value, trimmed, empty items skipped.
+fn names(list: &[u8]) -> impl Iterator<Item = &[u8]> {
+    list.split(|&b| b == b',')
+        .map(<[u8]>::trim_ascii)
+        .filter(|name| !name.is_empty())
+}
 
-/// Adds every name of `ours` (a precomputed comma-separated `Vary` value) to the response's
-/// `Vary`, keeping the names the handler set.
+/// Adds every name of `ours` (a precomputed comma-separated `Vary` value of at most 64
+/// names) to the response's `Vary`, keeping the names the handler set, as one field.
 ///
 /// With no `Vary` yet this inserts the shared precomputed value (no allocation). If every name
 /// is already present (case-insensitively), or the response varies on `*`, nothing changes.
-/// Otherwise the existing values and the missing names are joined into one field.
+/// Otherwise the existing values and the missing names are joined into one field (one
+/// allocation).
 pub(crate) fn merge(headers: &mut HeaderMap, ours: &HeaderValue) {
-    if !headers.contains_key(VARY) {
+    let ours_bytes = ours.as_bytes();
+    // Bit i set: our i-th name is already on the response.
+    let mut covered: u64 = 0;
+    // Bytes of the existing names, each counted with a ", " separator after it.
+    let mut existing_len = 0;
+    let mut any_existing = false;
+    for value in headers.get_all(VARY) {
+        any_existing = true;
+        for name in names(value.as_bytes()) {
+            if name == b"*" {
+                return; // varies on everything already
+            }
+            existing_len += name.len() + 2;
+            for (i, our) in names(ours_bytes).enumerate().take(64) {
+                if name.eq_ignore_ascii_case(our) {
+                    covered |= 1 << i;
+                }
+            }
+        }
+    }
+    if !any_existing {
         headers.append(VARY, ours.clone());
         return;
     }
-    let covered = |name: &[u8]| {
-        headers
-            .get_all(VARY)
-            .any(|v| contains_token(v.as_bytes(), b"*") || contains_token(v.as_bytes(), name))
-    };
-    let missing: Vec<&[u8]> = ours
-        .as_bytes()
-        .split(|&b| b == b',')
-        .map(<[u8]>::trim_ascii)
-        .filter(|name| !name.is_empty() && !covered(name))
-        .collect();
-    if missing.is_empty() {
-        return;
-    }
-    let mut joined: Vec<u8> = Vec::new();
-    for existing in headers.get_all(VARY) {
-        let existing = existing.as_bytes().trim_ascii();
-        if !existing.is_empty() {
-            if !joined.is_empty() {
-                joined.extend_from_slice(b", ");
-            }
-            joined.extend_from_slice(existing);
+    let mut missing_len = 0;
+    for (i, our) in names(ours_bytes).enumerate().take(64) {
+        if covered & (1 << i) == 0 {
+            missing_len += our.len() + 2;
         }
     }
-    for name in missing {
+    if missing_len == 0 {
+        return;
+    }
+    // Exactly the final length (no trailing ", "), so `Bytes::from` takes the buffer as is.
+    let mut joined = Vec::with_capacity(existing_len + missing_len - 2);
+    let mut push = |name: &[u8]| {
         if !joined.is_empty() {
             joined.extend_from_slice(b", ");
         }
         joined.extend_from_slice(name);
+    };
+    for value in headers.get_all(VARY) {
+        names(value.as_bytes()).for_each(&mut push);
     }
-    if let Ok(value) = HeaderValue::from_bytes(&joined) {
+    for (i, our) in names(ours_bytes).enumerate().take(64) {
+        if covered & (1 << i) == 0 {
+            push(our);
+        }
+    }
+    // The bytes come from valid header values and `, `, so this cannot fail; if it somehow
+    // did, the response keeps the handler's `Vary` rather than losing it.
+    if let Ok(value) = HeaderValue::from_maybe_shared(Bytes::from(joined)) {
         headers.insert(VARY, value);
     }
 }
@@ -97,5 +129,48 @@ mod tests {
     #[test]
     fn star_already_covers_everything() {
         assert_eq!(vary_after(&["*"], "Origin"), ["*"]);
+        assert_eq!(vary_after(&["Accept, *"], "Origin, Cookie"), ["Accept, *"]);
+    }
+
+    #[test]
+    fn several_handler_lines_become_one_field() {
+        assert_eq!(
+            vary_after(&["Accept-Encoding", "Accept-Language, Cookie"], "Origin"),
+            ["Accept-Encoding, Accept-Language, Cookie, Origin"]
+        );
+    }
+
+    #[test]
+    fn one_to_three_handler_names_keep_their_order_and_spelling() {
+        assert_eq!(vary_after(&["Accept"], "Origin"), ["Accept, Origin"]);
+        assert_eq!(
+            vary_after(&["Accept,Accept-Language"], "Origin"),
+            ["Accept, Accept-Language, Origin"]
+        );
+        assert_eq!(
+            vary_after(&[" Accept ,  , Accept-Language, Cookie "], "Origin"),
+            ["Accept, Accept-Language, Cookie, Origin"]
+        );
+    }
+
+    #[test]
+    fn only_the_missing_names_are_added() {
+        assert_eq!(
+            vary_after(
+                &["access-control-request-method"],
+                "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+            ),
+            ["access-control-request-method, Origin, Access-Control-Request-Headers"]
+        );
+    }
+
+    #[test]
+    fn a_name_that_merely_contains_ours_is_not_ours() {
+        assert_eq!(vary_after(&["X-Origin"], "Origin"), ["X-Origin, Origin"]);
+    }
+
+    #[test]
+    fn an_empty_handler_vary_is_replaced_by_ours() {
+        assert_eq!(vary_after(&[""], "Origin"), ["Origin"]);
     }
 }
