@@ -4,11 +4,10 @@
 //! 2 allowed headers, 1 exposed header).
 //!
 //! ```text
-//! cargo run --release --example bench_server -- corsair [127.0.0.1:8099] [workers=1]
+//! cargo run --release -p corsair-bench --bin bench_server -- corsair [127.0.0.1:8099] [workers=1]
 //! curl -i -H 'Origin: https://app99.example.com' http://127.0.0.1:8099/
 //! ```
 
-#[path = "../benches/common/mod.rs"]
 mod common;
 
 use std::process::ExitCode;
