@@ -1,6 +1,6 @@
 //! Heap allocations per request, per scenario × variant, counted by a global allocator.
 //!
-//! Run: `cargo bench --bench allocations`
+//! Run: `cargo bench -p corsair-bench --bench allocations`
 //!
 //! Prints a table of allocations (and bytes) per request for no middleware, actix-cors 0.7
 //! and corsair, with each middleware's difference over no middleware. Exits non-zero if

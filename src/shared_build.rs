@@ -195,14 +195,22 @@ mod tests {
         assert!(!same_settings(&base, &cors().supports_credentials()));
         assert!(!same_settings(&base, &cors().allowed_methods(["PUT"])));
         assert!(!same_settings(&base, &cors().allowed_header("x-a")));
-        assert!(!same_settings(&base, &cors().allowed_origin("https://c.com")));
+        assert!(!same_settings(
+            &base,
+            &cors().allowed_origin("https://c.com")
+        ));
         assert!(!same_settings(&base, &cors().disable_vary_header()));
         assert!(!same_settings(&base, &cors().allow_null_origin()));
     }
 
     #[test]
     fn an_invalid_builder_fails_every_time_it_is_built() {
-        let broken = || Cors::default().allow_any_origin().supports_credentials().max_age(21);
+        let broken = || {
+            Cors::default()
+                .allow_any_origin()
+                .supports_credentials()
+                .max_age(21)
+        };
         assert!(build(&broken()).is_err());
         assert!(build(&broken()).is_err());
     }

@@ -507,9 +507,9 @@ pub fn with_service<V: WithService>(
             let app = App::new().route("/", route(scenario));
             match scenario.compress_outside() {
                 None => visitor.with(sys.block_on(test::init_service(app))),
-                Some(_) => visitor.with(sys.block_on(test::init_service(
-                    app.wrap(Compress::default()),
-                ))),
+                Some(_) => {
+                    visitor.with(sys.block_on(test::init_service(app.wrap(Compress::default()))))
+                }
             }
         }
         Variant::ActixCors => run_with!(actix_cors_policy(scenario)),
@@ -660,7 +660,9 @@ fn check_vary<S, B>(
     if variant != Variant::Corsair || scenario.is_preflight() {
         return;
     }
-    let res = sys.block_on(svc.call(factory.make())).expect("benchmark request succeeds");
+    let res = sys
+        .block_on(svc.call(factory.make()))
+        .expect("benchmark request succeeds");
     let lines: Vec<String> = res
         .headers()
         .get_all(header::VARY)
