@@ -18,67 +18,107 @@ fn names(list: &[u8]) -> impl Iterator<Item = &[u8]> {
         .filter(|name| !name.is_empty())
 }
 
+/// Marks in `covered` (bit i: our i-th name) the names of `ours` equal to `name`.
+#[inline]
+fn mark(ours: &[u8], single: bool, name: &[u8], covered: &mut u64) {
+    if single {
+        if name.len() == ours.len() && name.eq_ignore_ascii_case(ours) {
+            *covered |= 1;
+        }
+        return;
+    }
+    for (i, our) in names(ours).enumerate().take(64) {
+        if name.len() == our.len() && name.eq_ignore_ascii_case(our) {
+            *covered |= 1 << i;
+        }
+    }
+}
+
 /// Adds every name of `ours` (a precomputed comma-separated `Vary` value of at most 64
 /// names) to the response's `Vary`, keeping the names the handler set, as one field.
 ///
 /// With no `Vary` yet this inserts the shared precomputed value (no allocation). If every name
 /// is already present (case-insensitively), or the response varies on `*`, nothing changes.
-/// Otherwise the existing values and the missing names are joined into one field (one
-/// allocation).
+/// Otherwise the existing lines (verbatim, trimmed) and the missing names are joined into one
+/// field (one allocation).
 pub(crate) fn merge(headers: &mut HeaderMap, ours: &HeaderValue) {
     let ours_bytes = ours.as_bytes();
+    let single = !ours_bytes.contains(&b',');
+    let count = if single {
+        1
+    } else {
+        names(ours_bytes).count().min(64)
+    };
     // Bit i set: our i-th name is already on the response.
     let mut covered: u64 = 0;
-    // Bytes of the existing names, each counted with a ", " separator after it.
-    let mut existing_len = 0;
-    let mut any_existing = false;
+    let (mut lines, mut kept_lines, mut kept_len) = (0, 0, 0);
     for value in headers.get_all(VARY) {
-        any_existing = true;
-        for name in names(value.as_bytes()) {
+        lines += 1;
+        let line = value.as_bytes().trim_ascii();
+        if line.is_empty() {
+            continue;
+        }
+        kept_lines += 1;
+        kept_len += line.len();
+        for name in line.split(|&b| b == b',') {
+            let name = name.trim_ascii();
             if name == b"*" {
                 return; // varies on everything already
             }
-            existing_len += name.len() + 2;
-            for (i, our) in names(ours_bytes).enumerate().take(64) {
-                if name.eq_ignore_ascii_case(our) {
-                    covered |= 1 << i;
-                }
+            if !name.is_empty() {
+                mark(ours_bytes, single, name, &mut covered);
             }
         }
     }
-    if !any_existing {
+    if lines == 0 {
         headers.append(VARY, ours.clone());
         return;
     }
-    let mut missing_len = 0;
-    for (i, our) in names(ours_bytes).enumerate().take(64) {
-        if covered & (1 << i) == 0 {
-            missing_len += our.len() + 2;
-        }
-    }
-    if missing_len == 0 {
+    let all = if count == 64 {
+        u64::MAX
+    } else {
+        (1u64 << count) - 1
+    };
+    if covered & all == all {
         return;
     }
-    // Exactly the final length (no trailing ", "), so `Bytes::from` takes the buffer as is.
-    let mut joined = Vec::with_capacity(existing_len + missing_len - 2);
-    let mut push = |name: &[u8]| {
+    let missing = || {
+        let mut i = 0;
+        names(ours_bytes).take(64).filter(move |_| {
+            i += 1;
+            covered & (1 << (i - 1)) == 0
+        })
+    };
+    let items = kept_lines + missing().count();
+    let len = kept_len + missing().map(<[u8]>::len).sum::<usize>() + 2 * (items - 1);
+    // Exactly the final length, so `Bytes::from` takes the buffer as is (no second allocation).
+    let mut joined = Vec::with_capacity(len);
+    for value in headers.get_all(VARY) {
+        let line = value.as_bytes().trim_ascii();
+        if !line.is_empty() {
+            if !joined.is_empty() {
+                joined.extend_from_slice(b", ");
+            }
+            joined.extend_from_slice(line);
+        }
+    }
+    for name in missing() {
         if !joined.is_empty() {
             joined.extend_from_slice(b", ");
         }
         joined.extend_from_slice(name);
-    };
-    for value in headers.get_all(VARY) {
-        names(value.as_bytes()).for_each(&mut push);
     }
-    for (i, our) in names(ours_bytes).enumerate().take(64) {
-        if covered & (1 << i) == 0 {
-            push(our);
-        }
-    }
+    debug_assert_eq!(joined.len(), len);
     // The bytes come from valid header values and `, `, so this cannot fail; if it somehow
     // did, the response keeps the handler's `Vary` rather than losing it.
     if let Ok(value) = HeaderValue::from_maybe_shared(Bytes::from(joined)) {
-        headers.insert(VARY, value);
+        match headers.get_mut(VARY) {
+            // One line (the usual case): replace it in place.
+            Some(line) if lines == 1 => *line = value,
+            _ => {
+                headers.insert(VARY, value);
+            }
+        }
     }
 }
 
@@ -141,15 +181,19 @@ mod tests {
     }
 
     #[test]
-    fn one_to_three_handler_names_keep_their_order_and_spelling() {
+    fn one_to_three_handler_names_are_kept_verbatim() {
         assert_eq!(vary_after(&["Accept"], "Origin"), ["Accept, Origin"]);
         assert_eq!(
             vary_after(&["Accept,Accept-Language"], "Origin"),
-            ["Accept, Accept-Language, Origin"]
+            ["Accept,Accept-Language, Origin"]
         );
         assert_eq!(
             vary_after(&[" Accept ,  , Accept-Language, Cookie "], "Origin"),
-            ["Accept, Accept-Language, Cookie, Origin"]
+            ["Accept ,  , Accept-Language, Cookie, Origin"]
+        );
+        assert_eq!(
+            vary_after(&[" Accept ,  , origin, Cookie "], "Origin"),
+            [" Accept ,  , origin, Cookie "]
         );
     }
 
