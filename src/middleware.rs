@@ -1,7 +1,7 @@
 //! The actix-web glue: [`Transform`] for [`Cors`], [`CorsPolicy`] and [`LiveCors`], the
 //! per-worker [`CorsMiddleware`] service, and its future [`CorsFuture`].
 //!
-//! Per request the service decides once ([`Compiled::decide`]), then either answers itself
+//! Per request the service decides once (`Compiled::decide`), then either answers itself
 //! (preflights, blocked requests) or calls the inner service and writes the headers on the way
 //! out, on success and on error alike. No future is boxed.
 
@@ -25,14 +25,10 @@ use pin_project_lite::pin_project;
 use crate::{
     builder::Cors,
     diagnostics,
-    policy::{Compiled, CorsPolicy, Verdict},
-    reload::{LiveCors, WorkerCell},
+    policy::{CorsPolicy, Verdict},
+    reload::{LiveCors, WorkerCell, WorkerPolicy},
     shared_build,
 };
-
-/// A worker's own reference to a policy: cloning it per request is a plain increment of a
-/// count no other worker touches (the shared `Arc` is cloned once per worker, at start-up).
-type WorkerPolicy = Rc<Arc<Compiled>>;
 
 /// Where a middleware instance reads its policy from.
 enum PolicyCell {

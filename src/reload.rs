@@ -157,6 +157,12 @@ impl LiveCors {
     }
 }
 
+/// A worker's own reference to a shared policy. The double indirection is deliberate: the
+/// shared `Arc` is cloned once per worker, and each request clones only the worker-local `Rc`
+/// (a plain increment of a count no other worker touches).
+#[allow(clippy::redundant_allocation)]
+pub(crate) type WorkerPolicy = Rc<Arc<Compiled>>;
+
 /// One worker's view of a [`LiveCors`]: the per-request read is a relaxed load of the shared
 /// pointer, compared with the worker's cached one; the reference handed to the request is a
 /// worker-local `Rc` (a plain increment). The shared `Arc` count is touched only when a swap
@@ -168,13 +174,13 @@ pub(crate) struct WorkerCell {
 struct WorkerState {
     cache: Cache<Arc<ArcSwap<Compiled>>, Arc<Compiled>>,
     /// The policy requests of this worker currently get.
-    current: Rc<Arc<Compiled>>,
+    current: WorkerPolicy,
 }
 
 impl WorkerCell {
     /// The running policy, loaded once per request by the middleware.
     #[inline]
-    pub(crate) fn current(&self) -> Rc<Arc<Compiled>> {
+    pub(crate) fn current(&self) -> WorkerPolicy {
         let mut state = self.inner.borrow_mut();
         let WorkerState { cache, current } = &mut *state;
         let latest = cache.load();
