@@ -42,6 +42,12 @@ fn mark(ours: &[u8], single: bool, name: &[u8], covered: &mut u64) {
 /// Otherwise the existing lines (verbatim, trimmed) and the missing names are joined into one
 /// field (one allocation).
 pub(crate) fn merge(headers: &mut HeaderMap, ours: &HeaderValue) {
+    let mut existing = headers.get_all(VARY).peekable();
+    if existing.peek().is_none() {
+        // The usual case: nothing to merge with.
+        headers.append(VARY, ours.clone());
+        return;
+    }
     let ours_bytes = ours.as_bytes();
     let single = !ours_bytes.contains(&b',');
     let count = if single {
@@ -52,7 +58,7 @@ pub(crate) fn merge(headers: &mut HeaderMap, ours: &HeaderValue) {
     // Bit i set: our i-th name is already on the response.
     let mut covered: u64 = 0;
     let (mut lines, mut kept_lines, mut kept_len) = (0, 0, 0);
-    for value in headers.get_all(VARY) {
+    for value in existing {
         lines += 1;
         let line = value.as_bytes().trim_ascii();
         if line.is_empty() {
@@ -69,10 +75,6 @@ pub(crate) fn merge(headers: &mut HeaderMap, ours: &HeaderValue) {
                 mark(ours_bytes, single, name, &mut covered);
             }
         }
-    }
-    if lines == 0 {
-        headers.append(VARY, ours.clone());
-        return;
     }
     let all = if count == 64 {
         u64::MAX
