@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Reproduces every performance measurement of corsair against actix-cors 0.7 and no
 # middleware (about 10 minutes on 2 cores):
-#   1. allocations per request (cargo bench --bench allocations; fails if corsair adds
+#   1. allocations per request (cargo bench -p corsair-bench --bench allocations; fails if corsair adds
 #      any allocation on the no-Origin or allowed path),
 #   2. instructions per request under callgrind, with ratios and a profile
 #      (scripts/bench-instructions.sh),
-#   3. wall-clock criterion benchmarks (cargo bench --bench throughput),
+#   3. wall-clock criterion benchmarks (cargo bench -p corsair-bench --bench throughput),
 #   4. HTTP load test with wrk on loopback (scripts/loadtest.sh).
 # Usage: scripts/bench-all.sh [--quick]
 #   --quick   shorter criterion and load-test runs (smoke test of the tooling)
@@ -34,7 +34,7 @@ echo "machine: $(nproc) CPU(s), $(lscpu | sed -n 's/^Model name:[[:space:]]*//p'
 echo
 
 echo "## 1. Allocations per request"
-cargo bench "${CARGO_CONFIG[@]}" --bench allocations | tee "$OUT/allocations.md" || status=1
+cargo bench "${CARGO_CONFIG[@]}" -p corsair-bench --bench allocations | tee "$OUT/allocations.md" || status=1
 echo
 
 echo "## 2. Instructions per request (callgrind)"
@@ -45,7 +45,7 @@ echo
 echo "## 3. Wall clock (criterion)"
 CRITERION_ARGS=()
 if [[ "$QUICK" == 1 ]]; then CRITERION_ARGS=(--warm-up-time 0.2 --measurement-time 0.5 --sample-size 10); fi
-cargo bench "${CARGO_CONFIG[@]}" --bench throughput -- "${CRITERION_ARGS[@]}" >"$OUT/throughput.txt" 2>&1 || {
+cargo bench "${CARGO_CONFIG[@]}" -p corsair-bench --bench throughput -- "${CRITERION_ARGS[@]}" >"$OUT/throughput.txt" 2>&1 || {
     status=1
     tail -n 30 "$OUT/throughput.txt"
 }
@@ -58,7 +58,8 @@ def median(group, bench):
     return json.load(open(f))["median"]["point_estimate"] if os.path.exists(f) else None
 order = ["no_origin", "allowed_1_of_1", "allowed_last_of_100", "allowed_last_of_10000",
          "pattern_1_of_1", "pattern_last_of_1000", "regex", "disallowed",
-         "preflight_allowed", "preflight_rejected"]
+         "preflight_allowed", "preflight_rejected", "vary1_no_origin", "vary1_allowed",
+         "vary1_disallowed", "compress_outside", "compress_inside"]
 base = median("baseline", "construct_request")
 print("Median wall-clock time per request (criterion; noisy on a shared machine, prefer the instruction counts)")
 if base is not None:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# HTTP load test on loopback: examples/bench_server.rs with no middleware, actix-cors 0.7
+# HTTP load test on loopback: benches/bench_server.rs with no middleware, actix-cors 0.7
 # and corsair, driven by wrk (installed with apt-get if missing). Variants are interleaved
 # over several rounds (order alternating) and the median of the per-round ratios is
 # reported, which keeps a busy shared machine from favouring whichever variant ran in a
@@ -44,9 +44,9 @@ fi
 if [[ -n "${SERVER_BIN:-}" ]]; then
     BIN=$SERVER_BIN
 else
-    echo "building examples/bench_server.rs ..." >&2
-    cargo build --config 'profile.bench.package.corsair.debug="line-tables-only"' --profile bench --example bench_server >&2
-    BIN=target/release/examples/bench_server
+    echo "building benches/bench_server.rs ..." >&2
+    cargo build --config 'profile.bench.package.corsair.debug="line-tables-only"' --profile bench -p corsair-bench --bin bench_server >&2
+    BIN=target/release/bench_server
 fi
 
 # Pin server and load generator to different CPUs when there are at least two.

@@ -13,7 +13,7 @@ JOBS=${JOBS:-$(nproc)}
 OUT=${OUT:-target/rollout-cost}
 mkdir -p "$OUT"
 
-BIN=$(cargo bench --bench rollout_cost --no-run --message-format=json \
+BIN=$(cargo bench -p corsair-bench --bench rollout_cost --no-run --message-format=json \
     | grep -o '"executable":"[^"]*rollout_cost-[^"]*"' | tail -n1 | cut -d'"' -f4)
 [[ -x "$BIN" ]] || { echo "could not build benches/rollout_cost.rs" >&2; exit 1; }
 

@@ -90,6 +90,7 @@ fn items(value: &[u8]) -> impl Iterator<Item = &[u8]> {
 }
 
 /// True if `list` (comma-separated, any case) contains `token`, case-insensitively.
+#[cfg(test)]
 pub(crate) fn contains_token(list: &[u8], token: &[u8]) -> bool {
     items(list).any(|item| item.eq_ignore_ascii_case(token))
 }

@@ -103,6 +103,7 @@ mod reload;
 mod rollout; // [rollout hook]
 mod same_origin; // [rollout hook]
 mod shadow; // [rollout hook]
+mod shared_build;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;

@@ -1,13 +1,14 @@
 //! The actix-web glue: [`Transform`] for [`Cors`], [`CorsPolicy`] and [`LiveCors`], the
 //! per-worker [`CorsMiddleware`] service, and its future [`CorsFuture`].
 //!
-//! Per request the service decides once ([`Compiled::decide`]), then either answers itself
+//! Per request the service decides once (`Compiled::decide`), then either answers itself
 //! (preflights, blocked requests) or calls the inner service and writes the headers on the way
 //! out, on success and on error alike. No future is boxed.
 
 use std::{
     future::Future,
     pin::Pin,
+    rc::Rc,
     sync::Arc,
     task::{ready, Context, Poll},
 };
@@ -24,23 +25,24 @@ use pin_project_lite::pin_project;
 use crate::{
     builder::Cors,
     diagnostics,
-    policy::{Compiled, CorsPolicy, Verdict},
-    reload::LiveCors,
+    policy::{CorsPolicy, Verdict},
+    reload::{LiveCors, WorkerCell, WorkerPolicy},
+    shared_build,
 };
 
 /// Where a middleware instance reads its policy from.
-#[derive(Clone)]
 enum PolicyCell {
     /// Fixed for the life of the app.
-    Fixed(Arc<Compiled>),
+    Fixed(WorkerPolicy),
     /// Swappable at run time; each request reads the policy once, when it starts.
-    Live(LiveCors),
+    Live(WorkerCell),
 }
 
 impl PolicyCell {
-    fn current(&self) -> Arc<Compiled> {
+    #[inline]
+    fn current(&self) -> WorkerPolicy {
         match self {
-            PolicyCell::Fixed(p) => Arc::clone(p),
+            PolicyCell::Fixed(p) => Rc::clone(p),
             PolicyCell::Live(live) => live.current(),
         }
     }
@@ -97,27 +99,23 @@ macro_rules! cors_transform {
 cors_transform!(
     /// A built policy: the service shares its immutable rules.
     CorsPolicy,
-    |policy| Ok(PolicyCell::Fixed(Arc::clone(&policy.inner)))
+    |policy| Ok(PolicyCell::Fixed(Rc::new(Arc::clone(&policy.inner))))
 );
 
 cors_transform!(
-    /// An unbuilt [`Cors`] given to `.wrap()` is built when the app starts. If it is invalid,
-    /// every problem is logged at `error` level and the app fails to start (service
+    /// An unbuilt [`Cors`] given to `.wrap()` is built when the app starts, once per process
+    /// for equal builders (see `shared_build`): the workers of an `HttpServer` share one
+    /// compiled policy. If it is invalid, every problem is reported once (at `error` level,
+    /// or on standard error when no logger is installed) and the app fails to start (service
     /// construction returns an error), never at request time.
     Cors,
-    |cors| match cors.clone().build() {
-        Ok(policy) => Ok(PolicyCell::Fixed(policy.inner)),
-        Err(err) => {
-            log::error!("corsair: refusing to start: {err}");
-            Err(())
-        }
-    }
+    |cors| shared_build::build(cors).map(|policy| PolicyCell::Fixed(Rc::new(policy)))
 );
 
 cors_transform!(
     /// A live policy: each request reads the policy running when it starts.
     LiveCors,
-    |live| Ok(PolicyCell::Live(live.clone()))
+    |live| Ok(PolicyCell::Live(live.worker()))
 );
 
 impl<S, B> Service<ServiceRequest> for CorsMiddleware<S>
@@ -176,7 +174,7 @@ pin_project! {
         Inner {
             #[pin]
             fut: F,
-            policy: Arc<Compiled>,
+            policy: WorkerPolicy,
             verdict: Option<Verdict>,
         },
     }
@@ -210,7 +208,7 @@ where
                     // a response later, outside this middleware, so ask for our headers then.
                     // The error itself is untouched and still downcasts to its own type.
                     Err(mut err) => {
-                        let policy = Arc::clone(policy);
+                        let policy = Rc::clone(policy);
                         err.add_response_mapper(move |mut res| {
                             policy.apply(&verdict, res.headers_mut());
                             res

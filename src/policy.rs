@@ -375,15 +375,25 @@ impl Compiled {
             Verdict::NoOrigin => self.add_vary(headers, false),
             Verdict::Refused { preflight, .. } => self.add_vary(headers, *preflight),
             Verdict::Actual { origin, .. } => {
-                self.allow_origin(origin, headers, false);
+                // One look at the handler's response instead of a lookup per header.
+                let (fresh, has_vary) = written_already(headers);
+                self.allow_origin(origin, headers, fresh);
                 if let Some(expose) = &self.expose {
-                    set(
-                        headers,
-                        header::ACCESS_CONTROL_EXPOSE_HEADERS,
-                        expose.clone(),
-                    );
+                    if fresh {
+                        headers.append(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
+                    } else {
+                        set(
+                            headers,
+                            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                            expose.clone(),
+                        );
+                    }
                 }
-                self.add_vary(headers, false);
+                if self.vary && !has_vary {
+                    headers.append(header::VARY, self.vary_actual.clone());
+                } else {
+                    self.add_vary(headers, false);
+                }
             }
             Verdict::Preflight {
                 origin,
@@ -505,6 +515,32 @@ impl CorsPolicy {
         crate::diagnostics::log_summary(&policy.inner);
         policy
     }
+}
+
+/// Most headers a response is scanned for, rather than looked up one by one.
+const SCAN_LIMIT: usize = 8;
+
+/// For the response of an actual request: (`true` if it has none of the CORS headers the
+/// middleware writes, so they can be appended; `true` if it has a `Vary`). A small response
+/// (the usual case) is scanned once; a large one is answered with `(false, true)`, which
+/// makes the caller look each header up.
+#[inline]
+fn written_already(headers: &HeaderMap) -> (bool, bool) {
+    if headers.len_keys() > SCAN_LIMIT {
+        return (false, true);
+    }
+    let (mut cors, mut vary) = (false, false);
+    for name in headers.keys() {
+        if *name == header::VARY {
+            vary = true;
+        } else if *name == header::ACCESS_CONTROL_ALLOW_ORIGIN
+            || *name == header::ACCESS_CONTROL_ALLOW_CREDENTIALS
+            || *name == header::ACCESS_CONTROL_EXPOSE_HEADERS
+        {
+            cors = true;
+        }
+    }
+    (!cors, vary)
 }
 
 /// Sets `name` to `value`, replacing earlier values; `append` when absent skips building and

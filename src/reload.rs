@@ -7,9 +7,9 @@
 //! real TCP with two workers while another thread swaps policies as fast as it can;
 //! `examples/reload.rs` reloads origins from a file on an admin endpoint.
 
-use std::sync::Arc;
+use std::{cell::RefCell, rc::Rc, sync::Arc};
 
-use arc_swap::ArcSwap;
+use arc_swap::{ArcSwap, Cache};
 
 use crate::{builder::Cors, error::ConfigError, policy::Compiled, policy::CorsPolicy};
 
@@ -28,8 +28,12 @@ use crate::{builder::Cors, error::ConfigError, policy::Compiled, policy::CorsPol
 ///   path); requests that start after the swap get the new one.
 /// - **Validate first.** [`LiveCors::replace`] builds the new policy and swaps only if it is
 ///   valid; otherwise it returns every problem and the running policy stays.
-/// - **No lock on the request path** and nothing to restart; a swap costs one atomic store,
-///   and the old policy is freed when its last request finishes.
+/// - **No lock on the request path** and nothing to restart; a swap costs one atomic store.
+/// - **Nothing shared is written per request.** Each worker keeps its own cached reference
+///   and, per request, only reads the shared cell to see whether it changed (no reference
+///   count shared between workers is touched unless a swap happened). The old policy is freed
+///   once its last request has finished and every worker has seen the swap (on its next
+///   request).
 ///
 /// # Example
 /// ```
@@ -143,9 +147,52 @@ impl LiveCors {
         }
     }
 
-    /// The running policy, loaded once per request by the middleware.
+    /// The running policy.
     pub(crate) fn current(&self) -> Arc<Compiled> {
         self.cell.load_full()
+    }
+
+    /// A handle for one worker: see [`WorkerCell`].
+    pub(crate) fn worker(&self) -> WorkerCell {
+        let mut cache = Cache::new(Arc::clone(&self.cell));
+        let current = Rc::new(Arc::clone(cache.load()));
+        WorkerCell {
+            inner: RefCell::new(WorkerState { cache, current }),
+        }
+    }
+}
+
+/// A worker's own reference to a shared policy. The double indirection is deliberate: the
+/// shared `Arc` is cloned once per worker, and each request clones only the worker-local `Rc`
+/// (a plain increment of a count no other worker touches).
+#[allow(clippy::redundant_allocation)]
+pub(crate) type WorkerPolicy = Rc<Arc<Compiled>>;
+
+/// One worker's view of a [`LiveCors`]: the per-request read is a relaxed load of the shared
+/// pointer, compared with the worker's cached one; the reference handed to the request is a
+/// worker-local `Rc` (a plain increment). The shared `Arc` count is touched only when a swap
+/// is first seen.
+pub(crate) struct WorkerCell {
+    inner: RefCell<WorkerState>,
+}
+
+struct WorkerState {
+    cache: Cache<Arc<ArcSwap<Compiled>>, Arc<Compiled>>,
+    /// The policy requests of this worker currently get.
+    current: WorkerPolicy,
+}
+
+impl WorkerCell {
+    /// The running policy, loaded once per request by the middleware.
+    #[inline]
+    pub(crate) fn current(&self) -> WorkerPolicy {
+        let mut state = self.inner.borrow_mut();
+        let WorkerState { cache, current } = &mut *state;
+        let latest = cache.load();
+        if !Arc::ptr_eq(latest, current) {
+            *current = Rc::new(Arc::clone(latest));
+        }
+        Rc::clone(current)
     }
 }
 

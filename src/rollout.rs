@@ -19,7 +19,7 @@ use crate::{
 };
 
 /// Builder options of this module (one field of [`Cors`]).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct RolloutOptions {
     pub(crate) trusted_proxies: Vec<IpAddr>,
     pub(crate) outcome_in_extensions: bool,

@@ -20,7 +20,7 @@ use actix_web::{
         header::{self, HeaderName, HeaderValue},
         Method, StatusCode,
     },
-    middleware::DefaultHeaders,
+    middleware::{Compress, DefaultHeaders},
     test::{self, TestRequest},
     web, App, HttpResponse,
 };
@@ -104,11 +104,55 @@ pub enum Scenario {
     PreflightAllowed,
     /// Preflight from an origin that is not allowed.
     PreflightRejected,
+    /// [`Scenario::Actual`]: an actual request (no `Origin`, allowed last of 100 exact
+    /// origins, or disallowed) to a handler that sets a `Vary` of its own.
+    Actual(Kind, HandlerVary),
+    /// Allowed request (last of 100) with actix-web's `Compress` middleware (gzip, the request
+    /// sends `Accept-Encoding: gzip`) wrapped outside corsair / actix-cors.
+    CompressOutside,
+    /// The same with `Compress` inside the CORS middleware (closer to the handler).
+    CompressInside,
+}
+
+/// Which actual request a [`Scenario::Actual`] sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// No `Origin`.
+    NoOrigin,
+    /// `https://app99.example.com`, the last of 100 exact origins.
+    Allowed,
+    /// An origin that is not allowed (the handler still runs).
+    Disallowed,
+}
+
+/// The `Vary` the handler sets itself (content negotiation, caching layers...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandlerVary {
+    /// `Vary: Accept-Encoding`.
+    One,
+    /// `Vary: Accept-Encoding, Accept-Language, Cookie`.
+    Three,
+    /// `Vary: Accept-Encoding, Origin` (already varies on `Origin`).
+    WithOrigin,
+    /// `Vary: *`.
+    Star,
+}
+
+impl HandlerVary {
+    /// The handler's `Vary` value.
+    pub fn value(self) -> &'static str {
+        match self {
+            HandlerVary::One => "Accept-Encoding",
+            HandlerVary::Three => "Accept-Encoding, Accept-Language, Cookie",
+            HandlerVary::WithOrigin => "Accept-Encoding, Origin",
+            HandlerVary::Star => "*",
+        }
+    }
 }
 
 impl Scenario {
     /// All scenarios, in table order.
-    pub const ALL: [Scenario; 10] = [
+    pub const ALL: [Scenario; 24] = [
         Scenario::NoOrigin,
         Scenario::Allowed1,
         Scenario::Allowed100,
@@ -119,6 +163,20 @@ impl Scenario {
         Scenario::Disallowed,
         Scenario::PreflightAllowed,
         Scenario::PreflightRejected,
+        Scenario::Actual(Kind::NoOrigin, HandlerVary::One),
+        Scenario::Actual(Kind::Allowed, HandlerVary::One),
+        Scenario::Actual(Kind::Disallowed, HandlerVary::One),
+        Scenario::Actual(Kind::NoOrigin, HandlerVary::Three),
+        Scenario::Actual(Kind::Allowed, HandlerVary::Three),
+        Scenario::Actual(Kind::Disallowed, HandlerVary::Three),
+        Scenario::Actual(Kind::NoOrigin, HandlerVary::WithOrigin),
+        Scenario::Actual(Kind::Allowed, HandlerVary::WithOrigin),
+        Scenario::Actual(Kind::Disallowed, HandlerVary::WithOrigin),
+        Scenario::Actual(Kind::NoOrigin, HandlerVary::Star),
+        Scenario::Actual(Kind::Allowed, HandlerVary::Star),
+        Scenario::Actual(Kind::Disallowed, HandlerVary::Star),
+        Scenario::CompressOutside,
+        Scenario::CompressInside,
     ];
 
     /// Short name used on command lines and in tables.
@@ -134,6 +192,40 @@ impl Scenario {
             Scenario::Disallowed => "disallowed",
             Scenario::PreflightAllowed => "preflight_allowed",
             Scenario::PreflightRejected => "preflight_rejected",
+            Scenario::Actual(kind, vary) => match (kind, vary) {
+                (Kind::NoOrigin, HandlerVary::One) => "vary1_no_origin",
+                (Kind::Allowed, HandlerVary::One) => "vary1_allowed",
+                (Kind::Disallowed, HandlerVary::One) => "vary1_disallowed",
+                (Kind::NoOrigin, HandlerVary::Three) => "vary3_no_origin",
+                (Kind::Allowed, HandlerVary::Three) => "vary3_allowed",
+                (Kind::Disallowed, HandlerVary::Three) => "vary3_disallowed",
+                (Kind::NoOrigin, HandlerVary::WithOrigin) => "vary_origin_no_origin",
+                (Kind::Allowed, HandlerVary::WithOrigin) => "vary_origin_allowed",
+                (Kind::Disallowed, HandlerVary::WithOrigin) => "vary_origin_disallowed",
+                (Kind::NoOrigin, HandlerVary::Star) => "vary_star_no_origin",
+                (Kind::Allowed, HandlerVary::Star) => "vary_star_allowed",
+                (Kind::Disallowed, HandlerVary::Star) => "vary_star_disallowed",
+            },
+            Scenario::CompressOutside => "compress_outside",
+            Scenario::CompressInside => "compress_inside",
+        }
+    }
+
+    /// The `Vary` the handler sets, if any.
+    pub fn handler_vary(self) -> Option<HandlerVary> {
+        match self {
+            Scenario::Actual(_, vary) => Some(vary),
+            _ => None,
+        }
+    }
+
+    /// Where actix-web's `Compress` sits, if it is used: `Some(true)` outside the CORS
+    /// middleware, `Some(false)` inside it.
+    pub fn compress_outside(self) -> Option<bool> {
+        match self {
+            Scenario::CompressOutside => Some(true),
+            Scenario::CompressInside => Some(false),
+            _ => None,
         }
     }
 
@@ -153,7 +245,10 @@ impl Scenario {
     pub fn is_allowed(self) -> bool {
         !matches!(
             self,
-            Scenario::NoOrigin | Scenario::Disallowed | Scenario::PreflightRejected
+            Scenario::NoOrigin
+                | Scenario::Disallowed
+                | Scenario::PreflightRejected
+                | Scenario::Actual(Kind::NoOrigin | Kind::Disallowed, _)
         )
     }
 
@@ -184,16 +279,23 @@ impl Scenario {
             Scenario::Pattern1 => Some("https://api.tenant0.example.com".to_owned()),
             Scenario::Pattern1000 => Some("https://api.tenant999.example.com".to_owned()),
             Scenario::Regex => Some("https://app-4242.example.com".to_owned()),
-            Scenario::Disallowed | Scenario::PreflightRejected => {
-                Some("https://evil.example.net".to_owned())
-            }
+            Scenario::Disallowed
+            | Scenario::PreflightRejected
+            | Scenario::Actual(Kind::Disallowed, _) => Some("https://evil.example.net".to_owned()),
+            Scenario::Actual(Kind::NoOrigin, _) => None,
+            Scenario::Actual(Kind::Allowed, _)
+            | Scenario::CompressOutside
+            | Scenario::CompressInside => Some(exact_origin(99)),
         }
     }
 
     /// Number of exact origins in the policy.
     fn exact_origins(self) -> usize {
         match self {
-            Scenario::Allowed100 => 100,
+            Scenario::Allowed100
+            | Scenario::Actual(..)
+            | Scenario::CompressOutside
+            | Scenario::CompressInside => 100,
             Scenario::Allowed10k => 10_000,
             Scenario::Pattern1 | Scenario::Pattern1000 | Scenario::Regex => 0,
             _ => 1,
@@ -288,6 +390,23 @@ pub async fn handler() -> HttpResponse {
     HttpResponse::Ok().body("ok")
 }
 
+/// [`handler`], setting `Vary` to `vary` as content negotiation or a cache layer would.
+fn vary_handler(vary: HandlerVary) -> actix_web::Route {
+    web::to(move || async move {
+        HttpResponse::Ok()
+            .insert_header((header::VARY, HeaderValue::from_static(vary.value())))
+            .body("ok")
+    })
+}
+
+/// The route of `scenario`'s handler.
+pub fn route(scenario: Scenario) -> actix_web::Route {
+    match scenario.handler_vary() {
+        Some(vary) => vary_handler(vary),
+        None => web::to(handler),
+    }
+}
+
 /// Builds requests for one scenario. Header values are created once; each request clones
 /// them (a reference-count bump), exactly the same way for every variant.
 pub struct RequestFactory {
@@ -312,6 +431,9 @@ impl RequestFactory {
         } else {
             Method::GET
         };
+        if scenario.compress_outside().is_some() {
+            headers.push((header::ACCEPT_ENCODING, shared_value("gzip")));
+        }
         headers.push((header::USER_AGENT, shared_value("corsair-bench")));
         headers.push((header::ACCEPT, shared_value("*/*")));
         RequestFactory { method, headers }
@@ -363,23 +485,35 @@ pub fn with_service<V: WithService>(
         variant,
         scenario.name()
     );
+    // The app with `$cors` wrapped, and `Compress` where the scenario puts it (the last
+    // `.wrap` is the outermost middleware).
+    macro_rules! run_with {
+        ($cors:expr) => {{
+            let app = App::new().route("/", route(scenario));
+            match scenario.compress_outside() {
+                None => visitor.with(sys.block_on(test::init_service(app.wrap($cors)))),
+                Some(true) => visitor.with(sys.block_on(test::init_service(
+                    app.wrap($cors).wrap(Compress::default()),
+                ))),
+                Some(false) => visitor.with(sys.block_on(test::init_service(
+                    app.wrap(Compress::default()).wrap($cors),
+                ))),
+            }
+        }};
+    }
     match variant {
+        // No CORS middleware (only `Compress`, when the scenario has it): the floor.
         Variant::None => {
-            let app = App::new().route("/", web::to(handler));
-            visitor.with(sys.block_on(test::init_service(app)))
+            let app = App::new().route("/", route(scenario));
+            match scenario.compress_outside() {
+                None => visitor.with(sys.block_on(test::init_service(app))),
+                Some(_) => {
+                    visitor.with(sys.block_on(test::init_service(app.wrap(Compress::default()))))
+                }
+            }
         }
-        Variant::ActixCors => {
-            let app = App::new()
-                .wrap(actix_cors_policy(scenario))
-                .route("/", web::to(handler));
-            visitor.with(sys.block_on(test::init_service(app)))
-        }
-        Variant::Corsair => {
-            let app = App::new()
-                .wrap(corsair_policy(scenario))
-                .route("/", web::to(handler));
-            visitor.with(sys.block_on(test::init_service(app)))
-        }
+        Variant::ActixCors => run_with!(actix_cors_policy(scenario)),
+        Variant::Corsair => run_with!(corsair_policy(scenario)),
         Variant::Identity => {
             let app = App::new().wrap(Identity).route("/", web::to(handler));
             visitor.with(sys.block_on(test::init_service(app)))
@@ -492,6 +626,7 @@ pub fn check<S, B>(
     B: MessageBody,
 {
     let (status, acao) = call(sys, svc, factory.make());
+    check_vary(sys, svc, factory, variant, scenario);
     let ok = match (variant, scenario.is_allowed(), scenario.is_preflight()) {
         (Variant::None | Variant::Identity | Variant::OneHeader, _, _) => {
             status == StatusCode::OK && !acao
@@ -507,4 +642,60 @@ pub fn check<S, B>(
         variant,
         scenario.name()
     );
+}
+
+/// For corsair, checks the `Vary` of the response the scenario gets: the handler's names are
+/// kept, `Origin` is added once, and everything is in one field, except where actix-web's
+/// `Compress` appends its own line after corsair ran.
+fn check_vary<S, B>(
+    sys: &actix_rt::SystemRunner,
+    svc: &S,
+    factory: &RequestFactory,
+    variant: Variant,
+    scenario: Scenario,
+) where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    if variant != Variant::Corsair || scenario.is_preflight() {
+        return;
+    }
+    let res = sys
+        .block_on(svc.call(factory.make()))
+        .expect("benchmark request succeeds");
+    let lines: Vec<String> = res
+        .headers()
+        .get_all(header::VARY)
+        .map(|v| v.to_str().expect("ASCII Vary").to_ascii_lowercase())
+        .collect();
+    let names: Vec<&str> = lines
+        .iter()
+        .flat_map(|l| l.split(','))
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .collect();
+    let expected: Vec<&str> = match (scenario.handler_vary(), scenario.compress_outside()) {
+        (Some(HandlerVary::Star), _) => vec!["*"],
+        (Some(HandlerVary::WithOrigin), _) => vec!["accept-encoding", "origin"],
+        (Some(vary), _) => {
+            let mut v: Vec<&str> = vary.value().split(", ").collect();
+            v.push("Origin");
+            v.iter_mut().for_each(|n| *n = leak_lower(n));
+            v
+        }
+        (None, Some(true)) => vec!["origin", "accept-encoding"],
+        (None, Some(false)) => vec!["accept-encoding", "origin"],
+        (None, None) => vec!["origin"],
+    };
+    let one_field = scenario.compress_outside() != Some(true);
+    assert!(
+        names == expected && (!one_field || lines.len() == 1),
+        "{}: corsair's Vary is {lines:?}, expected the names {expected:?}{}",
+        scenario.name(),
+        if one_field { " in one field" } else { "" }
+    );
+}
+
+fn leak_lower(s: &str) -> &'static str {
+    Box::leak(s.to_ascii_lowercase().into_boxed_str())
 }

@@ -4,11 +4,10 @@
 //! 2 allowed headers, 1 exposed header).
 //!
 //! ```text
-//! cargo run --release --example bench_server -- corsair [127.0.0.1:8099] [workers=1]
+//! cargo run --release -p corsair-bench --bin bench_server -- corsair [127.0.0.1:8099] [workers=1]
 //! curl -i -H 'Origin: https://app99.example.com' http://127.0.0.1:8099/
 //! ```
 
-#[path = "../benches/common/mod.rs"]
 mod common;
 
 use std::process::ExitCode;
@@ -18,8 +17,13 @@ use common::{Scenario, Variant};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(variant) = args.first().and_then(|v| Variant::parse(v)) else {
-        eprintln!("usage: bench_server none|actix-cors|corsair|identity [ADDR=127.0.0.1:8099] [WORKERS=1]");
+    // `corsair-live`: corsair through a `LiveCors` (each worker re-checks the swap cell).
+    let live = args.first().is_some_and(|v| v == "corsair-live");
+    let Some(variant) = args
+        .first()
+        .and_then(|v| Variant::parse(if live { "corsair" } else { v }))
+    else {
+        eprintln!("usage: bench_server none|actix-cors|corsair|corsair-live|identity [ADDR=127.0.0.1:8099] [WORKERS=1]");
         return ExitCode::from(2);
     };
     let addr = args
@@ -70,6 +74,19 @@ fn main() -> ExitCode {
                 eprintln!("{variant} is a reference for the instruction counts only");
                 return Ok(());
             }
+            // corsair through `LiveCors`: one swap cell, a cached handle per worker.
+            Variant::Corsair if live => {
+                let live = common::corsair_policy(policy).live();
+                HttpServer::new(move || {
+                    App::new()
+                        .wrap(live.clone())
+                        .route("/", web::to(common::handler))
+                })
+                .workers(workers)
+                .shutdown_timeout(1)
+                .bind(&addr)?
+                .run()
+            }
             // corsair: build and validate once, clone (an `Arc`) into each worker.
             Variant::Corsair => {
                 let cors = common::corsair_policy(policy);
@@ -83,6 +100,11 @@ fn main() -> ExitCode {
                 .bind(&addr)?
                 .run()
             }
+        };
+        let variant = if live {
+            "corsair-live".to_owned()
+        } else {
+            variant.to_string()
         };
         eprintln!("bench_server: {variant} listening on http://{addr} ({workers} worker(s))");
         server.await
