@@ -29,7 +29,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use actix_web::{
     http::{
         header::{self, HeaderMap, HeaderValue},
-        Method, StatusCode,
+        Method,
     },
     test as atest, web, App, HttpResponse,
 };
@@ -846,4 +846,27 @@ async fn the_fetch_oracle_can_fail() {
     assert!(!is_browser_origin(b"https://app.example.com/"));
     assert!(is_browser_origin(b"http://localhost:5173"));
     assert!(!is_browser_origin(b"https://app.example.com:"));
+}
+
+#[test]
+fn send_wildcard_without_any_origin_is_a_build_error_for_every_other_origin_kind() {
+    // SECURITY.md: `Access-Control-Allow-Origin` is `*` "only for `allow_any_origin()` +
+    // `send_wildcard()`". With any other origin rule a `*` would grant origins the rules
+    // refuse, so the build must fail and say what to do, with or without credentials.
+    for kind in KINDS {
+        if matches!(kind, Kind::AnyEcho | Kind::AnyWildcard) {
+            continue; // `*` is the point of send_wildcard there (checked on the wire above)
+        }
+        for creds in [false, true] {
+            let err = policy(kind, creds)
+                .send_wildcard()
+                .build()
+                .expect_err("send_wildcard beside specific origins must not build");
+            let text = err.to_string();
+            assert!(
+                text.contains("send_wildcard"),
+                "{kind:?}, credentials {creds}: {text}"
+            );
+        }
+    }
 }
