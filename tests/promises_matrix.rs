@@ -267,8 +267,55 @@ async fn outcome(base: fn() -> Cors, calls: &[Step]) -> Outcome {
             p.sort();
             Outcome::Refused(p)
         }
-        Ok(policy) => Outcome::Built(send_policy(policy).await),
+        Ok(policy) => {
+            let seen = send_policy(policy).await;
+            for (req, s) in order_probe().iter().zip(&seen) {
+                if let Err(why) = wire_invariants(req, s) {
+                    panic!("{why}\n  request {req:?}\n  response {s:?}");
+                }
+            }
+            Outcome::Built(seen)
+        }
     }
+}
+
+/// What SECURITY.md "What corsair guarantees" says of every response, whatever the policy.
+fn wire_invariants(req: &Req, s: &Seen) -> Result<(), String> {
+    if s.status >= 500 {
+        return Err("5xx".into());
+    }
+    let preflight = req.method == Method::OPTIONS && req.acrm.is_some();
+    if preflight && s.handler_ran {
+        return Err("a preflight reached the handler".into());
+    }
+    if preflight && !(200..300).contains(&s.status) && s.any_allow_header() {
+        return Err("a refused preflight carries CORS headers".into());
+    }
+    let acao = s.get("access-control-allow-origin");
+    let acac = s.get("access-control-allow-credentials");
+    match acao {
+        None if acac.is_some() => return Err("credentials without an origin".into()),
+        Some("*") if acac.is_some() => return Err("credentials next to `*`".into()),
+        Some("*") | None => {}
+        Some(v) => {
+            if req.origins.len() != 1 || v.as_bytes() != &req.origins[0][..] {
+                return Err(format!("ACAO `{v}` is not the request's single Origin"));
+            }
+        }
+    }
+    if acac.is_some_and(|v| v != "true") {
+        return Err("Access-Control-Allow-Credentials other than `true`".into());
+    }
+    // "lists the granted method and headers explicitly when "any" is configured — never `*`"
+    for name in [
+        "access-control-allow-methods",
+        "access-control-allow-headers",
+    ] {
+        if list(s, name).iter().any(|v| v == "*") {
+            return Err(format!("`*` in {name}"));
+        }
+    }
+    Ok(())
 }
 
 async fn send_policy(policy: corsair::CorsPolicy) -> Vec<Seen> {
