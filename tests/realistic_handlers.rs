@@ -478,7 +478,7 @@ async fn a_handler_setting_its_own_cors_headers_is_overridden_when_allowed_and_l
 ) {
     // SECURITY.md / README: for an allowed origin corsair's values *replace* what the app
     // set; for a refused origin corsair adds nothing, and does not remove what the app set
-    // itself (so a nested, per-scope policy's grant survives an outer policy). An app that
+    // itself (see also the nested-policies test below). An app that
     // writes `Access-Control-Allow-Origin: *` itself therefore widens the policy: the docs
     // say so, and this pins both halves.
     let app = atest::init_service(App::new().wrap(policy()).default_service(web::to(|| async {
@@ -636,4 +636,60 @@ async fn two_workers_over_tcp_keep_every_promise_on_every_connection() {
         2,
         "both workers must have answered"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nested policies
+// ---------------------------------------------------------------------------------------------
+
+#[actix_rt::test]
+async fn nested_policies_are_not_intersected_so_wrap_sibling_scopes_instead() {
+    // README: per-scope policies are sibling scopes. Nesting one corsair inside another does
+    // not intersect them: the outer one answers every preflight before routing, and on actual
+    // requests each grants what it allows (the outer does not strip the inner's grant, and
+    // replaces the inner's values with its own). This pins that, so the docs can warn.
+    const INNER: &str = "https://inner.example.com";
+    let app = atest::init_service(
+        App::new()
+            .wrap(
+                Cors::default()
+                    .allowed_origin(APP)
+                    .allowed_methods(["PUT"])
+                    .allowed_header("content-type"),
+            )
+            .service(
+                web::scope("/s")
+                    .wrap(
+                        Cors::default()
+                            .allowed_origin(INNER)
+                            .allowed_methods(["PUT"]),
+                    )
+                    .default_service(web::to(HttpResponse::Ok)),
+            ),
+    )
+    .await;
+    // Allowed by the outer policy only: granted.
+    let res = atest::call_service(&app, get("/s/x", Some(APP)).to_request()).await;
+    assert_eq!(acao(res.headers()), Some(APP));
+    // Allowed by the inner policy only: granted on actual requests...
+    let res = atest::call_service(&app, get("/s/x", Some(INNER)).to_request()).await;
+    assert_eq!(acao(res.headers()), Some(INNER));
+    // ...but its preflight is refused by the outer policy, which answers it (the outer
+    // policy's own origin passes the same preflight).
+    let res = atest::call_service(
+        &app,
+        preflight("/s/x", APP, "PUT", "content-type").to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let res = atest::call_service(
+        &app,
+        preflight("/s/x", INNER, "PUT", "content-type").to_request(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // And `Vary` still holds `Origin` once.
+    let res = atest::call_service(&app, get("/s/x", Some(EVIL)).to_request()).await;
+    assert_eq!(one_vary(res.headers()), ["origin"]);
+    assert!(no_cors_grant(res.headers()));
 }
