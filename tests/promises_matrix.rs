@@ -187,6 +187,10 @@ async fn send(cors: Cors, reqs: &[Req]) -> Vec<Seen> {
 
 type Step = fn(Cors) -> Cors;
 
+/// Never set by anything: `allowed_origins_from_env_or` takes its default, the same in
+/// every test thread.
+const ENV_VAR: &str = "CORSAIR_T_PROMISES_MATRIX_UNSET";
+
 /// Builder calls that could interact with one another.
 fn steps() -> Vec<(&'static str, Step)> {
     vec![
@@ -194,6 +198,10 @@ fn steps() -> Vec<(&'static str, Step)> {
         ("allowed_origin", |c| c.allowed_origin(APP)),
         ("allowed_origins_list", |c| {
             c.allowed_origins_list("https://list.example.com, https://*.list.example.com")
+        }),
+        ("allowed_origins_list(*)", |c| c.allowed_origins_list("*")),
+        ("allowed_origins_from_env", |c| {
+            c.allowed_origins_from_env_or(ENV_VAR, "https://env-default.example.com")
         }),
         ("allowed_origin_pattern", |c| {
             c.allowed_origin_pattern("https://*.example.org")
@@ -233,6 +241,7 @@ fn order_probe() -> Vec<Req> {
         no_origin(),
         get(APP),
         get("https://list.example.com"),
+        get("https://env-default.example.com"),
         get("https://a.list.example.com"),
         get("https://x.example.org"),
         get("https://tenant-7.example.net"),
