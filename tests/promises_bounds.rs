@@ -122,3 +122,55 @@ async fn private_network_access_is_withheld_when_the_method_or_a_header_is_refus
         assert!(h.get(ACAPN).is_none(), "{why}");
     }
 }
+
+#[actix_rt::test]
+async fn block_on_origin_mismatch_answers_403_with_vary_and_no_grant_and_skips_the_handler() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static RAN: AtomicUsize = AtomicUsize::new(0);
+    let app = atest::init_service(
+        App::new()
+            .wrap(
+                Cors::default()
+                    .allowed_origin(APP)
+                    .supports_credentials()
+                    .block_on_origin_mismatch(true),
+            )
+            .default_service(web::to(|| async {
+                RAN.fetch_add(1, Ordering::SeqCst);
+                HttpResponse::Ok().finish()
+            })),
+    )
+    .await;
+    for origin in ["https://evil.example", "null", "https://app.example.com/"] {
+        let req = atest::TestRequest::post()
+            .uri("/transfer")
+            .insert_header((header::ORIGIN, origin));
+        let res = atest::call_service(&app, req.to_request()).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{origin}");
+        assert!(
+            grants_nothing(res.headers()),
+            "{origin}: {:?}",
+            res.headers()
+        );
+        // The answer depends on `Origin`, so a cache must know (SECURITY.md: "Vary: Origin is
+        // on every response").
+        assert_eq!(
+            res.headers().get(header::VARY).unwrap(),
+            "Origin",
+            "{origin}"
+        );
+        assert!(atest::read_body(res).await.is_empty(), "{origin}");
+    }
+    assert_eq!(
+        RAN.load(Ordering::SeqCst),
+        0,
+        "the handler ran for a refused origin"
+    );
+    // The allowed origin still reaches the handler.
+    let req = atest::TestRequest::post()
+        .uri("/transfer")
+        .insert_header((header::ORIGIN, APP));
+    let res = atest::call_service(&app, req.to_request()).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(RAN.load(Ordering::SeqCst), 1);
+}

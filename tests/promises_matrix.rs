@@ -750,6 +750,14 @@ async fn every_origin_kind_with_and_without_credentials_meets_the_fetch_cors_che
                 );
                 if req.method == Method::OPTIONS {
                     let vary = s.vary_names();
+                    // SECURITY.md: "preflight responses also vary on ACRM, ACRH" — refused
+                    // ones too, or a cache could serve a refusal for another request's inputs.
+                    for v in [
+                        "access-control-request-method",
+                        "access-control-request-headers",
+                    ] {
+                        assert!(vary.contains(&v.into()), "{ctx}: Vary lacks {v}: {s:?}");
+                    }
                     if admitted {
                         // A browser with the matching credentials mode goes on.
                         assert!(
