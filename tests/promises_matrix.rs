@@ -213,6 +213,15 @@ fn steps() -> Vec<(&'static str, Step)> {
             c.allowed_origin_fn(|o, _| o.as_bytes() == b"https://partner.example.io")
         }),
         ("allow_null_origin", |c| c.allow_null_origin()),
+        ("allow_null_origin_with_credentials_dangerously", |c| {
+            c.allow_null_origin_with_credentials_dangerously()
+        }),
+        ("allowed_origin(http)", |c| {
+            c.allowed_origin("http://intranet.example.com")
+        }),
+        ("allow_insecure_credentialed_origins", |c| {
+            c.allow_insecure_credentialed_origins()
+        }),
         ("send_wildcard", |c| c.send_wildcard()),
         ("expose_any_header", |c| c.expose_any_header()),
         ("expose_headers", |c| c.expose_headers(["x-id"])),
@@ -242,6 +251,7 @@ fn order_probe() -> Vec<Req> {
         get(APP),
         get("https://list.example.com"),
         get("https://env-default.example.com"),
+        get("http://intranet.example.com"),
         get("https://a.list.example.com"),
         get("https://x.example.org"),
         get("https://tenant-7.example.net"),
