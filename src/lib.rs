@@ -115,6 +115,16 @@ mod vary;
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;
 
+/// The Rust examples of `docs/origins.md`, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/origins.md")]
+pub struct OriginsDocDoctests;
+
+/// The Rust examples of `docs/rollout.md`, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/rollout.md")]
+pub struct RolloutDocDoctests;
+
 pub use builder::Cors;
 pub use check::{CorsRequest, Decision};
 #[cfg(feature = "serde")]
