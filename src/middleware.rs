@@ -26,8 +26,9 @@ use crate::{
     builder::Cors,
     diagnostics,
     policy::{CorsPolicy, Verdict},
-    reload::{LiveCors, WorkerCell, WorkerPolicy},
+    reload::{LiveCors, WorkerCell},
     shared_build,
+    worker::{Worker, WorkerPolicy},
 };
 
 /// Where a middleware instance reads its policy from.
@@ -99,7 +100,7 @@ macro_rules! cors_transform {
 cors_transform!(
     /// A built policy: the service shares its immutable rules.
     CorsPolicy,
-    |policy| Ok(PolicyCell::Fixed(Rc::new(Arc::clone(&policy.inner))))
+    |policy| Ok(PolicyCell::Fixed(Worker::new(Arc::clone(&policy.inner))))
 );
 
 cors_transform!(
@@ -109,7 +110,7 @@ cors_transform!(
     /// or on standard error when no logger is installed) and the app fails to start (service
     /// construction returns an error), never at request time.
     Cors,
-    |cors| shared_build::build(cors).map(|policy| PolicyCell::Fixed(Rc::new(policy)))
+    |cors| shared_build::build(cors).map(|policy| PolicyCell::Fixed(Worker::new(policy)))
 );
 
 cors_transform!(

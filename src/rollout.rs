@@ -10,12 +10,13 @@ use actix_web::{dev::ServiceRequest, HttpMessage};
 
 use crate::{
     builder::Cors,
-    counters::{self, CorsCounts, Sharded},
+    counters::{CorsCounts, Sharded},
     outcome::CorsOutcome,
     policy::{AllowOrigin, Compiled, CorsPolicy, Refusal, Verdict},
     reload::LiveCors,
     same_origin,
     shadow::{self, ShadowSlot},
+    worker::Worker,
 };
 
 /// Builder options of this module (one field of [`Cors`]).
@@ -45,9 +46,11 @@ impl Rollout {
     }
 }
 
-/// Decides `req` for the middleware: `Compiled::decide`, plus same-origin requests, counters,
-/// the outcome in extensions (if asked) and the report-only candidate (if any).
-pub(crate) fn decide(policy: &Compiled, req: &ServiceRequest) -> Verdict {
+/// Decides `req` for the middleware: `Compiled::decide`, plus same-origin requests, counters
+/// (in the worker's own shard), the outcome in extensions (if asked) and the report-only
+/// candidate (if any).
+pub(crate) fn decide(worker: &Worker, req: &ServiceRequest) -> Verdict {
+    let policy: &Compiled = worker;
     let head = req.head();
     let options = &policy.rollout.options;
     let decided = policy.decide(head);
@@ -70,7 +73,11 @@ pub(crate) fn decide(policy: &Compiled, req: &ServiceRequest) -> Verdict {
             origin: AllowOrigin::Echo(origin),
             ..
         } => same_origin::is_own_origin(origin.as_bytes(), trusted, req),
-        _ => same_origin::is_same_origin(trusted, req),
+        // The refusal was decided on the request's one `Origin` (several are refused above).
+        _ => head
+            .headers
+            .get(actix_web::http::header::ORIGIN)
+            .is_some_and(|origin| same_origin::is_own_origin(origin.as_bytes(), trusted, req)),
     };
     let verdict = if same_origin || options.observe_only {
         // `NoOrigin`: no `Access-Control-Allow-*`; only `Vary: Origin` (the answer differs
@@ -91,7 +98,7 @@ pub(crate) fn decide(policy: &Compiled, req: &ServiceRequest) -> Verdict {
     } else {
         CorsOutcome::from_verdict(&verdict)
     };
-    counters::record(&policy.rollout.counters, outcome);
+    worker.count(outcome);
     if options.outcome_in_extensions {
         req.extensions_mut().insert(outcome);
     }
