@@ -39,16 +39,6 @@ enum PolicyCell {
     Live(WorkerCell),
 }
 
-impl PolicyCell {
-    #[inline]
-    fn current(&self) -> WorkerPolicy {
-        match self {
-            PolicyCell::Fixed(p) => Rc::clone(p),
-            PolicyCell::Live(live) => live.current(),
-        }
-    }
-}
-
 /// The per-worker CORS service. Created by `.wrap(..)`; you never build it yourself.
 ///
 /// ```
@@ -131,12 +121,26 @@ where
     actix_service::forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let policy = self.policy.current();
+        match &self.policy {
+            // Borrowed: the worker's `Rc` is cloned only if the response future needs it.
+            PolicyCell::Fixed(policy) => self.call_with(policy, req),
+            PolicyCell::Live(live) => self.call_with(&live.current(), req),
+        }
+    }
+}
+
+impl<S, B> CorsMiddleware<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody + 'static,
+{
+    #[inline]
+    fn call_with(&self, policy: &WorkerPolicy, req: ServiceRequest) -> CorsFuture<S::Future> {
         // [rollout hook] was `policy.decide(req.head())`: adds same-origin, counters,
         // the verdict in extensions and the report-only candidate (`src/rollout.rs`).
-        let verdict = crate::rollout::decide(&policy, &req);
+        let verdict = crate::rollout::decide(policy, &req);
         if let Verdict::Refused { reason, preflight } = verdict {
-            diagnostics::log_refusal(&policy, req.head(), reason, preflight);
+            diagnostics::log_refusal(policy, req.head(), reason, preflight);
         } else if log::log_enabled!(log::Level::Trace) {
             log::trace!("corsair: {} {} -> {verdict:?}", req.method(), req.path());
         }
@@ -152,7 +156,7 @@ where
         CorsFuture {
             state: State::Inner {
                 fut: self.service.call(req),
-                policy,
+                policy: Rc::clone(policy),
                 verdict: Some(verdict),
             },
         }

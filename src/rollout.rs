@@ -49,16 +49,40 @@ impl Rollout {
 /// Decides `req` for the middleware: `Compiled::decide`, plus same-origin requests, counters
 /// (in the worker's own shard), the outcome in extensions (if asked) and the report-only
 /// candidate (if any).
+///
+/// The usual case (no report-only candidate, not observe-only, no outcome in extensions)
+/// costs one match and one counter increment over `Compiled::decide`, plus the same-origin
+/// test of a request whose `Origin` could be the request's own.
+#[inline]
 pub(crate) fn decide(worker: &Worker, req: &ServiceRequest) -> Verdict {
     let policy: &Compiled = worker;
-    let head = req.head();
-    let options = &policy.rollout.options;
-    let decided = policy.decide(head);
-    // Same origin: an actual request (browsers never preflight same-origin requests) whose
-    // one `Origin` is the request's own origin. Judged after deciding, so that the
-    // headers already looked up are not looked up again.
-    let trusted = &options.trusted_proxies;
-    let same_origin = match &decided {
+    let rollout = &policy.rollout;
+    let mut verdict = policy.decide(req.head());
+    let same_origin = is_same_origin(&verdict, &rollout.options.trusted_proxies, req);
+    if rollout.options.observe_only
+        || rollout.options.outcome_in_extensions
+        || rollout.shadow.get().is_some()
+    {
+        return decide_with_options(worker, req, verdict, same_origin);
+    }
+    let outcome = if same_origin {
+        // `NoOrigin`: no `Access-Control-Allow-*`; only `Vary: Origin` (the answer differs
+        // for other origins).
+        verdict = Verdict::NoOrigin;
+        CorsOutcome::SameOrigin
+    } else {
+        CorsOutcome::from_verdict(&verdict)
+    };
+    worker.count(outcome);
+    verdict
+}
+
+/// Same origin: an actual request (browsers never preflight same-origin requests) whose one
+/// `Origin` is the request's own origin. Judged after deciding, so that the headers already
+/// looked up are not looked up again.
+#[inline]
+fn is_same_origin(decided: &Verdict, trusted: &[IpAddr], req: &ServiceRequest) -> bool {
+    match decided {
         Verdict::NoOrigin
         | Verdict::Preflight { .. }
         | Verdict::Refused {
@@ -74,11 +98,25 @@ pub(crate) fn decide(worker: &Worker, req: &ServiceRequest) -> Verdict {
             ..
         } => same_origin::is_own_origin(origin.as_bytes(), trusted, req),
         // The refusal was decided on the request's one `Origin` (several are refused above).
-        _ => head
+        _ => req
+            .head()
             .headers
             .get(actix_web::http::header::ORIGIN)
             .is_some_and(|origin| same_origin::is_own_origin(origin.as_bytes(), trusted, req)),
-    };
+    }
+}
+
+/// [`decide`] with a report-only candidate, observe-only mode or the outcome in extensions.
+#[cold]
+#[inline(never)]
+fn decide_with_options(
+    worker: &Worker,
+    req: &ServiceRequest,
+    decided: Verdict,
+    same_origin: bool,
+) -> Verdict {
+    let policy: &Compiled = worker;
+    let options = &policy.rollout.options;
     let verdict = if same_origin || options.observe_only {
         // `NoOrigin`: no `Access-Control-Allow-*`; only `Vary: Origin` (the answer differs
         // for other origins), which an observe-only policy has switched off.

@@ -48,29 +48,50 @@ impl Cors {
 
 /// True when `origin` (the request's single `Origin` value) is the request's own origin.
 ///
-/// Cheapest test first: without a trusted proxy, an `Origin` whose scheme is not the
+/// Cheapest test first: without trusted proxies, an `Origin` whose scheme is not the
 /// listener's (an `https://` page calling an app that sees plain HTTP behind TLS termination,
-/// the usual cross-origin request) is answered without looking `Host` up.
+/// the usual cross-origin request) is answered inline, without looking `Host` up.
+#[inline]
 pub(crate) fn is_own_origin(origin: &[u8], trusted: &[IpAddr], req: &ServiceRequest) -> bool {
+    if trusted.is_empty() {
+        let scheme = listener_scheme(req);
+        return has_scheme(origin, scheme) && is_direct_origin(origin, scheme, req.head());
+    }
     let head = req.head();
-    let behind_trusted_proxy = !trusted.is_empty()
-        && head
-            .peer_addr
-            .is_some_and(|peer| trusted.contains(&peer.ip()));
+    let behind_trusted_proxy = head
+        .peer_addr
+        .is_some_and(|peer| trusted.contains(&peer.ip()));
     if behind_trusted_proxy {
         if let Some((scheme, host)) = forwarded(head) {
             return host.is_some_and(|host| matches(origin, scheme, host));
         }
     }
-    let scheme: &[u8] = if req.app_config().secure() {
+    let scheme = listener_scheme(req);
+    has_scheme(origin, scheme) && is_direct_origin(origin, scheme, head)
+}
+
+/// `https` or `http`: the scheme the request reached this listener with.
+#[inline]
+fn listener_scheme(req: &ServiceRequest) -> &'static [u8] {
+    if req.app_config().secure() {
         b"https"
     } else {
         b"http"
-    };
-    let has_scheme = origin
+    }
+}
+
+/// `origin` starts with `scheme` and `://` (the scheme as browsers serialize it: lower case).
+#[inline]
+fn has_scheme(origin: &[u8], scheme: &[u8]) -> bool {
+    origin
         .strip_prefix(scheme)
-        .is_some_and(|rest| rest.starts_with(b"://"));
-    has_scheme && direct_host(head).is_some_and(|host| matches(origin, scheme, host))
+        .is_some_and(|rest| rest.starts_with(b"://"))
+}
+
+/// `origin` is `scheme` plus the request's `Host` authority.
+#[inline(never)]
+fn is_direct_origin(origin: &[u8], scheme: &[u8], head: &RequestHead) -> bool {
+    direct_host(head).is_some_and(|host| matches(origin, scheme, host))
 }
 
 /// The `Host` authority (or the URI's, in HTTP/2).
