@@ -9,8 +9,14 @@
 //! Handlers set the same few `Vary` lines again and again, so the answer for a single line is
 //! remembered per thread (one actix worker is one thread): the next response with the same
 //! line gets the same merged value back (a clone of a value this thread built: no allocation,
-//! no scan, no second validation of its bytes), or learns that nothing needs to change. The
-//! memory is bounded: [`CACHE_ENTRIES`] lines of at most [`CACHE_MAX_LINE`] bytes per thread.
+//! no scan, no second validation of its bytes), or learns that nothing needs to change.
+//!
+//! The memory is bounded and the cache never makes a request allocate more than once in
+//! steady state: it keeps the first [`CACHE_ENTRIES`] distinct lines of at most
+//! [`CACHE_MAX_LINE`] bytes a thread sees (keys stored inline) and never evicts, so a stream of
+//! ever-new lines cannot churn it; lines it does not hold are merged as before (one
+//! allocation). Remembering a line costs one more allocation, once per line and thread (the
+//! shared handle through which later responses reuse the value).
 
 use std::cell::RefCell;
 
@@ -19,54 +25,58 @@ use actix_web::{
     web::Bytes,
 };
 
-/// Most distinct handler `Vary` lines remembered per thread (then the oldest is replaced).
+/// Most distinct handler `Vary` lines remembered per thread.
 pub(crate) const CACHE_ENTRIES: usize = 8;
-/// Longest handler `Vary` line remembered; longer lines are merged every time.
-pub(crate) const CACHE_MAX_LINE: usize = 256;
+/// Longest handler `Vary` line remembered (stored inline); longer lines are merged every time.
+pub(crate) const CACHE_MAX_LINE: usize = 96;
 
 /// One remembered merge: the handler's line (byte for byte), our names, and the field to
 /// write instead of the line (`None`: the line already covers our names; keep it).
 struct Entry {
-    line: Box<[u8]>,
+    line: [u8; CACHE_MAX_LINE],
+    len: usize,
     ours: HeaderValue,
     merged: Option<HeaderValue>,
 }
 
 /// The merges one thread remembers.
 struct MergeCache {
-    entries: Vec<Entry>,
-    /// The entry replaced next once the cache is full.
-    next: usize,
+    entries: [Option<Entry>; CACHE_ENTRIES],
+    used: usize,
 }
 
 impl MergeCache {
+    #[inline]
     fn get(&self, line: &[u8], ours: &HeaderValue) -> Option<Option<HeaderValue>> {
-        self.entries
+        self.entries[..self.used]
             .iter()
-            .find(|e| *e.line == *line && e.ours.as_bytes() == ours.as_bytes())
+            .flatten()
+            .find(|e| e.line[..e.len] == *line && e.ours.as_bytes() == ours.as_bytes())
             .map(|e| e.merged.clone())
     }
 
-    fn put(&mut self, line: &[u8], ours: &HeaderValue, merged: Option<HeaderValue>) {
-        let entry = Entry {
-            line: line.into(),
-            ours: ours.clone(),
-            merged,
-        };
-        if self.entries.len() < CACHE_ENTRIES {
-            self.entries.push(entry);
-        } else {
-            self.entries[self.next] = entry;
-            self.next = (self.next + 1) % CACHE_ENTRIES;
+    /// Remembers a merge if there is room (`line` is at most [`CACHE_MAX_LINE`] bytes).
+    fn put(&mut self, line: &[u8], ours: &HeaderValue, merged: &Option<HeaderValue>) {
+        if self.used == CACHE_ENTRIES {
+            return;
         }
+        let mut key = [0; CACHE_MAX_LINE];
+        key[..line.len()].copy_from_slice(line);
+        self.entries[self.used] = Some(Entry {
+            line: key,
+            len: line.len(),
+            ours: ours.clone(),
+            merged: merged.clone(),
+        });
+        self.used += 1;
     }
 }
 
 thread_local! {
     static MERGED: RefCell<MergeCache> = const {
         RefCell::new(MergeCache {
-            entries: Vec::new(),
-            next: 0,
+            entries: [const { None }; CACHE_ENTRIES],
+            used: 0,
         })
     };
 }
@@ -100,7 +110,8 @@ fn mark(ours: &[u8], single: bool, name: &[u8], covered: &mut u64) {
 /// With no `Vary` yet this inserts the shared precomputed value (no allocation). If every name
 /// is already present (case-insensitively), or the response varies on `*`, nothing changes.
 /// Otherwise the existing lines (verbatim, trimmed) and the missing names are joined into one
-/// field: one allocation the first time a thread sees a given single line, none afterwards.
+/// field: one allocation (two the first time a thread remembers a line), none once the
+/// thread remembers the line.
 pub(crate) fn merge(headers: &mut HeaderMap, ours: &HeaderValue) {
     let mut existing = headers.get_all(VARY);
     let Some(first) = existing.next() else {
@@ -120,7 +131,7 @@ pub(crate) fn merge(headers: &mut HeaderMap, ours: &HeaderValue) {
         Some(answer) => answer,
         None => {
             let answer = merged(headers, ours);
-            MERGED.with(|cache| cache.borrow_mut().put(line, ours, answer.clone()));
+            MERGED.with(|cache| cache.borrow_mut().put(line, ours, &answer));
             answer
         }
     };
