@@ -136,9 +136,10 @@ where
 {
     #[inline]
     fn call_with(&self, policy: &WorkerPolicy, req: ServiceRequest) -> CorsFuture<S::Future> {
-        // [rollout hook] was `policy.decide(req.head())`: adds same-origin, counters,
-        // the verdict in extensions and the report-only candidate (`src/rollout.rs`).
-        let verdict = crate::rollout::decide(policy, &req);
+        let mut verdict = policy.decide(req.head());
+        // [rollout hook] same-origin, counters, the verdict in extensions and the report-only
+        // candidate (`src/rollout.rs`); completes the verdict in place.
+        crate::rollout::complete(policy, &req, &mut verdict);
         if let Verdict::Refused { reason, preflight } = verdict {
             diagnostics::log_refusal(policy, req.head(), reason, preflight);
         } else if log::log_enabled!(log::Level::Trace) {

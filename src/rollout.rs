@@ -2,7 +2,7 @@
 //! counters, the verdict in the request's extensions, and the report-only candidate.
 //!
 //! Kept apart from `middleware.rs` and `policy.rs` so those files only carry a hook:
-//! `CorsMiddleware::call` calls [`decide`] instead of `Compiled::decide`.
+//! `CorsMiddleware::call` calls [`complete`] on the verdict of `Compiled::decide`.
 
 use std::{net::IpAddr, sync::OnceLock};
 
@@ -46,35 +46,27 @@ impl Rollout {
     }
 }
 
-/// Decides `req` for the middleware: `Compiled::decide`, plus same-origin requests, counters
-/// (in the worker's own shard), the outcome in extensions (if asked) and the report-only
-/// candidate (if any).
+/// Completes the middleware's decision `verdict` (from `Compiled::decide`, for `req`), in
+/// place: same-origin requests, counters (in the worker's own shard), the outcome in
+/// extensions (if asked) and the report-only candidate (if any).
 ///
-/// The usual case (no report-only candidate, not observe-only, no outcome in extensions)
-/// costs one match and one counter increment over `Compiled::decide`, plus the same-origin
-/// test of a request whose `Origin` could be the request's own.
+/// The usual case (no report-only candidate, not observe-only, no outcome in extensions, not
+/// same-origin) costs one match and one counter increment, plus the same-origin test of a
+/// request whose `Origin` could be the request's own. The verdict is changed in place rather
+/// than returned, so that it is never moved.
 #[inline]
-pub(crate) fn decide(worker: &Worker, req: &ServiceRequest) -> Verdict {
-    let policy: &Compiled = worker;
-    let rollout = &policy.rollout;
-    let mut verdict = policy.decide(req.head());
-    let same_origin = is_same_origin(&verdict, &rollout.options.trusted_proxies, req);
-    if rollout.options.observe_only
+pub(crate) fn complete(worker: &Worker, req: &ServiceRequest, verdict: &mut Verdict) {
+    let rollout = &worker.rollout;
+    let same_origin = is_same_origin(verdict, &rollout.options.trusted_proxies, req);
+    if same_origin
+        || rollout.options.observe_only
         || rollout.options.outcome_in_extensions
         || rollout.shadow.get().is_some()
     {
-        return decide_with_options(worker, req, verdict, same_origin);
+        complete_with_options(worker, req, verdict, same_origin);
+        return;
     }
-    let outcome = if same_origin {
-        // `NoOrigin`: no `Access-Control-Allow-*`; only `Vary: Origin` (the answer differs
-        // for other origins).
-        verdict = Verdict::NoOrigin;
-        CorsOutcome::SameOrigin
-    } else {
-        CorsOutcome::from_verdict(&verdict)
-    };
-    worker.count(outcome);
-    verdict
+    worker.count(CorsOutcome::from_verdict(verdict));
 }
 
 /// Same origin: an actual request (browsers never preflight same-origin requests) whose one
@@ -106,41 +98,39 @@ fn is_same_origin(decided: &Verdict, trusted: &[IpAddr], req: &ServiceRequest) -
     }
 }
 
-/// [`decide`] with a report-only candidate, observe-only mode or the outcome in extensions.
+/// [`complete`] for a same-origin request, or with a report-only candidate, observe-only mode
+/// or the outcome in extensions.
 #[cold]
 #[inline(never)]
-fn decide_with_options(
+fn complete_with_options(
     worker: &Worker,
     req: &ServiceRequest,
-    decided: Verdict,
+    verdict: &mut Verdict,
     same_origin: bool,
-) -> Verdict {
+) {
     let policy: &Compiled = worker;
     let options = &policy.rollout.options;
-    let verdict = if same_origin || options.observe_only {
+    if same_origin || options.observe_only {
         // `NoOrigin`: no `Access-Control-Allow-*`; only `Vary: Origin` (the answer differs
         // for other origins), which an observe-only policy has switched off.
-        Verdict::NoOrigin
-    } else {
-        decided
-    };
+        *verdict = Verdict::NoOrigin;
+    }
     if let Some(slot) = policy.rollout.shadow.get() {
-        let enforced = (!options.observe_only).then_some((policy, &verdict));
+        let enforced = (!options.observe_only).then_some((policy, &*verdict));
         shadow::observe(slot, enforced, same_origin, req);
     }
     if options.observe_only {
-        return verdict;
+        return;
     }
     let outcome = if same_origin {
         CorsOutcome::SameOrigin
     } else {
-        CorsOutcome::from_verdict(&verdict)
+        CorsOutcome::from_verdict(verdict)
     };
     worker.count(outcome);
     if options.outcome_in_extensions {
         req.extensions_mut().insert(outcome);
     }
-    verdict
 }
 
 impl Cors {
