@@ -1,10 +1,12 @@
 //! Per-policy counters of outcomes and refusal reasons, cheap enough for every request.
 //!
-//! Each worker thread owns one [`Shard`] per counter set and is its only writer, so an
-//! increment is a relaxed load and store on a cache line no other thread writes (no
-//! read-modify-write, no contention). Readers sum the shards. The shard of the current thread
-//! is found in a short thread-local list, registered with the counter set the first time the
-//! thread counts for it. Counters are never labelled by origin, so their number is fixed.
+//! Each writer owns one [`Shard`] per counter set and is its only writer, so an increment is
+//! a relaxed load and store on a cache line no other thread writes (no read-modify-write, no
+//! contention). Readers sum the shards. The middleware's outcome counters use one shard per
+//! middleware instance, held in its per-worker handle (`crate::worker`), so counting a request
+//! needs no lookup at all. The report-only counters (`crate::shadow`, off the usual path) find
+//! the current thread's shard in a short thread-local list, registered the first time the
+//! thread counts for that set. Counters are never labelled by origin, so their number is fixed.
 
 use std::{
     cell::RefCell,
@@ -38,12 +40,32 @@ const REASONS: [Refusal; 8] = [
     Refusal::HeaderNotAllowed,
 ];
 
+/// The index of `rule` in [`RULES`] (a `match`, not a search: this runs per request).
+#[inline]
 fn rule_index(rule: MatchedBy) -> usize {
-    RULES.iter().position(|r| *r == rule).unwrap_or(0)
+    match rule {
+        MatchedBy::Any => 0,
+        MatchedBy::Exact => 1,
+        MatchedBy::Pattern => 2,
+        MatchedBy::Regex => 3,
+        MatchedBy::Predicate => 4,
+        MatchedBy::Null => 5,
+    }
 }
 
+/// The index of `reason` in [`REASONS`].
+#[inline]
 fn reason_index(reason: Refusal) -> usize {
-    REASONS.iter().position(|r| *r == reason).unwrap_or(0)
+    match reason {
+        Refusal::MultipleOrigins => 0,
+        Refusal::MalformedOrigin => 1,
+        Refusal::NullOrigin => 2,
+        Refusal::OriginNotAllowed => 3,
+        Refusal::MalformedMethod => 4,
+        Refusal::MethodNotAllowed => 5,
+        Refusal::MalformedHeaders => 6,
+        Refusal::HeaderNotAllowed => 7,
+    }
 }
 
 // One slot per (outcome, rule or reason, preflight or not), so that a request costs one
@@ -55,10 +77,17 @@ const ALLOWED_PREFLIGHT: usize = 8; // ..14, preflights by rule
 const REFUSED: usize = 14; // ..22, actual requests by reason
 const REFUSED_PREFLIGHT: usize = 22; // ..30, preflights by reason
 
-/// One thread's counters; only that thread writes them.
-struct Shard([AtomicU64; SLOTS]);
+/// One writer's counters; only that writer's thread writes them. Aligned to a cache line so
+/// that two shards never share one.
+#[repr(align(64))]
+pub(crate) struct Shard([AtomicU64; SLOTS]);
 
 impl Shard {
+    fn new() -> Self {
+        Shard(std::array::from_fn(|_| AtomicU64::new(0)))
+    }
+
+    #[inline]
     fn bump(&self, slot: usize) {
         let c = &self.0[slot];
         // Single writer: a plain load + store is an exact increment, without a locked RMW.
@@ -87,6 +116,17 @@ impl Sharded {
         }
     }
 
+    /// A new shard, summed into this set's totals, for a single writer that keeps it (a
+    /// middleware instance's handle). Takes the lock once.
+    pub(crate) fn new_shard(&self) -> Arc<Shard> {
+        let shard = Arc::new(Shard::new());
+        self.shards
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Arc::clone(&shard));
+        shard
+    }
+
     /// Adds one to `slot` in the current thread's shard.
     #[inline]
     pub(crate) fn bump(&self, slot: usize) {
@@ -106,12 +146,8 @@ impl Sharded {
     fn register(&self, local: &RefCell<Vec<(u64, Arc<Shard>)>>, slot: usize) {
         let mut local = local.borrow_mut();
         local.retain(|(_, shard)| Arc::strong_count(shard) > 1);
-        let shard = Arc::new(Shard(std::array::from_fn(|_| AtomicU64::new(0))));
+        let shard = self.new_shard();
         shard.bump(slot);
-        self.shards
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(Arc::clone(&shard));
         local.push((self.id, shard));
     }
 
@@ -127,9 +163,10 @@ impl Sharded {
     }
 }
 
-/// Counts `outcome`: one increment.
-pub(crate) fn record(set: &Sharded, outcome: CorsOutcome) {
-    set.bump(match outcome {
+/// Counts `outcome` in `shard`: one increment.
+#[inline]
+pub(crate) fn record(shard: &Shard, outcome: CorsOutcome) {
+    shard.bump(match outcome {
         CorsOutcome::NotCors => NOT_CORS,
         CorsOutcome::SameOrigin => SAME_ORIGIN,
         CorsOutcome::Allowed { rule, preflight } => {
@@ -308,5 +345,32 @@ impl CorsCounts {
             metrics::counter!(NAME, "scope" => scope.clone(), "outcome" => "refused", "reason" => reason_slug(reason))
                 .absolute(self.refused(reason));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slot_indexes_agree_with_the_tables_read_back() {
+        for (i, rule) in RULES.into_iter().enumerate() {
+            assert_eq!(rule_index(rule), i, "{rule:?}");
+        }
+        for (i, reason) in REASONS.into_iter().enumerate() {
+            assert_eq!(reason_index(reason), i, "{reason:?}");
+        }
+    }
+
+    #[test]
+    fn every_shard_of_a_set_is_summed() {
+        let set = Sharded::new();
+        let (a, b) = (set.new_shard(), set.new_shard());
+        record(&a, CorsOutcome::NotCors);
+        record(&b, CorsOutcome::NotCors);
+        record(&b, CorsOutcome::SameOrigin);
+        set.bump(NOT_CORS); // the thread-local path of the report-only counters
+        let totals = CorsCounts::from_totals(set.totals());
+        assert_eq!((totals.not_cors(), totals.same_origin()), (3, 1));
     }
 }

@@ -109,6 +109,7 @@ mod shared_build;
 pub mod testing;
 mod validate;
 mod vary;
+mod worker;
 
 /// The README's Rust examples, compiled and run as doctests.
 #[cfg(doctest)]

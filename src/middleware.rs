@@ -26,8 +26,9 @@ use crate::{
     builder::Cors,
     diagnostics,
     policy::{CorsPolicy, Verdict},
-    reload::{LiveCors, WorkerCell, WorkerPolicy},
+    reload::{LiveCors, WorkerCell},
     shared_build,
+    worker::{Worker, WorkerPolicy},
 };
 
 /// Where a middleware instance reads its policy from.
@@ -36,16 +37,6 @@ enum PolicyCell {
     Fixed(WorkerPolicy),
     /// Swappable at run time; each request reads the policy once, when it starts.
     Live(WorkerCell),
-}
-
-impl PolicyCell {
-    #[inline]
-    fn current(&self) -> WorkerPolicy {
-        match self {
-            PolicyCell::Fixed(p) => Rc::clone(p),
-            PolicyCell::Live(live) => live.current(),
-        }
-    }
 }
 
 /// The per-worker CORS service. Created by `.wrap(..)`; you never build it yourself.
@@ -99,7 +90,7 @@ macro_rules! cors_transform {
 cors_transform!(
     /// A built policy: the service shares its immutable rules.
     CorsPolicy,
-    |policy| Ok(PolicyCell::Fixed(Rc::new(Arc::clone(&policy.inner))))
+    |policy| Ok(PolicyCell::Fixed(Worker::new(Arc::clone(&policy.inner))))
 );
 
 cors_transform!(
@@ -109,7 +100,7 @@ cors_transform!(
     /// or on standard error when no logger is installed) and the app fails to start (service
     /// construction returns an error), never at request time.
     Cors,
-    |cors| shared_build::build(cors).map(|policy| PolicyCell::Fixed(Rc::new(policy)))
+    |cors| shared_build::build(cors).map(|policy| PolicyCell::Fixed(Worker::new(policy)))
 );
 
 cors_transform!(
@@ -130,12 +121,27 @@ where
     actix_service::forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let policy = self.policy.current();
-        // [rollout hook] was `policy.decide(req.head())`: adds same-origin, counters,
-        // the verdict in extensions and the report-only candidate (`src/rollout.rs`).
-        let verdict = crate::rollout::decide(&policy, &req);
+        match &self.policy {
+            // Borrowed: the worker's `Rc` is cloned only if the response future needs it.
+            PolicyCell::Fixed(policy) => self.call_with(policy, req),
+            PolicyCell::Live(live) => self.call_with(&live.current(), req),
+        }
+    }
+}
+
+impl<S, B> CorsMiddleware<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody + 'static,
+{
+    #[inline]
+    fn call_with(&self, policy: &WorkerPolicy, req: ServiceRequest) -> CorsFuture<S::Future> {
+        let mut verdict = policy.decide(req.head());
+        // [rollout hook] same-origin, counters, the verdict in extensions and the report-only
+        // candidate (`src/rollout.rs`); completes the verdict in place.
+        crate::rollout::complete(policy, &req, &mut verdict);
         if let Verdict::Refused { reason, preflight } = verdict {
-            diagnostics::log_refusal(&policy, req.head(), reason, preflight);
+            diagnostics::log_refusal(policy, req.head(), reason, preflight);
         } else if log::log_enabled!(log::Level::Trace) {
             log::trace!("corsair: {} {} -> {verdict:?}", req.method(), req.path());
         }
@@ -151,7 +157,7 @@ where
         CorsFuture {
             state: State::Inner {
                 fut: self.service.call(req),
-                policy,
+                policy: Rc::clone(policy),
                 verdict: Some(verdict),
             },
         }

@@ -11,7 +11,13 @@ use std::{cell::RefCell, rc::Rc, sync::Arc};
 
 use arc_swap::{ArcSwap, Cache};
 
-use crate::{builder::Cors, error::ConfigError, policy::Compiled, policy::CorsPolicy};
+use crate::{
+    builder::Cors,
+    error::ConfigError,
+    policy::Compiled,
+    policy::CorsPolicy,
+    worker::{Worker, WorkerPolicy},
+};
 
 /// A CORS middleware whose policy can be replaced while the server runs.
 ///
@@ -155,23 +161,17 @@ impl LiveCors {
     /// A handle for one worker: see [`WorkerCell`].
     pub(crate) fn worker(&self) -> WorkerCell {
         let mut cache = Cache::new(Arc::clone(&self.cell));
-        let current = Rc::new(Arc::clone(cache.load()));
+        let current = Worker::new(Arc::clone(cache.load()));
         WorkerCell {
             inner: RefCell::new(WorkerState { cache, current }),
         }
     }
 }
 
-/// A worker's own reference to a shared policy. The double indirection is deliberate: the
-/// shared `Arc` is cloned once per worker, and each request clones only the worker-local `Rc`
-/// (a plain increment of a count no other worker touches).
-#[allow(clippy::redundant_allocation)]
-pub(crate) type WorkerPolicy = Rc<Arc<Compiled>>;
-
 /// One worker's view of a [`LiveCors`]: the per-request read is a relaxed load of the shared
 /// pointer, compared with the worker's cached one; the reference handed to the request is a
-/// worker-local `Rc` (a plain increment). The shared `Arc` count is touched only when a swap
-/// is first seen.
+/// worker-local `Rc` (a plain increment; see `crate::worker`). The shared `Arc` count is
+/// touched only when a swap is first seen (with a new counter shard for the new policy).
 pub(crate) struct WorkerCell {
     inner: RefCell<WorkerState>,
 }
@@ -189,8 +189,8 @@ impl WorkerCell {
         let mut state = self.inner.borrow_mut();
         let WorkerState { cache, current } = &mut *state;
         let latest = cache.load();
-        if !Arc::ptr_eq(latest, current) {
-            *current = Rc::new(Arc::clone(latest));
+        if !Arc::ptr_eq(latest, current.shared()) {
+            *current = Worker::new(Arc::clone(latest));
         }
         Rc::clone(current)
     }

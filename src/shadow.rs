@@ -375,7 +375,7 @@ impl LiveCors {
     /// ```
     pub fn observe_only() -> LiveCors {
         // Permissive, so that its start-up summary does not announce refusals; it decides
-        // nothing anyway (`rollout::decide` returns "no CORS" for it).
+        // nothing anyway (`rollout::complete` makes it "no CORS").
         let mut cors = Cors::permissive().disable_vary_header().disable_preflight();
         cors.rollout.observe_only = true;
         let policy = cors

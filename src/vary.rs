@@ -5,11 +5,81 @@
 //! if every name of ours is covered (or the response varies on `*`) nothing changes;
 //! otherwise the one merged field is written into a buffer of exactly the right size, which
 //! becomes the header value without a copy: one allocation.
+//!
+//! Handlers set the same few `Vary` lines again and again, so the answer for a single line is
+//! remembered per thread (one actix worker is one thread): the next response with the same
+//! line gets the same merged value back (a clone of a value this thread built: no allocation,
+//! no scan, no second validation of its bytes), or learns that nothing needs to change.
+//!
+//! The memory is bounded and the cache never makes a request allocate more than once in
+//! steady state: it keeps the first [`CACHE_ENTRIES`] distinct lines of at most
+//! [`CACHE_MAX_LINE`] bytes a thread sees (keys stored inline) and never evicts, so a stream of
+//! ever-new lines cannot churn it; lines it does not hold are merged as before (one
+//! allocation). Remembering a line costs one more allocation, once per line and thread (the
+//! shared handle through which later responses reuse the value).
+
+use std::cell::RefCell;
 
 use actix_web::{
     http::header::{HeaderMap, HeaderValue, VARY},
     web::Bytes,
 };
+
+/// Most distinct handler `Vary` lines remembered per thread.
+pub(crate) const CACHE_ENTRIES: usize = 8;
+/// Longest handler `Vary` line remembered (stored inline); longer lines are merged every time.
+pub(crate) const CACHE_MAX_LINE: usize = 96;
+
+/// One remembered merge: the handler's line (byte for byte), our names, and the field to
+/// write instead of the line (`None`: the line already covers our names; keep it).
+struct Entry {
+    line: [u8; CACHE_MAX_LINE],
+    len: usize,
+    ours: HeaderValue,
+    merged: Option<HeaderValue>,
+}
+
+/// The merges one thread remembers.
+struct MergeCache {
+    entries: [Option<Entry>; CACHE_ENTRIES],
+    used: usize,
+}
+
+impl MergeCache {
+    #[inline]
+    fn get(&self, line: &[u8], ours: &HeaderValue) -> Option<Option<HeaderValue>> {
+        self.entries[..self.used]
+            .iter()
+            .flatten()
+            .find(|e| e.line[..e.len] == *line && e.ours.as_bytes() == ours.as_bytes())
+            .map(|e| e.merged.clone())
+    }
+
+    /// Remembers a merge if there is room (`line` is at most [`CACHE_MAX_LINE`] bytes).
+    fn put(&mut self, line: &[u8], ours: &HeaderValue, merged: &Option<HeaderValue>) {
+        if self.used == CACHE_ENTRIES {
+            return;
+        }
+        let mut key = [0; CACHE_MAX_LINE];
+        key[..line.len()].copy_from_slice(line);
+        self.entries[self.used] = Some(Entry {
+            line: key,
+            len: line.len(),
+            ours: ours.clone(),
+            merged: merged.clone(),
+        });
+        self.used += 1;
+    }
+}
+
+thread_local! {
+    static MERGED: RefCell<MergeCache> = const {
+        RefCell::new(MergeCache {
+            entries: [const { None }; CACHE_ENTRIES],
+            used: 0,
+        })
+    };
+}
 
 /// The comma-separated names of a `Vary` value, trimmed, empty items skipped.
 fn names(list: &[u8]) -> impl Iterator<Item = &[u8]> {
@@ -40,14 +110,39 @@ fn mark(ours: &[u8], single: bool, name: &[u8], covered: &mut u64) {
 /// With no `Vary` yet this inserts the shared precomputed value (no allocation). If every name
 /// is already present (case-insensitively), or the response varies on `*`, nothing changes.
 /// Otherwise the existing lines (verbatim, trimmed) and the missing names are joined into one
-/// field (one allocation).
+/// field: one allocation (two the first time a thread remembers a line), none once the
+/// thread remembers the line.
 pub(crate) fn merge(headers: &mut HeaderMap, ours: &HeaderValue) {
-    let mut existing = headers.get_all(VARY).peekable();
-    if existing.peek().is_none() {
+    let mut existing = headers.get_all(VARY);
+    let Some(first) = existing.next() else {
         // The usual case: nothing to merge with.
         headers.append(VARY, ours.clone());
         return;
+    };
+    if existing.next().is_some() || first.len() > CACHE_MAX_LINE {
+        if let Some(value) = merged(headers, ours) {
+            headers.insert(VARY, value);
+        }
+        return;
     }
+    // One line (the usual case): ask this thread's cache first.
+    let line = first.as_bytes();
+    let answer = match MERGED.with(|cache| cache.borrow().get(line, ours)) {
+        Some(answer) => answer,
+        None => {
+            let answer = merged(headers, ours);
+            MERGED.with(|cache| cache.borrow_mut().put(line, ours, &answer));
+            answer
+        }
+    };
+    if let (Some(value), Some(line)) = (answer, headers.get_mut(VARY)) {
+        *line = value; // replaced in place
+    }
+}
+
+/// The one field that replaces the response's `Vary` lines, or `None` when they already
+/// cover every name of `ours` (or vary on `*`).
+fn merged(headers: &HeaderMap, ours: &HeaderValue) -> Option<HeaderValue> {
     let ours_bytes = ours.as_bytes();
     let single = !ours_bytes.contains(&b',');
     let count = if single {
@@ -57,9 +152,8 @@ pub(crate) fn merge(headers: &mut HeaderMap, ours: &HeaderValue) {
     };
     // Bit i set: our i-th name is already on the response.
     let mut covered: u64 = 0;
-    let (mut lines, mut kept_lines, mut kept_len) = (0, 0, 0);
-    for value in existing {
-        lines += 1;
+    let (mut kept_lines, mut kept_len) = (0, 0);
+    for value in headers.get_all(VARY) {
         let line = value.as_bytes().trim_ascii();
         if line.is_empty() {
             continue;
@@ -69,7 +163,7 @@ pub(crate) fn merge(headers: &mut HeaderMap, ours: &HeaderValue) {
         for name in line.split(|&b| b == b',') {
             let name = name.trim_ascii();
             if name == b"*" {
-                return; // varies on everything already
+                return None; // varies on everything already
             }
             if !name.is_empty() {
                 mark(ours_bytes, single, name, &mut covered);
@@ -82,7 +176,7 @@ pub(crate) fn merge(headers: &mut HeaderMap, ours: &HeaderValue) {
         (1u64 << count) - 1
     };
     if covered & all == all {
-        return;
+        return None;
     }
     let missing = || {
         let mut i = 0;
@@ -113,15 +207,7 @@ pub(crate) fn merge(headers: &mut HeaderMap, ours: &HeaderValue) {
     debug_assert_eq!(joined.len(), len);
     // The bytes come from valid header values and `, `, so this cannot fail; if it somehow
     // did, the response keeps the handler's `Vary` rather than losing it.
-    if let Ok(value) = HeaderValue::from_maybe_shared(Bytes::from(joined)) {
-        match headers.get_mut(VARY) {
-            // One line (the usual case): replace it in place.
-            Some(line) if lines == 1 => *line = value,
-            _ => {
-                headers.insert(VARY, value);
-            }
-        }
-    }
+    HeaderValue::from_maybe_shared(Bytes::from(joined)).ok()
 }
 
 #[cfg(test)]
@@ -218,5 +304,53 @@ mod tests {
     #[test]
     fn an_empty_handler_vary_is_replaced_by_ours() {
         assert_eq!(vary_after(&[""], "Origin"), ["Origin"]);
+    }
+
+    #[test]
+    fn a_remembered_line_merges_exactly_as_the_first_time() {
+        for _ in 0..3 {
+            assert_eq!(
+                vary_after(&["Accept-Encoding"], "Origin"),
+                ["Accept-Encoding, Origin"]
+            );
+            assert_eq!(
+                vary_after(&["Accept, origin"], "Origin"),
+                ["Accept, origin"]
+            );
+            assert_eq!(vary_after(&["*"], "Origin"), ["*"]);
+        }
+    }
+
+    #[test]
+    fn the_same_line_with_other_names_of_ours_is_a_different_merge() {
+        assert_eq!(vary_after(&["Accept"], "Origin"), ["Accept, Origin"]);
+        assert_eq!(
+            vary_after(&["Accept"], "Origin, Access-Control-Request-Method"),
+            ["Accept, Origin, Access-Control-Request-Method"]
+        );
+        assert_eq!(vary_after(&["Accept"], "Origin"), ["Accept, Origin"]);
+    }
+
+    #[test]
+    fn more_distinct_lines_than_the_cache_holds_still_merge_right() {
+        for round in 0..2 {
+            for i in 0..(CACHE_ENTRIES * 2 + 1) {
+                let line = format!("X-Header-{i}");
+                assert_eq!(
+                    vary_after(&[&line], "Origin"),
+                    [format!("{line}, Origin")],
+                    "round {round}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_line_too_long_to_remember_still_merges() {
+        let line = vec!["X-Long-Header-Name"; 20].join(", ");
+        assert!(line.len() > CACHE_MAX_LINE);
+        for _ in 0..2 {
+            assert_eq!(vary_after(&[&line], "Origin"), [format!("{line}, Origin")]);
+        }
     }
 }
