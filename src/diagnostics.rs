@@ -21,6 +21,7 @@ use actix_web::{
 };
 
 use crate::{
+    fetch::{NORMALIZED_METHODS, SAFELISTED_METHODS},
     origin::serialized::split_host_port,
     policy::{Compiled, Refusal},
 };
@@ -88,10 +89,9 @@ pub(crate) fn log_summary(policy: &Compiled) {
 
 /// The CORS-safelisted methods (always allowed in a preflight) missing from `list`, joined.
 fn safelisted_missing(list: &[Method]) -> Option<String> {
-    let missing: Vec<&str> = [Method::GET, Method::HEAD, Method::POST]
-        .iter()
-        .filter(|m| !list.contains(m))
-        .map(Method::as_str)
+    let missing: Vec<&str> = SAFELISTED_METHODS
+        .into_iter()
+        .filter(|m| !list.iter().any(|l| l.as_str() == *m))
         .collect();
     (!missing.is_empty()).then(|| missing.join(", "))
 }
@@ -190,7 +190,8 @@ pub(crate) fn detail(policy: &Compiled, head: &RequestHead, reason: Refusal) -> 
                 .find(|m| m.as_str().eq_ignore_ascii_case(method))
             {
                 return Some(format!(
-                    "method `{method}` was requested but `{same}` is allowed, and methods are case-sensitive; send `{same}` from the page (browsers only upper-case DELETE, GET, HEAD, OPTIONS, POST and PUT)"
+                    "method `{method}` was requested but `{same}` is allowed, and methods are case-sensitive; send `{same}` from the page (browsers only upper-case {})",
+                    NORMALIZED_METHODS.join(", ")
                 ));
             }
             let allowed = methods

@@ -1,52 +1,16 @@
-//! Parsing `Access-Control-Request-Headers` and checking HTTP tokens.
+//! Parsing `Access-Control-Request-Headers`.
 //!
 //! The Fetch standard sends the header as a comma-separated list of lower-case names, but the
 //! middleware accepts what the grammar allows: optional white space around items, any case,
 //! and empty items ignored. Lists are bounded, so a hostile request cannot make the middleware
 //! do unbounded work.
 
+use crate::fetch::is_token;
+
 /// At most this many names in one `Access-Control-Request-Headers`.
 pub(crate) const MAX_REQUEST_HEADERS: usize = 64;
 /// At most this many bytes in one `Access-Control-Request-Headers`.
 pub(crate) const MAX_REQUEST_HEADERS_LEN: usize = 4096;
-
-/// `tchar` of RFC 9110.
-pub(crate) fn is_tchar(b: u8) -> bool {
-    TCHAR[b as usize]
-}
-
-const TCHAR: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    while i < 256 {
-        let b = i as u8;
-        t[i] = b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b'!' | b'#'
-                    | b'$'
-                    | b'%'
-                    | b'&'
-                    | b'\''
-                    | b'*'
-                    | b'+'
-                    | b'-'
-                    | b'.'
-                    | b'^'
-                    | b'_'
-                    | b'`'
-                    | b'|'
-                    | b'~'
-            );
-        i += 1;
-    }
-    t
-};
-
-/// A non-empty run of `tchar`s.
-pub(crate) fn is_token(s: &[u8]) -> bool {
-    !s.is_empty() && s.iter().all(|&b| is_tchar(b))
-}
 
 /// What is wrong with a request header list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

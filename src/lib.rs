@@ -94,6 +94,7 @@ mod config;
 mod counters; // [rollout hook]
 mod diagnostics;
 pub mod error;
+mod fetch;
 mod header_list;
 mod middleware;
 mod origin;

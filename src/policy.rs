@@ -17,9 +17,10 @@ use actix_web::{
 
 use crate::{
     builder::Cors,
+    fetch::{is_forbidden_method, is_forbidden_request_header, is_safelisted_method, is_token},
     header_list,
     origin::{Lookup, MatchedBy, OriginMatcher},
-    validate::{is_forbidden_request_header, shared, FORBIDDEN_METHODS},
+    validate::shared,
     vary,
 };
 
@@ -309,18 +310,15 @@ impl Compiled {
     fn check_method(&self, head: &RequestHead) -> Result<Option<HeaderValue>, Refusal> {
         let mut values = head.headers.get_all(header::ACCESS_CONTROL_REQUEST_METHOD);
         let value = values.next().ok_or(Refusal::MalformedMethod)?;
-        if values.next().is_some() || !header_list::is_token(value.as_bytes()) {
+        if values.next().is_some() || !is_token(value.as_bytes()) {
             return Err(Refusal::MalformedMethod);
         }
         let bytes = value.as_bytes();
         // CORS-safelisted methods need no permission (Fetch, CORS-preflight fetch step 7.5).
-        let safelisted = matches!(bytes, b"GET" | b"HEAD" | b"POST");
+        let safelisted = is_safelisted_method(bytes);
         if self.methods.any {
             // Even "any" never grants the methods the Fetch standard forbids.
-            if FORBIDDEN_METHODS
-                .iter()
-                .any(|f| f.as_bytes().eq_ignore_ascii_case(bytes))
-            {
+            if is_forbidden_method(bytes) {
                 return Err(Refusal::MethodNotAllowed);
             }
             return Ok(Some(value.clone()));

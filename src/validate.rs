@@ -13,7 +13,10 @@ use actix_web::http::{
 use crate::{
     builder::{Any, Cors},
     error::{ConfigError, HeaderList, Problem, Source},
-    header_list::is_token,
+    fetch::{
+        is_forbidden_method, is_forbidden_request_header, is_token, FORBIDDEN_RESPONSE_HEADERS,
+        NORMALIZED_METHODS,
+    },
     origin::{
         pattern::{OriginPattern, PatternError},
         regexes::{self, OriginRegexes},
@@ -25,62 +28,6 @@ use crate::{
 
 /// The longest preflight cache any browser honours (Firefox: 24 h).
 pub const MAX_AGE_LIMIT: usize = 86_400;
-
-/// Methods the Fetch standard forbids (compared case-insensitively).
-pub(crate) const FORBIDDEN_METHODS: [&str; 3] = ["CONNECT", "TRACE", "TRACK"];
-
-/// Methods the Fetch standard normalizes to upper case (<https://fetch.spec.whatwg.org/#concept-method-normalize>):
-/// a lower-case spelling of these is a mistake. `PATCH` is *not* among them: browsers send
-/// `patch` as written.
-const NORMALIZED_METHODS: [&str; 6] = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
-
-/// The Fetch standard's forbidden request-header names
-/// (<https://fetch.spec.whatwg.org/#forbidden-request-header>), lower case: scripts can never
-/// set these, so no preflight asks for them. Names starting with `proxy-` or `sec-` are
-/// forbidden too (see [`is_forbidden_request_header`]). This is the one copy of the list in
-/// the crate.
-///
-/// (The standard also forbids `X-HTTP-Method`, `X-HTTP-Method-Override` and
-/// `X-Method-Override` when their *value* names a forbidden method; a script can set them
-/// with other values, so the names themselves may be asked for and are granted.)
-pub(crate) const FORBIDDEN_REQUEST_HEADERS: &[&str] = &[
-    "accept-charset",
-    "accept-encoding",
-    "access-control-request-headers",
-    "access-control-request-method",
-    "connection",
-    "content-length",
-    "cookie",
-    "date",
-    "dnt",
-    "expect",
-    "host",
-    "keep-alive",
-    "origin",
-    "referer",
-    "set-cookie",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "via",
-];
-
-/// True for a forbidden request-header name (the list above, or a `proxy-` / `sec-`
-/// prefix), compared case-insensitively; does not allocate.
-pub(crate) fn is_forbidden_request_header(name: &[u8]) -> bool {
-    let starts = |prefix: &[u8]| {
-        name.len() >= prefix.len() && name[..prefix.len()].eq_ignore_ascii_case(prefix)
-    };
-    FORBIDDEN_REQUEST_HEADERS
-        .iter()
-        .any(|f| f.as_bytes().eq_ignore_ascii_case(name))
-        || starts(b"proxy-")
-        || starts(b"sec-")
-}
-
-/// Response headers scripts can never read.
-const FORBIDDEN_RESPONSE_HEADERS: [&str; 2] = ["set-cookie", "set-cookie2"];
 
 /// Builds the immutable policy, or reports every problem.
 pub(crate) fn compile(cors: &Cors) -> Result<Compiled, ConfigError> {
@@ -248,7 +195,7 @@ fn compile_methods(cors: &Cors, problems: &mut Vec<Problem>) -> MethodRule {
             });
         } else if !is_token(m.as_bytes()) {
             problems.push(Problem::InvalidMethod { value: m.clone() });
-        } else if FORBIDDEN_METHODS.contains(&upper.as_str()) {
+        } else if is_forbidden_method(m.as_bytes()) {
             problems.push(Problem::ForbiddenMethod { value: m.clone() });
         } else if *m != upper && NORMALIZED_METHODS.contains(&upper.as_str()) {
             problems.push(Problem::LowercaseMethod {
@@ -281,7 +228,6 @@ fn compile_methods(cors: &Cors, problems: &mut Vec<Problem>) -> MethodRule {
 fn header_names(
     names: &[String],
     list: HeaderList,
-    forbidden: &[&str],
     problems: &mut Vec<Problem>,
 ) -> Vec<HeaderName> {
     let mut seen = HashSet::new();
@@ -312,7 +258,7 @@ fn header_names(
         let lower = name.as_str();
         let is_forbidden = match list {
             HeaderList::Allowed => is_forbidden_request_header(lower.as_bytes()),
-            HeaderList::Exposed => forbidden.contains(&lower),
+            HeaderList::Exposed => FORBIDDEN_RESPONSE_HEADERS.contains(&lower),
         };
         if !is_forbidden && list == HeaderList::Allowed && lower.starts_with("access-control-") {
             log::warn!(
@@ -334,12 +280,7 @@ fn header_names(
 }
 
 fn compile_headers(cors: &Cors, problems: &mut Vec<Problem>) -> HeaderRule {
-    let list = header_names(
-        &cors.headers,
-        HeaderList::Allowed,
-        FORBIDDEN_REQUEST_HEADERS,
-        problems,
-    );
+    let list = header_names(&cors.headers, HeaderList::Allowed, problems);
     HeaderRule {
         any: cors.any_header.is_any(),
         value: joined(list.iter().map(HeaderName::as_str)),
@@ -348,12 +289,7 @@ fn compile_headers(cors: &Cors, problems: &mut Vec<Problem>) -> HeaderRule {
 }
 
 fn compile_expose(cors: &Cors, problems: &mut Vec<Problem>) -> Option<HeaderValue> {
-    let list = header_names(
-        &cors.expose,
-        HeaderList::Exposed,
-        &FORBIDDEN_RESPONSE_HEADERS,
-        problems,
-    );
+    let list = header_names(&cors.expose, HeaderList::Exposed, problems);
     if cors.expose_any.is_any() {
         return Some(HeaderValue::from_static("*"));
     }
