@@ -89,6 +89,7 @@
 
 mod builder;
 mod check;
+mod compile;
 #[cfg(feature = "serde")]
 mod config;
 mod counters; // [rollout hook]
@@ -96,6 +97,7 @@ mod diagnostics;
 pub mod error;
 mod fetch;
 mod header_list;
+mod header_value;
 mod middleware;
 mod origin;
 mod outcome; // [rollout hook]
@@ -103,12 +105,12 @@ mod policy;
 mod reload;
 mod rollout; // [rollout hook]
 mod same_origin; // [rollout hook]
+mod settings;
 mod shadow; // [rollout hook]
 mod shared_build;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
-mod validate;
 mod vary;
 
 /// The README's Rust examples, compiled and run as doctests.
@@ -118,6 +120,7 @@ pub struct ReadmeDoctests;
 
 pub use builder::Cors;
 pub use check::{CorsRequest, Decision};
+pub use compile::MAX_AGE_LIMIT;
 #[cfg(feature = "serde")]
 pub use config::CorsConfig;
 #[cfg(feature = "serde")]
@@ -130,4 +133,3 @@ pub use outcome::CorsOutcome; // [rollout hook]
 pub use policy::{CorsPolicy, Refusal};
 pub use reload::LiveCors;
 pub use shadow::ShadowCounts; // [rollout hook]
-pub use validate::MAX_AGE_LIMIT;

@@ -16,11 +16,11 @@ use actix_web::{
 };
 
 use crate::{
-    builder::Cors,
     fetch::{is_forbidden_method, is_forbidden_request_header, is_safelisted_method, is_token},
     header_list,
+    header_value::shared,
     origin::{Lookup, MatchedBy, OriginMatcher},
-    validate::shared,
+    settings::RolloutOptions,
     vary,
 };
 
@@ -201,15 +201,30 @@ impl fmt::Debug for Compiled {
 const TRUE: HeaderValue = HeaderValue::from_static("true");
 const STAR: HeaderValue = HeaderValue::from_static("*");
 
+/// The policy's yes/no options and the preflight status, as validated.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Flags {
+    pub(crate) send_wildcard: bool,
+    pub(crate) credentials: bool,
+    pub(crate) vary: bool,
+    pub(crate) preflight: bool,
+    pub(crate) block_on_origin_mismatch: bool,
+    pub(crate) private_network: bool,
+    pub(crate) preflight_status: StatusCode,
+}
+
 impl Compiled {
+    /// Assembles a policy from validated parts, building the header values it sends.
     pub(crate) fn new(
-        cors: &Cors,
         origins: OriginMatcher,
         methods: MethodRule,
         headers: HeaderRule,
         expose: Option<HeaderValue>,
+        max_age: Option<usize>,
+        flags: Flags,
+        rollout: &RolloutOptions,
     ) -> Self {
-        let vary_preflight = if cors.private_network {
+        let vary_preflight = if flags.private_network {
             "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network"
         } else {
             "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
@@ -219,17 +234,17 @@ impl Compiled {
             methods,
             headers,
             expose,
-            max_age: cors.max_age.map(|s| shared(HeaderValue::from(s))),
-            send_wildcard: cors.send_wildcard,
-            credentials: cors.credentials,
-            vary: cors.vary,
-            preflight: cors.preflight,
-            block_on_origin_mismatch: cors.block_on_origin_mismatch,
-            private_network: cors.private_network,
-            preflight_status: cors.preflight_status,
+            max_age: max_age.map(|s| shared(HeaderValue::from(s))),
+            send_wildcard: flags.send_wildcard,
+            credentials: flags.credentials,
+            vary: flags.vary,
+            preflight: flags.preflight,
+            block_on_origin_mismatch: flags.block_on_origin_mismatch,
+            private_network: flags.private_network,
+            preflight_status: flags.preflight_status,
             vary_actual: HeaderValue::from_static("Origin"),
             vary_preflight: HeaderValue::from_static(vary_preflight),
-            rollout: crate::rollout::Rollout::new(&cors.rollout), // [rollout hook]
+            rollout: crate::rollout::Rollout::new(rollout), // [rollout hook]
         }
     }
 
@@ -507,11 +522,9 @@ impl fmt::Debug for CorsPolicy {
 
 impl CorsPolicy {
     pub(crate) fn from_compiled(compiled: Compiled) -> Self {
-        let policy = CorsPolicy {
+        CorsPolicy {
             inner: Arc::new(compiled),
-        };
-        crate::diagnostics::log_summary(&policy.inner);
-        policy
+        }
     }
 }
 

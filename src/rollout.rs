@@ -4,7 +4,7 @@
 //! Kept apart from `middleware.rs` and `policy.rs` so those files only carry a hook:
 //! `CorsMiddleware::call` calls [`decide`] instead of `Compiled::decide`.
 
-use std::{net::IpAddr, sync::OnceLock};
+use std::sync::OnceLock;
 
 use actix_web::{dev::ServiceRequest, HttpMessage};
 
@@ -15,17 +15,9 @@ use crate::{
     policy::{AllowOrigin, Compiled, CorsPolicy, Refusal, Verdict},
     reload::LiveCors,
     same_origin,
+    settings::RolloutOptions,
     shadow::{self, ShadowSlot},
 };
-
-/// Builder options of this module (one field of [`Cors`]).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct RolloutOptions {
-    pub(crate) trusted_proxies: Vec<IpAddr>,
-    pub(crate) outcome_in_extensions: bool,
-    /// Decide nothing, write nothing: only the report-only candidate runs.
-    pub(crate) observe_only: bool,
-}
 
 /// The per-policy state of this module (one field of `Compiled`).
 pub(crate) struct Rollout {
@@ -118,7 +110,7 @@ impl Cors {
     /// # drop(app);
     /// ```
     pub fn outcome_in_extensions(mut self) -> Self {
-        self.rollout.outcome_in_extensions = true;
+        self.settings.rollout.outcome_in_extensions = true;
         self
     }
 }

@@ -101,7 +101,7 @@ fn prefix_may_be_insecure(prefix: &[u8], exact: bool) -> bool {
     let Ok(rest) = std::str::from_utf8(rest) else {
         return true;
     };
-    let loopback_host = |host: &str| crate::validate::is_loopback(host);
+    let loopback_host = |host: &str| super::serialized::is_loopback(host);
     if exact {
         let host = super::serialized::split_host_port(rest).map_or(rest, |(h, _)| h);
         return !loopback_host(host);

@@ -333,6 +333,17 @@ fn check_host(host: &str, fold_case: bool) -> bool {
     label_len > 0 && prev != b'-'
 }
 
+/// `localhost` (and its subdomains), `127.0.0.0/8` and `[::1]`, with or without a trailing dot.
+pub(crate) fn is_loopback(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host == "[::1]"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,4 +1,5 @@
-//! Turning a [`Cors`] builder into a [`Compiled`] policy, or into every problem it has.
+//! Turning [`Settings`] (what a builder recorded) into a [`Compiled`] policy, or into every
+//! problem they have.
 //!
 //! Each rule is checked independently and all problems are collected, so a user fixes their
 //! configuration in one round.
@@ -11,65 +12,83 @@ use actix_web::http::{
 };
 
 use crate::{
-    builder::{Any, Cors},
     error::{ConfigError, HeaderList, Problem, Source},
     fetch::{
         is_forbidden_method, is_forbidden_request_header, is_token, FORBIDDEN_RESPONSE_HEADERS,
         NORMALIZED_METHODS,
     },
+    header_value::joined,
     origin::{
         pattern::{OriginPattern, PatternError},
         regexes::{self, OriginRegexes},
-        serialized::parse_origin,
+        serialized::{is_loopback, parse_origin},
         OriginMatcher,
     },
-    policy::{Compiled, HeaderRule, MethodRule},
+    policy::{Compiled, Flags, HeaderRule, MethodRule},
+    settings::{Any, Settings},
 };
 
 /// The longest preflight cache any browser honours (Firefox: 24 h).
 pub const MAX_AGE_LIMIT: usize = 86_400;
 
 /// Builds the immutable policy, or reports every problem.
-pub(crate) fn compile(cors: &Cors) -> Result<Compiled, ConfigError> {
+pub(crate) fn compile(settings: &Settings) -> Result<Compiled, ConfigError> {
     // Grouped by category: origins (a missing environment variable first), arguments that
     // did not convert, methods, request headers, exposed headers, combinations, the rest.
-    let (mut problems, unconvertible): (Vec<Problem>, Vec<Problem>) = cors
+    let (mut problems, unconvertible): (Vec<Problem>, Vec<Problem>) = settings
         .early_problems
         .iter()
         .cloned()
         .partition(|p| !matches!(p, Problem::Unconvertible { .. }));
-    let origins = compile_origins(cors, &mut problems);
+    let origins = compile_origins(settings, &mut problems);
     problems.extend(unconvertible);
-    let methods = compile_methods(cors, &mut problems);
-    let headers = compile_headers(cors, &mut problems);
-    let expose = compile_expose(cors, &mut problems);
-    check_combinations(cors, &mut problems);
+    let methods = compile_methods(settings, &mut problems);
+    let headers = compile_headers(settings, &mut problems);
+    let expose = compile_expose(settings, &mut problems);
+    check_combinations(settings, &mut problems);
 
-    if let Some(seconds) = cors.max_age {
+    if let Some(seconds) = settings.max_age {
         if seconds > MAX_AGE_LIMIT {
             problems.push(Problem::MaxAgeTooLong { seconds });
         }
     }
-    if !cors.preflight_status.is_success() {
+    if !settings.preflight_status.is_success() {
         problems.push(Problem::PreflightStatus {
-            status: cors.preflight_status.as_u16(),
+            status: settings.preflight_status.as_u16(),
         });
     }
     if !problems.is_empty() {
         return Err(ConfigError::new(problems));
     }
-    Ok(Compiled::new(cors, origins, methods, headers, expose))
+    let flags = Flags {
+        send_wildcard: settings.send_wildcard,
+        credentials: settings.credentials,
+        vary: settings.vary,
+        preflight: settings.preflight,
+        block_on_origin_mismatch: settings.block_on_origin_mismatch,
+        private_network: settings.private_network,
+        preflight_status: settings.preflight_status,
+    };
+    Ok(Compiled::new(
+        origins,
+        methods,
+        headers,
+        expose,
+        settings.max_age,
+        flags,
+        &settings.rollout,
+    ))
 }
 
-fn compile_origins(cors: &Cors, problems: &mut Vec<Problem>) -> OriginMatcher {
+fn compile_origins(settings: &Settings, problems: &mut Vec<Problem>) -> OriginMatcher {
     let mut matcher = OriginMatcher {
-        any: cors.any_origin.is_any(),
-        allow_null: cors.allow_null,
+        any: settings.any_origin.is_any(),
+        allow_null: settings.allow_null,
         ..OriginMatcher::default()
     };
-    for (origin, source) in &cors.origins {
+    for (origin, source) in &settings.origins {
         if origin == "null" {
-            if !cors.allow_null {
+            if !settings.allow_null {
                 problems.push(Problem::NullOrigin {
                     source: source.clone(),
                 });
@@ -78,7 +97,7 @@ fn compile_origins(cors: &Cors, problems: &mut Vec<Problem>) -> OriginMatcher {
         }
         match parse_origin(origin) {
             Ok(parts) => {
-                if is_insecure_for_credentials(cors, parts.scheme, parts.host) {
+                if is_insecure_for_credentials(settings, parts.scheme, parts.host) {
                     problems.push(Problem::InsecureCredentialedOrigin {
                         value: origin.clone(),
                         source: source.clone(),
@@ -98,11 +117,11 @@ fn compile_origins(cors: &Cors, problems: &mut Vec<Problem>) -> OriginMatcher {
             }),
         }
     }
-    for (pattern, source) in &cors.patterns {
+    for (pattern, source) in &settings.patterns {
         match OriginPattern::parse(pattern) {
             Ok(parsed) => {
                 let scheme = pattern.split_once("://").map_or("", |(s, _)| s);
-                if is_insecure_for_credentials(cors, scheme, parsed.host()) {
+                if is_insecure_for_credentials(settings, scheme, parsed.host()) {
                     problems.push(Problem::InsecureCredentialedOrigin {
                         value: pattern.clone(),
                         source: source.clone(),
@@ -123,7 +142,7 @@ fn compile_origins(cors: &Cors, problems: &mut Vec<Problem>) -> OriginMatcher {
         }
     }
     let mut good_regexes = Vec::new();
-    for (regex, source) in &cors.regexes {
+    for (regex, source) in &settings.regexes {
         if let Err(error) = regexes::check(regex) {
             problems.push(Problem::InvalidRegex {
                 value: regex.clone(),
@@ -142,8 +161,8 @@ fn compile_origins(cors: &Cors, problems: &mut Vec<Problem>) -> OriginMatcher {
                 source: source.clone(),
                 canary: canary.to_owned(),
             });
-        } else if cors.credentials
-            && !cors.allow_insecure_credentialed
+        } else if settings.credentials
+            && !settings.allow_insecure_credentialed
             && regexes::may_match_insecure_http(regex)
         {
             problems.push(Problem::CredentialedInsecureRegex {
@@ -163,29 +182,21 @@ fn compile_origins(cors: &Cors, problems: &mut Vec<Problem>) -> OriginMatcher {
             error,
         }),
     }
-    matcher.predicates = cors.predicates.clone();
+    matcher.predicates = settings.predicates.clone();
     matcher
 }
 
 /// Plain `http` to a host other than loopback, with credentials and no opt-out.
-fn is_insecure_for_credentials(cors: &Cors, scheme: &str, host: &str) -> bool {
-    cors.credentials && !cors.allow_insecure_credentialed && scheme == "http" && !is_loopback(host)
+fn is_insecure_for_credentials(settings: &Settings, scheme: &str, host: &str) -> bool {
+    settings.credentials
+        && !settings.allow_insecure_credentialed
+        && scheme == "http"
+        && !is_loopback(host)
 }
 
-/// `localhost` (and its subdomains), `127.0.0.0/8` and `[::1]`, with or without a trailing dot.
-pub(crate) fn is_loopback(host: &str) -> bool {
-    let host = host.strip_suffix('.').unwrap_or(host);
-    host == "localhost"
-        || host.ends_with(".localhost")
-        || host == "[::1]"
-        || host
-            .parse::<std::net::Ipv4Addr>()
-            .is_ok_and(|ip| ip.is_loopback())
-}
-
-fn compile_methods(cors: &Cors, problems: &mut Vec<Problem>) -> MethodRule {
+fn compile_methods(settings: &Settings, problems: &mut Vec<Problem>) -> MethodRule {
     let mut list: Vec<Method> = Vec::new();
-    for m in &cors.methods {
+    for m in &settings.methods {
         let upper = m.to_ascii_uppercase();
         if m == "*" {
             problems.push(Problem::WildcardInList {
@@ -218,7 +229,7 @@ fn compile_methods(cors: &Cors, problems: &mut Vec<Problem>) -> MethodRule {
         }
     }
     MethodRule {
-        any: cors.any_method.is_any(),
+        any: settings.any_method.is_any(),
         value: joined(list.iter().map(Method::as_str)),
         list,
     }
@@ -279,18 +290,18 @@ fn header_names(
     out
 }
 
-fn compile_headers(cors: &Cors, problems: &mut Vec<Problem>) -> HeaderRule {
-    let list = header_names(&cors.headers, HeaderList::Allowed, problems);
+fn compile_headers(settings: &Settings, problems: &mut Vec<Problem>) -> HeaderRule {
+    let list = header_names(&settings.headers, HeaderList::Allowed, problems);
     HeaderRule {
-        any: cors.any_header.is_any(),
+        any: settings.any_header.is_any(),
         value: joined(list.iter().map(HeaderName::as_str)),
         list,
     }
 }
 
-fn compile_expose(cors: &Cors, problems: &mut Vec<Problem>) -> Option<HeaderValue> {
-    let list = header_names(&cors.expose, HeaderList::Exposed, problems);
-    if cors.expose_any.is_any() {
+fn compile_expose(settings: &Settings, problems: &mut Vec<Problem>) -> Option<HeaderValue> {
+    let list = header_names(&settings.expose, HeaderList::Exposed, problems);
+    if settings.expose_any.is_any() {
         return Some(HeaderValue::from_static("*"));
     }
     joined(list.iter().map(HeaderName::as_str))
@@ -299,18 +310,18 @@ fn compile_expose(cors: &Cors, problems: &mut Vec<Problem>) -> Option<HeaderValu
 /// Options that are fine alone but wrong together.
 ///
 /// The "any" / list rule, the same for origins, methods, request headers and exposed headers
-/// and independent of call order: after [`Cors::permissive`] a list narrows that part (the
+/// and independent of call order: after `Cors::permissive` a list narrows that part (the
 /// builder records it so); an explicit "any" call together with a list is a build error
 /// naming both calls.
-fn check_combinations(cors: &Cors, problems: &mut Vec<Problem>) {
-    let any_origin = cors.any_origin.is_any();
-    if cors.any_origin == Any::Explicit {
+fn check_combinations(settings: &Settings, problems: &mut Vec<Problem>) {
+    let any_origin = settings.any_origin.is_any();
+    if settings.any_origin == Any::Explicit {
         let conflicts = [
-            (!cors.origins.is_empty(), "an origin list"),
-            (!cors.patterns.is_empty(), "origin patterns"),
-            (!cors.regexes.is_empty(), "origin regexes"),
+            (!settings.origins.is_empty(), "an origin list"),
+            (!settings.patterns.is_empty(), "origin patterns"),
+            (!settings.regexes.is_empty(), "origin regexes"),
             (
-                !cors.predicates.is_empty(),
+                !settings.predicates.is_empty(),
                 "an origin predicate (`allowed_origin_fn`)",
             ),
         ];
@@ -322,20 +333,20 @@ fn check_combinations(cors: &Cors, problems: &mut Vec<Problem>) {
     }
     let pairs = [
         (
-            cors.any_method,
-            cors.methods_listed,
+            settings.any_method,
+            settings.methods_listed,
             "allow_any_method",
             "allowed_methods",
         ),
         (
-            cors.any_header,
-            cors.headers_listed,
+            settings.any_header,
+            settings.headers_listed,
             "allow_any_header",
             "allowed_header(s)",
         ),
         (
-            cors.expose_any,
-            cors.expose_listed,
+            settings.expose_any,
+            settings.expose_listed,
             "expose_any_header",
             "expose_headers",
         ),
@@ -348,8 +359,8 @@ fn check_combinations(cors: &Cors, problems: &mut Vec<Problem>) {
             });
         }
     }
-    if cors.credentials {
-        match cors.any_origin {
+    if settings.credentials {
+        match settings.any_origin {
             Any::Explicit => problems.push(Problem::CredentialedAnyOrigin),
             Any::Permissive => problems.push(Problem::PermissiveWithCredentials {
                 what: "any origin",
@@ -357,7 +368,7 @@ fn check_combinations(cors: &Cors, problems: &mut Vec<Problem>) {
             }),
             Any::No => {}
         }
-        match cors.expose_any {
+        match settings.expose_any {
             Any::Explicit => problems.push(Problem::CredentialedExposeAny),
             Any::Permissive => problems.push(Problem::PermissiveWithCredentials {
                 what: "scripts to read every response header (`Access-Control-Expose-Headers: *`, which browsers ignore on credentialed requests)",
@@ -365,33 +376,16 @@ fn check_combinations(cors: &Cors, problems: &mut Vec<Problem>) {
             }),
             Any::No => {}
         }
-        if cors.allow_null && !cors.null_with_credentials {
+        if settings.allow_null && !settings.null_with_credentials {
             problems.push(Problem::CredentialedNullOrigin);
         }
     }
-    if cors.send_wildcard && cors.credentials {
+    if settings.send_wildcard && settings.credentials {
         problems.push(Problem::CredentialedWildcard);
     }
-    if cors.send_wildcard && !any_origin {
+    if settings.send_wildcard && !any_origin {
         problems.push(Problem::WildcardWithoutAnyOrigin);
     }
-}
-
-/// Joins names into one shared header value (`None` for an empty list).
-pub(crate) fn joined<'a>(names: impl Iterator<Item = &'a str>) -> Option<HeaderValue> {
-    let text = names.collect::<Vec<_>>().join(", ");
-    if text.is_empty() {
-        return None;
-    }
-    Some(shared(
-        HeaderValue::from_str(&text).expect("tokens are valid header values"),
-    ))
-}
-
-/// Makes a header value's buffer shared, so cloning it per request never allocates.
-pub(crate) fn shared(value: HeaderValue) -> HeaderValue {
-    drop(value.clone());
-    value
 }
 
 #[cfg(test)]
@@ -418,10 +412,11 @@ mod tests {
     #[test]
     fn origin_fault_is_reported_once_per_entry() {
         let err = compile(
-            &Cors::default()
+            &crate::Cors::default()
                 .allowed_origin("app.com")
                 .allowed_origin("https://ok.com")
-                .allowed_origin("https://a.com:443"),
+                .allowed_origin("https://a.com:443")
+                .settings,
         )
         .unwrap_err();
         assert_eq!(err.problems().len(), 2);
