@@ -17,14 +17,13 @@ use crate::{
         is_forbidden_method, is_forbidden_request_header, is_token, FORBIDDEN_RESPONSE_HEADERS,
         NORMALIZED_METHODS,
     },
-    header_value::joined,
     origin::{
         pattern::{OriginPattern, PatternError},
         regexes::{self, OriginRegexes},
         serialized::{is_loopback, parse_origin},
         OriginMatcher,
     },
-    policy::{Compiled, Flags, HeaderRule, MethodRule},
+    policy::{expose_value, Compiled, Flags, HeaderRule, MethodRule},
     settings::{Any, Settings},
 };
 
@@ -228,11 +227,7 @@ fn compile_methods(settings: &Settings, problems: &mut Vec<Problem>) -> MethodRu
             problems.push(Problem::InvalidMethod { value: m.clone() });
         }
     }
-    MethodRule {
-        any: settings.any_method.is_any(),
-        value: joined(list.iter().map(Method::as_str)),
-        list,
-    }
+    MethodRule::new(settings.any_method.is_any(), list)
 }
 
 /// Parses header names of one list, reporting invalid and forbidden ones.
@@ -292,19 +287,12 @@ fn header_names(
 
 fn compile_headers(settings: &Settings, problems: &mut Vec<Problem>) -> HeaderRule {
     let list = header_names(&settings.headers, HeaderList::Allowed, problems);
-    HeaderRule {
-        any: settings.any_header.is_any(),
-        value: joined(list.iter().map(HeaderName::as_str)),
-        list,
-    }
+    HeaderRule::new(settings.any_header.is_any(), list)
 }
 
 fn compile_expose(settings: &Settings, problems: &mut Vec<Problem>) -> Option<HeaderValue> {
     let list = header_names(&settings.expose, HeaderList::Exposed, problems);
-    if settings.expose_any.is_any() {
-        return Some(HeaderValue::from_static("*"));
-    }
-    joined(list.iter().map(HeaderName::as_str))
+    expose_value(settings.expose_any.is_any(), &list)
 }
 
 /// Options that are fine alone but wrong together.

@@ -96,7 +96,6 @@ mod counters; // [rollout hook]
 mod diagnostics;
 pub mod error;
 mod fetch;
-mod header_list;
 mod header_value;
 mod middleware;
 mod origin;
