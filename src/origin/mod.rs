@@ -88,6 +88,25 @@ impl fmt::Debug for OriginMatcher {
     }
 }
 
+/// The closest of `candidates` to a refused origin, for log hints: `why` ranks a candidate
+/// (lower is closer) and says what differs, or returns `None` when it is no near miss;
+/// `hint` phrases the winner. Ties go to the earlier candidate. Diagnostics only: allocates.
+pub(crate) fn closest<T>(
+    candidates: impl Iterator<Item = T>,
+    mut why: impl FnMut(&T) -> Option<(u32, String)>,
+    hint: impl Fn(&T, &str) -> String,
+) -> Option<(u32, String)> {
+    let mut best: Option<(u32, T, String)> = None;
+    for candidate in candidates {
+        if let Some((rank, text)) = why(&candidate) {
+            if best.as_ref().is_none_or(|(r, ..)| rank < *r) {
+                best = Some((rank, candidate, text));
+            }
+        }
+    }
+    best.map(|(rank, candidate, text)| (rank, hint(&candidate, &text)))
+}
+
 impl OriginMatcher {
     /// Adds an exact origin (already validated).
     pub(crate) fn insert_exact(&mut self, origin: &str) {

@@ -415,9 +415,8 @@ impl PatternSet {
         };
         let port_name = |p: Option<u16>| p.map_or_else(|| "none".to_owned(), |p| p.to_string());
         let lower = origin.to_ascii_lowercase();
-        let mut best: Option<(u32, String)> = None;
-        for p in self.iter() {
-            let why = if origin != lower && p.matches_text(&lower) {
+        let why = |p: &&OriginPattern| {
+            if origin != lower && p.matches_text(&lower) {
                 Some((
                     0,
                     "only letter case differs; browsers send origins in lower case".to_owned(),
@@ -446,14 +445,11 @@ impl PatternSet {
                 Some((1, format!("port differs ({} vs {wanted})", port_name(port))))
             } else {
                 None
-            };
-            if let Some((rank, text)) = why {
-                if best.as_ref().is_none_or(|(r, _)| rank < *r) {
-                    best = Some((rank, format!("closest pattern `{p}`: {text}")));
-                }
             }
-        }
-        best
+        };
+        super::closest(self.iter(), why, |p, text| {
+            format!("closest pattern `{p}`: {text}")
+        })
     }
 }
 
