@@ -75,7 +75,7 @@
 //! - [`Cors::build`] validates everything and returns a [`ConfigError`] (see the [`error`]
 //!   module: [`Problem`], [`Source`], [`OriginFault`]) or a [`CorsPolicy`].
 //! - [`CorsPolicy`] is compiled and immutable, with every header value built once. It is the
-//!   middleware: `.wrap(policy.clone())` gives each worker a [`CorsMiddleware`]. Its one
+//!   middleware: `.wrap(policy.clone())` gives each worker its own service. Its one
 //!   decision function serves both the middleware and [`CorsPolicy::check`], which returns a
 //!   [`Decision`] for a [`CorsRequest`] you describe.
 //! - [`LiveCors`] holds a policy you can replace while the server runs.
@@ -126,6 +126,9 @@ pub use config::CorsConfig;
 pub use config::CorsConfigError;
 pub use counters::CorsCounts; // [rollout hook]
 pub use error::{ConfigError, CorsError, HeaderList, OriginFault, Problem, Source};
+// The service and future types: nameable (code written for actix-cors may name
+// `CorsMiddleware`), but not part of the front page.
+#[doc(hidden)]
 pub use middleware::{CorsFuture, CorsMiddleware};
 pub use origin::MatchedBy;
 pub use outcome::CorsOutcome; // [rollout hook]

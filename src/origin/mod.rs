@@ -29,6 +29,7 @@ pub(crate) type OriginPredicate = Arc<dyn Fn(&HeaderValue, &RequestHead) -> bool
 /// assert_eq!(policy.check(&CorsRequest::new("https://a.example")).matched_by(), Some(MatchedBy::Exact));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum MatchedBy {
     /// `allow_any_origin` (which also answers `Origin: null`).
     Any,

@@ -2,7 +2,7 @@
 //!
 //! [`Compiled::decide`] reads a request head and returns a [`Verdict`] without allocating;
 //! [`Compiled::apply`] writes the headers that verdict calls for. The middleware and
-//! [`CorsPolicy::check`] both use exactly these two functions, so what `check` says is what the
+//! [`CorsPolicy::check`](crate::CorsPolicy::check) both use exactly these two functions, so what `check` says is what the
 //! wire shows.
 
 use std::{fmt, sync::Arc};
@@ -260,7 +260,7 @@ impl Compiled {
 
 /// A validated, compiled CORS policy: immutable, `Clone + Send + Sync` (an `Arc` inside).
 ///
-/// Get one from [`Cors::build`]; pass it to `.wrap()` like the builder. Build it once outside
+/// Get one from [`Cors::build`](crate::Cors::build); pass it to `.wrap()` like the builder. Build it once outside
 /// `HttpServer::new` and clone it into each worker, or ask it about hypothetical requests
 /// with [`check`](Self::check).
 ///

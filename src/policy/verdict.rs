@@ -9,7 +9,7 @@ use super::AllowOrigin;
 use crate::origin::MatchedBy;
 
 /// Why the middleware refused a request. Carries no data, so deciding never allocates;
-/// [`CorsPolicy::check`] adds the details.
+/// [`CorsPolicy::check`](crate::CorsPolicy::check) adds the details.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Refusal {
@@ -17,7 +17,7 @@ pub enum Refusal {
     MultipleOrigins,
     /// `Origin` is empty, `*`, or not visible ASCII without spaces.
     MalformedOrigin,
-    /// `Origin: null` without [`Cors::allow_null_origin`] or [`Cors::allow_any_origin`].
+    /// `Origin: null` without [`Cors::allow_null_origin`](crate::Cors::allow_null_origin) or [`Cors::allow_any_origin`](crate::Cors::allow_any_origin).
     NullOrigin,
     /// The origin matches no rule.
     OriginNotAllowed,
