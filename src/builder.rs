@@ -19,7 +19,7 @@ use crate::{
     diagnostics,
     error::{ConfigError, Problem, Source},
     policy::CorsPolicy,
-    settings::{Any, Settings},
+    settings::{Any, EnvOrigins, Settings},
 };
 
 /// A CORS policy under construction: the builder passed to `.wrap()`.
@@ -329,6 +329,9 @@ impl Cors {
     /// for a default. A variable that is set but lists nothing counts as missing. Errors name
     /// the variable and the entry's position (counting the non-empty entries, from 1).
     ///
+    /// The variable is read when the policy is built ([`Cors::build`], or when the app starts
+    /// for a builder given to `.wrap()`), not when this method is called.
+    ///
     /// ```
     /// use corsair::{Cors, Problem};
     /// std::env::set_var("DOC_ALLOWED_ORIGINS", "http://localhost:5173, https://app.example.com");
@@ -338,17 +341,11 @@ impl Cors {
     /// assert_eq!(err.problems(), &[Problem::MissingEnvVar { var: "DOC_UNSET_VAR".into() }]);
     /// ```
     pub fn allowed_origins_from_env(mut self, var: &str) -> Self {
-        match env::var(var) {
-            Ok(list) if has_entries(&list) => self.push_env_list(var, &list),
-            // Set but empty is treated as missing: a deployment that forgot to fill the
-            // variable would otherwise refuse every browser without a word.
-            _ => {
-                self.settings.early_problems.push(Problem::MissingEnvVar {
-                    var: var.to_owned(),
-                });
-                self
-            }
-        }
+        self.settings.env_origins.push(EnvOrigins {
+            var: var.to_owned(),
+            default: None,
+        });
+        self
     }
 
     /// Like [`allowed_origins_from_env`](Self::allowed_origins_from_env), but uses `default`
@@ -362,21 +359,43 @@ impl Cors {
     ///     .unwrap();
     /// assert!(policy.check(&CorsRequest::new("http://localhost:5173")).is_allowed());
     /// ```
-    pub fn allowed_origins_from_env_or(self, var: &str, default: &str) -> Self {
-        match env::var(var) {
-            Ok(list) => {
-                if !has_entries(&list) {
+    pub fn allowed_origins_from_env_or(mut self, var: &str, default: &str) -> Self {
+        self.settings.env_origins.push(EnvOrigins {
+            var: var.to_owned(),
+            default: Some(default.to_owned()),
+        });
+        self
+    }
+
+    /// Reads the environment variables named by `allowed_origins_from_env(_or)`, now that the
+    /// policy is being built, and records their origins.
+    fn read_environment(mut self) -> Self {
+        for EnvOrigins { var, default } in std::mem::take(&mut self.settings.env_origins) {
+            self = match (env::var(&var), default) {
+                (Ok(list), _) if has_entries(&list) => self.push_env_list(&var, &list),
+                (Ok(list), Some(_)) => {
                     log::warn!(
                         "corsair: ${var} is set but lists no origin; no origin from it is allowed"
                     );
+                    self.push_env_list(&var, &list)
                 }
-                self.push_env_list(var, &list)
-            }
-            Err(_) => self.push_list(default, |position| Source::EnvDefault {
-                var: var.to_owned(),
-                position,
-            }),
+                (Err(_), Some(default)) => {
+                    self.push_list(&default, |position| Source::EnvDefault {
+                        var: var.clone(),
+                        position,
+                    })
+                }
+                // Set but empty is treated as missing: a deployment that forgot to fill the
+                // variable would otherwise refuse every browser without a word.
+                (_, None) => {
+                    self.settings
+                        .early_problems
+                        .push(Problem::MissingEnvVar { var });
+                    self
+                }
+            };
         }
+        self
     }
 
     fn push_env_list(self, var: &str, list: &str) -> Self {
@@ -831,7 +850,8 @@ impl Cors {
     /// println!("{err}");
     /// ```
     pub fn build(self) -> Result<CorsPolicy, ConfigError> {
-        let policy = CorsPolicy::from_compiled(compile(&self.settings)?);
+        let cors = self.read_environment();
+        let policy = CorsPolicy::from_compiled(compile(&cors.settings)?);
         diagnostics::log_summary(&policy.inner);
         Ok(policy)
     }

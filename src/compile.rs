@@ -12,7 +12,7 @@ use actix_web::http::{
 };
 
 use crate::{
-    error::{ConfigError, HeaderList, Problem, Source},
+    error::{ConfigError, HeaderList, NameList, OriginRules, Problem, Source},
     fetch::{
         is_forbidden_method, is_forbidden_request_header, is_token, FORBIDDEN_RESPONSE_HEADERS,
         NORMALIZED_METHODS,
@@ -199,9 +199,7 @@ fn compile_methods(settings: &Settings, problems: &mut Vec<Problem>) -> MethodRu
         let upper = m.to_ascii_uppercase();
         if m == "*" {
             problems.push(Problem::WildcardInList {
-                list: "allowed_methods",
-                what: "method",
-                method: "allow_any_method",
+                list: NameList::Methods,
             });
         } else if !is_token(m.as_bytes()) {
             problems.push(Problem::InvalidMethod { value: m.clone() });
@@ -242,14 +240,10 @@ fn header_names(
         if raw == "*" {
             problems.push(match list {
                 HeaderList::Allowed => Problem::WildcardInList {
-                    list: "allowed_headers",
-                    what: "request header",
-                    method: "allow_any_header",
+                    list: NameList::AllowedHeaders,
                 },
                 HeaderList::Exposed => Problem::WildcardInList {
-                    list: "expose_headers",
-                    what: "response header",
-                    method: "expose_any_header",
+                    list: NameList::ExposedHeaders,
                 },
             });
             continue;
@@ -305,13 +299,10 @@ fn check_combinations(settings: &Settings, problems: &mut Vec<Problem>) {
     let any_origin = settings.any_origin.is_any();
     if settings.any_origin == Any::Explicit {
         let conflicts = [
-            (!settings.origins.is_empty(), "an origin list"),
-            (!settings.patterns.is_empty(), "origin patterns"),
-            (!settings.regexes.is_empty(), "origin regexes"),
-            (
-                !settings.predicates.is_empty(),
-                "an origin predicate (`allowed_origin_fn`)",
-            ),
+            (!settings.origins.is_empty(), OriginRules::List),
+            (!settings.patterns.is_empty(), OriginRules::Patterns),
+            (!settings.regexes.is_empty(), OriginRules::Regexes),
+            (!settings.predicates.is_empty(), OriginRules::Predicate),
         ];
         for (present, with) in conflicts {
             if present {

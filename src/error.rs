@@ -187,6 +187,82 @@ pub enum HeaderList {
     Exposed,
 }
 
+/// A list that holds names, where a lone `*` is a mistake (see [`Problem::WildcardInList`]).
+///
+/// # Example
+/// ```
+/// use corsair::NameList;
+/// assert_eq!(NameList::Methods.to_string(), "allowed_methods");
+/// assert_eq!(NameList::Methods.any_call(), "allow_any_method");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Display)]
+#[non_exhaustive]
+pub enum NameList {
+    /// `allowed_methods`.
+    #[display("allowed_methods")]
+    Methods,
+    /// `allowed_header(s)`: request headers.
+    #[display("allowed_headers")]
+    AllowedHeaders,
+    /// `expose_headers`: response headers.
+    #[display("expose_headers")]
+    ExposedHeaders,
+}
+
+impl NameList {
+    /// What the list holds: `"method"`, `"request header"` or `"response header"`.
+    ///
+    /// ```
+    /// assert_eq!(corsair::NameList::ExposedHeaders.item(), "response header");
+    /// ```
+    pub fn item(self) -> &'static str {
+        match self {
+            NameList::Methods => "method",
+            NameList::AllowedHeaders => "request header",
+            NameList::ExposedHeaders => "response header",
+        }
+    }
+
+    /// The builder method that means "every one": `"allow_any_method"`, `"allow_any_header"`
+    /// or `"expose_any_header"`.
+    ///
+    /// ```
+    /// assert_eq!(corsair::NameList::AllowedHeaders.any_call(), "allow_any_header");
+    /// ```
+    pub fn any_call(self) -> &'static str {
+        match self {
+            NameList::Methods => "allow_any_method",
+            NameList::AllowedHeaders => "allow_any_header",
+            NameList::ExposedHeaders => "expose_any_header",
+        }
+    }
+}
+
+/// The specific origin rules that conflict with "any origin" (see
+/// [`Problem::AnyOriginConflict`]).
+///
+/// # Example
+/// ```
+/// use corsair::OriginRules;
+/// assert_eq!(OriginRules::List.to_string(), "an origin list");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Display)]
+#[non_exhaustive]
+pub enum OriginRules {
+    /// Exact origins (`allowed_origin`, lists, the environment).
+    #[display("an origin list")]
+    List,
+    /// `allowed_origin_pattern`.
+    #[display("origin patterns")]
+    Patterns,
+    /// `allowed_origin_regex`.
+    #[display("origin regexes")]
+    Regexes,
+    /// `allowed_origin_fn`.
+    #[display("an origin predicate (`allowed_origin_fn`)")]
+    Predicate,
+}
+
 /// One mistake in a CORS policy, with what to do about it.
 ///
 /// Every variant carries the offending value where there is one, and its `Display` ends with
@@ -270,8 +346,8 @@ pub enum Problem {
     /// `allow_any_origin` together with specific origins, patterns, regexes or predicates.
     #[display("`allow_any_origin` (or a `*` origin entry) is set together with {with}, so it is unclear whether you mean every origin or only those; keep one of them")]
     AnyOriginConflict {
-        /// What it conflicts with, e.g. `"an origin list"`.
-        with: &'static str,
+        /// What it conflicts with.
+        with: OriginRules,
     },
     /// A configured origin is not a serialized origin.
     #[display("origin `{value}` ({source}) is not valid: {fault}")]
@@ -391,14 +467,10 @@ pub enum Problem {
         value: String,
     },
     /// A lone `*` in a method or header list, which browsers read as "everything".
-    #[display("`*` in {list} means every {what} to browsers, not a name; use `.{method}()` if you mean that (it is checked against credentials), or list the names")]
+    #[display("`*` in {list} means every {} to browsers, not a name; use `.{}()` if you mean that (it is checked against credentials), or list the names", list.item(), list.any_call())]
     WildcardInList {
-        /// The list, e.g. `allowed_methods`.
-        list: &'static str,
-        /// What the list holds, e.g. `method`.
-        what: &'static str,
-        /// The builder method that means "any", e.g. `allow_any_method`.
-        method: &'static str,
+        /// The list (its [`NameList::any_call`] is the builder method that means "any").
+        list: NameList,
     },
     /// `Set-Cookie` or `Set-Cookie2` in the exposed headers.
     #[display("`{value}` in expose_headers is a forbidden response header that browsers never show to scripts; remove it")]

@@ -31,6 +31,13 @@ impl Any {
     }
 }
 
+/// An `allowed_origins_from_env(_or)` call: the variable, and the default list if any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct EnvOrigins {
+    pub(crate) var: String,
+    pub(crate) default: Option<String>,
+}
+
 /// Everything a builder recorded (see the [module docs](self)).
 #[derive(Clone)]
 pub(crate) struct Settings {
@@ -63,6 +70,8 @@ pub(crate) struct Settings {
     pub(crate) allow_insecure_credentialed: bool,
     /// Problems found while recording (e.g. a missing environment variable).
     pub(crate) early_problems: Vec<Problem>,
+    /// Origin lists to read from environment variables when the policy is built.
+    pub(crate) env_origins: Vec<EnvOrigins>,
     /// [rollout hook] Same-origin, verdict and report-only options (`src/rollout.rs`).
     pub(crate) rollout: RolloutOptions,
 }
@@ -97,6 +106,7 @@ impl Default for Settings {
             preflight_status: StatusCode::NO_CONTENT,
             allow_insecure_credentialed: false,
             early_problems: Vec::new(),
+            env_origins: Vec::new(),
             rollout: Default::default(), // [rollout hook]
         }
     }

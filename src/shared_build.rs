@@ -136,6 +136,7 @@ fn same_settings(a: &Cors, b: &Cors) -> bool {
         expose_listed,
         rollout,
         early_problems,
+        env_origins,
     } = &a.settings;
     predicates.is_empty()
         && b.predicates.is_empty()
@@ -165,6 +166,7 @@ fn same_settings(a: &Cors, b: &Cors) -> bool {
         && *expose_listed == b.expose_listed
         && *rollout == b.rollout
         && *early_problems == b.early_problems
+        && *env_origins == b.env_origins
 }
 
 #[cfg(test)]

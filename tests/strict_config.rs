@@ -11,7 +11,9 @@
 use std::sync::{Mutex, Once};
 
 use actix_web::http::{header, StatusCode};
-use corsair::{ConfigError, Cors, CorsRequest, HeaderList, OriginFault, Problem, Source};
+use corsair::{
+    ConfigError, Cors, CorsRequest, HeaderList, OriginFault, OriginRules, Problem, Source,
+};
 
 // ---------------------------------------------------------------------------------------------
 // a logger that keeps what it is given
@@ -512,7 +514,7 @@ fn every_variant() -> Vec<(&'static str, Cors, Problem)> {
             "AnyOriginConflict",
             Cors::default().allow_any_origin().allowed_origin("https://a.com"),
             Problem::AnyOriginConflict {
-                with: "an origin list",
+                with: OriginRules::List,
             },
         ),
         (
