@@ -160,7 +160,8 @@ pub use config::CorsConfig;
 pub use config::CorsConfigError;
 pub use counters::CorsCounts; // [rollout hook]
 pub use error::{
-    ConfigError, CorsError, HeaderList, NameList, OriginFault, OriginRules, Problem, Source,
+    ConfigError, CorsError, HeaderList, NameList, OriginFault, OriginRules, PatternFault, Problem,
+    RegexFault, Source,
 };
 // The service and future types: nameable (code written for actix-cors may name
 // `CorsMiddleware`), but not part of the front page.

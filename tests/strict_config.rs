@@ -499,7 +499,9 @@ fn every_variant() -> Vec<(&'static str, Cors, Problem)> {
         ),
         (
             "WildcardWithoutAnyOrigin",
-            Cors::default().allowed_origin("https://a.com").send_wildcard(),
+            Cors::default()
+                .allowed_origin("https://a.com")
+                .send_wildcard(),
             Problem::WildcardWithoutAnyOrigin,
         ),
         (
@@ -512,7 +514,9 @@ fn every_variant() -> Vec<(&'static str, Cors, Problem)> {
         ),
         (
             "AnyOriginConflict",
-            Cors::default().allow_any_origin().allowed_origin("https://a.com"),
+            Cors::default()
+                .allow_any_origin()
+                .allowed_origin("https://a.com"),
             Problem::AnyOriginConflict {
                 with: OriginRules::List,
             },
@@ -660,7 +664,7 @@ fn every_variant() -> Vec<(&'static str, Cors, Problem)> {
             Problem::InvalidPattern {
                 value: "https://*.example.com/app".into(),
                 source: code(),
-                reason: "a pattern is only scheme, host and port: remove the path, query, fragment or user information".into(),
+                reason: corsair::PatternFault::NotAnOrigin,
             },
         ),
         (
@@ -678,7 +682,10 @@ fn every_variant() -> Vec<(&'static str, Cors, Problem)> {
             Problem::InvalidRegex {
                 value: r"https://(app\.example\.com".into(),
                 source: code(),
-                error: String::new(), // compared by variant below: the engine's text varies
+                // compared by variant below: the engine's text varies
+                error: corsair::RegexFault::Syntax {
+                    message: String::new(),
+                },
             },
         ),
         (
@@ -857,7 +864,10 @@ fn every_variant_is_typed_with_its_data() {
                 },
             ) => {
                 assert_eq!((value, source), (v2, s2), "{name}");
-                assert!(!error.is_empty(), "{name}: the engine's message is kept");
+                assert!(
+                    !error.to_string().is_empty(),
+                    "{name}: the engine's message is kept"
+                );
             }
             _ => assert_eq!(got, expected, "{name}"),
         }

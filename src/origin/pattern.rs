@@ -34,6 +34,8 @@
 
 use std::{collections::HashMap, fmt};
 
+use crate::error::PatternFault;
+
 use super::serialized::{default_port, is_host, is_lowercase_host, parse_port, split_host_port};
 
 /// Which ports a pattern accepts.
@@ -81,8 +83,8 @@ impl fmt::Display for OriginPattern {
 /// Why a pattern was refused at build time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum PatternError {
-    /// Not a well-formed pattern; the text says what to change.
-    Invalid(String),
+    /// Not a well-formed pattern.
+    Invalid(PatternFault),
     /// The wildcard covers a public suffix or top-level domain.
     TooBroad { suffix: String },
 }
@@ -190,62 +192,59 @@ fn is_lower_scheme(s: &str) -> bool {
         })
 }
 
+fn invalid<T>(fault: PatternFault) -> Result<T, PatternError> {
+    Err(PatternError::Invalid(fault))
+}
+
 impl OriginPattern {
     /// Parses `scheme://*.domain[:port|:*]` or `scheme://host:*`.
     pub(crate) fn parse(input: &str) -> Result<Self, PatternError> {
-        let invalid = |why: &str| Err(PatternError::Invalid(why.to_owned()));
         if input.is_empty() {
-            return invalid(
-                "it is empty; write a pattern such as `https://*.example.com`, or remove the entry",
-            );
+            return invalid(PatternFault::Empty);
         }
         if input
             .bytes()
             .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
         {
-            return invalid("it contains white space or control characters; remove them");
+            return invalid(PatternFault::WhiteSpace);
         }
         if !input.is_ascii() {
-            return invalid("it has non-ASCII characters; browsers send internationalized domain names in punycode (`xn--...`), write it that way");
+            return invalid(PatternFault::NonAscii);
         }
         if input.bytes().any(|b| b.is_ascii_uppercase()) {
-            return Err(PatternError::Invalid(format!(
-                "it has upper-case letters, but browsers send origins in lower case; write `{}`",
-                input.to_ascii_lowercase()
-            )));
+            return invalid(PatternFault::UpperCase {
+                suggestion: input.to_ascii_lowercase(),
+            });
         }
         let Some((scheme, rest)) = input.split_once("://") else {
-            return Err(PatternError::Invalid(format!(
-                "it has no scheme; write `https://{input}` (or `http://` for plain HTTP)"
-            )));
+            return invalid(PatternFault::NoScheme {
+                suggestion: format!("https://{input}"),
+            });
         };
         if scheme.contains('*') {
-            return invalid("the scheme cannot be a wildcard; write one pattern per scheme");
+            return invalid(PatternFault::WildcardScheme);
         }
         if !is_lower_scheme(scheme) {
-            return invalid("its scheme is not valid; write e.g. `https://*.example.com`");
+            return invalid(PatternFault::InvalidScheme);
         }
         if rest.contains(['/', '?', '#', '@']) {
-            return invalid("a pattern is only scheme, host and port: remove the path, query, fragment or user information");
+            return invalid(PatternFault::NotAnOrigin);
         }
-        let (host_part, port_part) =
-            match split_host_port(rest) {
-                Ok(parts) => parts,
-                Err(_) => return invalid(
-                    "its host is not valid; write e.g. `https://*.example.com` or `http://[::1]:*`",
-                ),
-            };
+        let (host_part, port_part) = match split_host_port(rest) {
+            Ok(parts) => parts,
+            Err(_) => return invalid(PatternFault::InvalidAuthority),
+        };
         let ports = match port_part {
             None => Ports::Exact(None),
             Some("*") => Ports::Any,
             Some(p) => match parse_port(p) {
                 Ok(n) if default_port(scheme) == Some(n) => {
-                    return Err(PatternError::Invalid(format!(
-                        "it writes out the scheme's default port, which browsers leave out; write `{scheme}://{host_part}`"
-                    )));
+                    return invalid(PatternFault::DefaultPort {
+                        suggestion: format!("{scheme}://{host_part}"),
+                    });
                 }
                 Ok(n) => Ports::Exact(Some(n)),
-                Err(_) => return invalid("its port is not a number from 1 to 65535 or `*`; write e.g. `:8443` or `:*`, or remove the port"),
+                Err(_) => return invalid(PatternFault::InvalidPort),
             },
         };
         let (subdomains, host) = match host_part.strip_prefix("*.") {
@@ -258,20 +257,18 @@ impl OriginPattern {
             None => (false, host_part),
         };
         if host.contains('*') {
-            return invalid("only a leading `*.` label or a `:*` port may be a wildcard; write e.g. `https://*.example.com`, or use `.allowed_origin_regex(..)` for other shapes");
+            return invalid(PatternFault::MisplacedWildcard);
         }
         if !is_host(host) || host.ends_with('.') {
-            return invalid("its host is not a valid host name; write labels of letters, digits and `-` separated by dots, e.g. `https://*.example.com`");
+            return invalid(PatternFault::InvalidHost);
         }
         if !subdomains && ports != Ports::Any {
-            return invalid("it has no wildcard; use `.allowed_origin(..)` for a single origin");
+            return invalid(PatternFault::NoWildcard);
         }
         if subdomains {
             let last_label = host.rsplit('.').next().unwrap_or(host);
             if host.starts_with('[') || last_label.bytes().all(|b| b.is_ascii_digit()) {
-                return invalid(
-                    "an IP address has no subdomains; list the address with `.allowed_origin(..)`",
-                );
+                return invalid(PatternFault::IpAddress);
             }
             if let Some(suffix) = covered_public_suffix(host) {
                 return Err(PatternError::TooBroad {
@@ -601,7 +598,7 @@ mod tests {
                 Err(PatternError::Invalid(reason)) => assert!(
                     ["write", "remove", "use ", "list "]
                         .iter()
-                        .any(|fix| reason.contains(fix)),
+                        .any(|fix| reason.to_string().contains(fix)),
                     "{p:?}: the reason has no fix: {reason}"
                 ),
                 other => panic!("{p:?}: {other:?}"),
