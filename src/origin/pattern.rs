@@ -639,4 +639,49 @@ mod tests {
             assert_eq!(found, Some(*suffix), "{suffix} is not a public suffix");
         }
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        proptest! {
+            /// Any text gets an answer (no panic); an accepted pattern is lower-case ASCII
+            /// without white space, has a scheme and a wildcard, and prints back as written.
+            #[test]
+            fn any_text_is_answered_and_accepted_patterns_print_back(
+                input in "[a-zA-Z0-9*:/.\\[\\]@ -]{0,40}",
+            ) {
+                if let Ok(pattern) = OriginPattern::parse(&input) {
+                    prop_assert!(input.is_ascii());
+                    prop_assert!(!input.bytes().any(|b| b.is_ascii_uppercase() || b.is_ascii_whitespace()));
+                    prop_assert!(input.contains("://"));
+                    prop_assert!(input.contains('*'));
+                    prop_assert_eq!(pattern.to_string(), input);
+                }
+            }
+
+            /// `scheme://*.domain` matches every origin one or more labels below the domain,
+            /// on the default port, and never the domain itself nor another scheme.
+            #[test]
+            fn subdomain_patterns_match_exactly_the_subdomains(
+                labels in proptest::collection::vec("[a-z0-9]{1,8}", 1..4),
+                domain in "[a-z]{3,10}\\.(com|org|net)",
+            ) {
+                let set = {
+                    let mut set = PatternSet::default();
+                    set.insert(OriginPattern::parse(&format!("https://*.{domain}")).unwrap());
+                    set
+                };
+                let sub = format!("https://{}.{domain}", labels.join("."));
+                prop_assert!(set.matches(&sub), "{sub}");
+                let apex = format!("https://{domain}");
+                prop_assert!(!set.matches(&apex));
+                let http = format!("http://{}.{domain}", labels.join("."));
+                prop_assert!(!set.matches(&http));
+                let other_port = format!("{sub}:8443");
+                prop_assert!(!set.matches(&other_port));
+            }
+        }
+    }
 }

@@ -471,4 +471,48 @@ mod tests {
         assert_eq!(fault(""), OriginFault::Empty);
         assert_eq!(fault("1http://a.com"), OriginFault::InvalidScheme);
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        proptest! {
+            /// Any text gets an answer (no panic); an accepted origin is what a browser
+            /// serializes: ASCII, no white space, lower case, `scheme://host[:port]` with
+            /// nothing after the host and port.
+            #[test]
+            fn any_text_is_answered_and_accepted_origins_are_serialized(
+                input in "[a-zA-Z0-9:/.\\[\\]@?# %-]{0,40}",
+            ) {
+                if let Ok(parts) = parse_origin(&input) {
+                    prop_assert!(input.is_ascii());
+                    prop_assert!(!input.bytes().any(|b| b.is_ascii_uppercase() || b.is_ascii_whitespace()));
+                    let rest = input.strip_prefix(parts.scheme).and_then(|r| r.strip_prefix("://"));
+                    prop_assert!(rest.is_some(), "{input}");
+                    prop_assert!(!rest.unwrap().contains(['/', '?', '#', '@']));
+                    prop_assert!(rest.unwrap().starts_with(parts.host));
+                }
+            }
+
+            /// Origins written as browsers write them are accepted, with their parts.
+            #[test]
+            fn browser_origins_are_accepted(
+                labels in proptest::collection::vec("[a-z0-9]([a-z0-9-]{0,6}[a-z0-9])?", 1..4),
+                tld in "[a-z]{2,6}",
+                port in proptest::option::of(1u16..),
+            ) {
+                let host = format!("{}.{tld}", labels.join("."));
+                let port = port.filter(|&p| p != 443);
+                let origin = match port {
+                    Some(p) => format!("https://{host}:{p}"),
+                    None => format!("https://{host}"),
+                };
+                let parts = parse_origin(&origin).unwrap();
+                prop_assert_eq!(parts.scheme, "https");
+                prop_assert_eq!(parts.host, host.as_str());
+                prop_assert_eq!(parts.port, port);
+            }
+        }
+    }
 }

@@ -92,4 +92,79 @@ mod tests {
         assert!(contains_token(b"Accept-Encoding, origin", b"Origin"));
         assert!(!contains_token(b"Accept-Encoding, x-origin", b"Origin"));
     }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        /// RFC 9110 `tchar`, restated here rather than imported.
+        const TCHAR_PUNCTUATION: &str = "!#$%&'*+-.^_`|~";
+
+        fn is_tchar(b: u8) -> bool {
+            b.is_ascii_alphanumeric() || TCHAR_PUNCTUATION.as_bytes().contains(&b)
+        }
+
+        /// A header name made of token characters, in any case.
+        fn token() -> impl Strategy<Value = String> {
+            "[A-Za-z0-9!#$%&'*+.^_`|~-]{1,20}"
+        }
+
+        proptest! {
+            /// Whatever the bytes, the parser answers (no panic), and what it accepts is a
+            /// bounded list of tokens, trimmed, none empty.
+            #[test]
+            fn any_input_is_answered_and_accepted_items_are_tokens(
+                value in proptest::collection::vec(any::<u8>(), 0..300),
+            ) {
+                match parse(&value) {
+                    Ok(items) => {
+                        let items: Vec<&[u8]> = items.collect();
+                        prop_assert!(value.len() <= MAX_REQUEST_HEADERS_LEN);
+                        prop_assert!(items.len() <= MAX_REQUEST_HEADERS);
+                        for item in items {
+                            prop_assert!(!item.is_empty());
+                            prop_assert!(item.iter().all(|&b| is_tchar(b)), "{item:?}");
+                        }
+                    }
+                    Err(ListFault::TooLong) => prop_assert!(
+                        value.len() > MAX_REQUEST_HEADERS_LEN
+                            || value.split(|&b| b == b',').count() > MAX_REQUEST_HEADERS
+                    ),
+                    Err(ListFault::NotAToken) => {
+                        // Some item, trimmed of white space, is not a token.
+                        prop_assert!(value
+                            .split(|&b| b == b',')
+                            .map(<[u8]>::trim_ascii)
+                            .any(|item| !item.is_empty() && !item.iter().all(|&b| is_tchar(b))));
+                    }
+                }
+            }
+
+            /// A list as a browser or a client writes it (any spacing, empty items) gives back
+            /// its names, in order, and `scan` sees the same names as `parse`.
+            #[test]
+            fn written_lists_give_back_their_names(
+                names in proptest::collection::vec(token(), 0..MAX_REQUEST_HEADERS),
+                separators in proptest::collection::vec(
+                    prop_oneof![Just(","), Just(", "), Just(" ,\t"), Just(",,"), Just(" , ")],
+                    MAX_REQUEST_HEADERS,
+                ),
+            ) {
+                let mut text = String::new();
+                for (i, name) in names.iter().enumerate() {
+                    if i > 0 {
+                        text.push_str(separators[i]);
+                    }
+                    text.push_str(name);
+                }
+                let parsed: Vec<&[u8]> = parse(text.as_bytes()).unwrap().collect();
+                let expected: Vec<&[u8]> = names.iter().map(|n| n.as_bytes()).collect();
+                prop_assert_eq!(&parsed, &expected);
+                let mut scanned = Vec::new();
+                scan(text.as_bytes(), |n| scanned.push(n.to_vec())).unwrap();
+                prop_assert_eq!(scanned, expected.iter().map(|n| n.to_vec()).collect::<Vec<_>>());
+            }
+        }
+    }
 }
