@@ -94,16 +94,27 @@ impl CorsRequest {
         }
     }
 
-    /// Sets the actual request's method (ignored for preflights).
+    /// Sets the method: the request's own for an actual request; for a preflight (always
+    /// `OPTIONS` itself), the method it asks for in `Access-Control-Request-Method`, as the
+    /// second argument of [`preflight`](Self::preflight) does.
     ///
     /// ```
     /// use actix_web::http::Method;
-    /// let req = corsair::CorsRequest::new("https://a.com").method(Method::POST);
-    /// # drop(req);
+    /// use corsair::{Cors, CorsRequest};
+    /// let policy = Cors::default()
+    ///     .allowed_origin("https://a.com")
+    ///     .allowed_methods(["PUT"])
+    ///     .build()
+    ///     .unwrap();
+    /// let put = CorsRequest::preflight("https://a.com", "DELETE").method(Method::PUT);
+    /// assert!(policy.check(&put).is_allowed());
+    /// let post = CorsRequest::new("https://a.com").method(Method::POST);
+    /// assert!(policy.check(&post).is_allowed());
     /// ```
     pub fn method(mut self, method: Method) -> Self {
-        if self.request_method.is_none() {
-            self.method = method;
+        match &mut self.request_method {
+            Some(requested) => *requested = method.as_str().to_owned(),
+            None => self.method = method,
         }
         self
     }
