@@ -85,6 +85,15 @@ fn compile_origins(settings: &Settings, problems: &mut Vec<Problem>) -> OriginMa
         allow_null: settings.allow_null,
         ..OriginMatcher::default()
     };
+    compile_exact(settings, &mut matcher, problems);
+    compile_patterns(settings, &mut matcher, problems);
+    compile_regexes(settings, &mut matcher, problems);
+    matcher.predicates = settings.predicates.clone();
+    matcher
+}
+
+/// Exact origins (and a `null` entry), each checked as a serialized origin.
+fn compile_exact(settings: &Settings, matcher: &mut OriginMatcher, problems: &mut Vec<Problem>) {
     for (origin, source) in &settings.origins {
         if origin == "null" {
             if !settings.allow_null {
@@ -116,6 +125,10 @@ fn compile_origins(settings: &Settings, problems: &mut Vec<Problem>) -> OriginMa
             }),
         }
     }
+}
+
+/// Origin patterns, each parsed and checked for breadth.
+fn compile_patterns(settings: &Settings, matcher: &mut OriginMatcher, problems: &mut Vec<Problem>) {
     for (pattern, source) in &settings.patterns {
         match OriginPattern::parse(pattern) {
             Ok(parsed) => {
@@ -140,6 +153,11 @@ fn compile_origins(settings: &Settings, problems: &mut Vec<Problem>) -> OriginMa
             }),
         }
     }
+}
+
+/// Origin regexes: each checked alone (syntax, unescaped dots, breadth, plain `http` with
+/// credentials), then the good ones compiled into one set.
+fn compile_regexes(settings: &Settings, matcher: &mut OriginMatcher, problems: &mut Vec<Problem>) {
     let mut good_regexes = Vec::new();
     for (regex, source) in &settings.regexes {
         if let Err(error) = regexes::check(regex) {
@@ -181,8 +199,6 @@ fn compile_origins(settings: &Settings, problems: &mut Vec<Problem>) -> OriginMa
             error,
         }),
     }
-    matcher.predicates = settings.predicates.clone();
-    matcher
 }
 
 /// Plain `http` to a host other than loopback, with credentials and no opt-out.

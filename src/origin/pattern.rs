@@ -192,6 +192,48 @@ fn is_lower_scheme(s: &str) -> bool {
         })
 }
 
+/// The characters of a pattern: not empty, no white space or control characters, ASCII,
+/// lower case.
+fn check_characters(input: &str) -> Result<(), PatternError> {
+    if input.is_empty() {
+        return invalid(PatternFault::Empty);
+    }
+    if input
+        .bytes()
+        .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+    {
+        return invalid(PatternFault::WhiteSpace);
+    }
+    if !input.is_ascii() {
+        return invalid(PatternFault::NonAscii);
+    }
+    if input.bytes().any(|b| b.is_ascii_uppercase()) {
+        return invalid(PatternFault::UpperCase {
+            suggestion: input.to_ascii_lowercase(),
+        });
+    }
+    Ok(())
+}
+
+/// The port part: none, `*`, or a number that is not the scheme's default.
+fn parse_ports(
+    scheme: &str,
+    host_part: &str,
+    port_part: Option<&str>,
+) -> Result<Ports, PatternError> {
+    match port_part {
+        None => Ok(Ports::Exact(None)),
+        Some("*") => Ok(Ports::Any),
+        Some(p) => match parse_port(p) {
+            Ok(n) if default_port(scheme) == Some(n) => invalid(PatternFault::DefaultPort {
+                suggestion: format!("{scheme}://{host_part}"),
+            }),
+            Ok(n) => Ok(Ports::Exact(Some(n))),
+            Err(_) => invalid(PatternFault::InvalidPort),
+        },
+    }
+}
+
 fn invalid<T>(fault: PatternFault) -> Result<T, PatternError> {
     Err(PatternError::Invalid(fault))
 }
@@ -199,23 +241,7 @@ fn invalid<T>(fault: PatternFault) -> Result<T, PatternError> {
 impl OriginPattern {
     /// Parses `scheme://*.domain[:port|:*]` or `scheme://host:*`.
     pub(crate) fn parse(input: &str) -> Result<Self, PatternError> {
-        if input.is_empty() {
-            return invalid(PatternFault::Empty);
-        }
-        if input
-            .bytes()
-            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
-        {
-            return invalid(PatternFault::WhiteSpace);
-        }
-        if !input.is_ascii() {
-            return invalid(PatternFault::NonAscii);
-        }
-        if input.bytes().any(|b| b.is_ascii_uppercase()) {
-            return invalid(PatternFault::UpperCase {
-                suggestion: input.to_ascii_lowercase(),
-            });
-        }
+        check_characters(input)?;
         let Some((scheme, rest)) = input.split_once("://") else {
             return invalid(PatternFault::NoScheme {
                 suggestion: format!("https://{input}"),
@@ -234,19 +260,7 @@ impl OriginPattern {
             Ok(parts) => parts,
             Err(_) => return invalid(PatternFault::InvalidAuthority),
         };
-        let ports = match port_part {
-            None => Ports::Exact(None),
-            Some("*") => Ports::Any,
-            Some(p) => match parse_port(p) {
-                Ok(n) if default_port(scheme) == Some(n) => {
-                    return invalid(PatternFault::DefaultPort {
-                        suggestion: format!("{scheme}://{host_part}"),
-                    });
-                }
-                Ok(n) => Ports::Exact(Some(n)),
-                Err(_) => return invalid(PatternFault::InvalidPort),
-            },
-        };
+        let ports = parse_ports(scheme, host_part, port_part)?;
         let (subdomains, host) = match host_part.strip_prefix("*.") {
             Some(domain) => (true, domain),
             None if host_part == "*" => {
