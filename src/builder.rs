@@ -567,7 +567,7 @@ impl Cors {
     /// use corsair::{Cors, CorsRequest};
     /// let policy = Cors::default().allow_any_origin().allow_any_header().build().unwrap();
     /// let ask = CorsRequest::preflight("https://a.example", "POST")
-    ///     .headers(["x-anything", "access-control-allow-origin"]);
+    ///     .requesting_headers(["x-anything", "access-control-allow-origin"]);
     /// assert!(policy.check(&ask).is_allowed());
     /// ```
     pub fn allow_any_header(mut self) -> Self {

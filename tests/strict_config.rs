@@ -445,7 +445,8 @@ fn duplicate_methods_and_headers_collapse_with_a_warning() {
         .build()
         .expect("duplicates are not errors");
     let d = policy.check(
-        &CorsRequest::preflight("https://app.example.com", "PROPPATCH").header("x-dup-request"),
+        &CorsRequest::preflight("https://app.example.com", "PROPPATCH")
+            .requesting_header("x-dup-request"),
     );
     assert_eq!(d.status(), Some(StatusCode::NO_CONTENT));
     assert_eq!(
