@@ -21,8 +21,9 @@ pub(crate) fn default_port(scheme: &str) -> Option<u16> {
     }
 }
 
-/// Validates `s` as a serialized origin, returning the first fault with a concrete fix.
-pub(crate) fn parse_origin(s: &str) -> Result<OriginParts<'_>, OriginFault> {
+/// The characters of an origin: not empty, no white space or control characters, ASCII,
+/// no wildcard.
+fn check_characters(s: &str) -> Result<(), OriginFault> {
     if s.is_empty() {
         return Err(OriginFault::Empty);
     }
@@ -39,6 +40,37 @@ pub(crate) fn parse_origin(s: &str) -> Result<OriginParts<'_>, OriginFault> {
             value: s.to_owned(),
         });
     }
+    Ok(())
+}
+
+/// No user information in `authority` and nothing (path, query, fragment) in `tail`.
+fn check_nothing_after_host(scheme: &str, authority: &str, tail: &str) -> Result<(), OriginFault> {
+    if let Some(at) = authority.rfind('@') {
+        return Err(OriginFault::Userinfo {
+            suggestion: lower(&format!("{scheme}://{}", &authority[at + 1..])),
+        });
+    }
+    let suggestion = || lower(&format!("{scheme}://{authority}"));
+    match tail.as_bytes().first() {
+        None => Ok(()),
+        Some(b'/') if tail == "/" => Err(OriginFault::TrailingSlash {
+            suggestion: suggestion(),
+        }),
+        Some(b'/') => Err(OriginFault::Path {
+            suggestion: suggestion(),
+        }),
+        Some(b'?') => Err(OriginFault::Query {
+            suggestion: suggestion(),
+        }),
+        Some(_) => Err(OriginFault::Fragment {
+            suggestion: suggestion(),
+        }),
+    }
+}
+
+/// Validates `s` as a serialized origin, returning the first fault with a concrete fix.
+pub(crate) fn parse_origin(s: &str) -> Result<OriginParts<'_>, OriginFault> {
+    check_characters(s)?;
     let Some((scheme, rest)) = s.split_once("://") else {
         let host = s.trim_end_matches('/');
         return Err(OriginFault::MissingScheme {
@@ -51,35 +83,7 @@ pub(crate) fn parse_origin(s: &str) -> Result<OriginParts<'_>, OriginFault> {
     // Split the authority from whatever follows it.
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(end);
-    let without_tail = || lower(&format!("{scheme}://{authority}"));
-    if let Some(at) = authority.rfind('@') {
-        return Err(OriginFault::Userinfo {
-            suggestion: lower(&format!("{scheme}://{}", &authority[at + 1..])),
-        });
-    }
-    match tail.as_bytes().first() {
-        None => {}
-        Some(b'/') if tail == "/" => {
-            return Err(OriginFault::TrailingSlash {
-                suggestion: without_tail(),
-            })
-        }
-        Some(b'/') => {
-            return Err(OriginFault::Path {
-                suggestion: without_tail(),
-            })
-        }
-        Some(b'?') => {
-            return Err(OriginFault::Query {
-                suggestion: without_tail(),
-            })
-        }
-        Some(_) => {
-            return Err(OriginFault::Fragment {
-                suggestion: without_tail(),
-            })
-        }
-    }
+    check_nothing_after_host(scheme, authority, tail)?;
     let (host, port_text) = split_host_port(authority)?;
     if !is_host(host) {
         return Err(OriginFault::InvalidHost);
