@@ -129,6 +129,7 @@ impl OriginMatcher {
     /// it), exact
     /// origins, then, for well-formed values only, any-origin, patterns, regexes and
     /// predicates. `head` is the request, for predicates.
+    #[inline] // one caller (`Compiled::decide`) on the hot path
     pub(crate) fn lookup(&self, value: &HeaderValue, head: &RequestHead) -> Lookup {
         let bytes = value.as_bytes();
         if bytes == b"null" {

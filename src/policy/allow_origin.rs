@@ -37,7 +37,7 @@ impl AllowOrigin {
 
     /// Writes `Access-Control-Allow-Origin` (and `-Credentials: true` when `credentials`).
     /// `fresh`: see [`put`].
-    #[inline]
+    #[inline(always)]
     pub(super) fn write(&self, credentials: bool, headers: &mut HeaderMap, fresh: bool) {
         let value = match self {
             AllowOrigin::Any => STAR,

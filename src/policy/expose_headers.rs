@@ -19,7 +19,7 @@ pub(crate) fn value(any: bool, names: &[HeaderName]) -> Option<HeaderValue> {
 }
 
 /// Writes the value into the response of an actual request; `fresh`: see [`put`].
-#[inline]
+#[inline(always)]
 pub(super) fn write(value: Option<&HeaderValue>, headers: &mut HeaderMap, fresh: bool) {
     if let Some(expose) = value {
         put(
