@@ -352,6 +352,22 @@ pub(crate) fn is_loopback(host: &str) -> bool {
 mod tests {
     use super::*;
 
+    #[test]
+    fn loopback_hosts() {
+        for h in [
+            "localhost",
+            "app.localhost",
+            "127.0.0.1",
+            "127.1.2.3",
+            "[::1]",
+        ] {
+            assert!(is_loopback(h), "{h}");
+        }
+        for h in ["example.com", "10.0.0.1", "localhost.evil.org", "[::2]"] {
+            assert!(!is_loopback(h), "{h}");
+        }
+    }
+
     fn fault(s: &str) -> OriginFault {
         parse_origin(s).unwrap_err()
     }
