@@ -207,7 +207,7 @@ async fn check(req: HttpRequest, admin: web::Data<Admin>) -> impl Responder {
     };
     let question = match (&q.method, &q.headers) {
         (Some(m), Some(h)) => CorsRequest::preflight(&q.origin, m)
-            .headers(h.split(',').map(str::trim).filter(|h| !h.is_empty())),
+            .requesting_headers(h.split(',').map(str::trim).filter(|h| !h.is_empty())),
         (Some(m), None) => CorsRequest::preflight(&q.origin, m),
         (None, Some(_)) => {
             return HttpResponse::BadRequest()

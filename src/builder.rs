@@ -1,7 +1,7 @@
 //! [`Cors`]: the builder users write, with the same method names as `actix-cors`.
 //!
 //! Builder methods never fail and never panic: they record what was asked. [`Cors::build`]
-//! checks everything at once and compiles the policy (see [`crate::validate`]).
+//! checks everything at once and compiles the policy (`compile.rs`).
 
 use std::{env, sync::Arc};
 
@@ -15,29 +15,12 @@ use actix_web::{
 };
 
 use crate::{
+    compile::compile,
+    diagnostics,
     error::{ConfigError, Problem, Source},
-    origin::OriginPredicate,
     policy::CorsPolicy,
-    validate,
+    settings::{Any, EnvOrigins, Settings},
 };
-
-/// Whether a setting allows everything, and who said so.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) enum Any {
-    /// Only what is listed.
-    #[default]
-    No,
-    /// Set by [`Cors::permissive`]; an explicit list later narrows it.
-    Permissive,
-    /// Set explicitly; a list beside it is a build error naming both calls.
-    Explicit,
-}
-
-impl Any {
-    pub(crate) fn is_any(self) -> bool {
-        self != Any::No
-    }
-}
 
 /// A CORS policy under construction: the builder passed to `.wrap()`.
 ///
@@ -68,37 +51,8 @@ impl Any {
 #[derive(Clone)]
 #[must_use = "a Cors builder does nothing until it is built or passed to `.wrap()`"]
 pub struct Cors {
-    pub(crate) any_origin: Any,
-    pub(crate) origins: Vec<(String, Source)>,
-    pub(crate) patterns: Vec<(String, Source)>,
-    pub(crate) regexes: Vec<(String, Source)>,
-    pub(crate) predicates: Vec<OriginPredicate>,
-    pub(crate) allow_null: bool,
-    /// `allow_null_origin_with_credentials_dangerously`.
-    pub(crate) null_with_credentials: bool,
-    pub(crate) any_method: Any,
-    pub(crate) methods: Vec<String>,
-    pub(crate) any_header: Any,
-    pub(crate) headers: Vec<String>,
-    /// `allowed_methods` / `allowed_header(s)` / `expose_headers` were called (even empty).
-    pub(crate) methods_listed: bool,
-    pub(crate) headers_listed: bool,
-    pub(crate) expose_listed: bool,
-    pub(crate) expose_any: Any,
-    pub(crate) expose: Vec<String>,
-    pub(crate) max_age: Option<usize>,
-    pub(crate) send_wildcard: bool,
-    pub(crate) credentials: bool,
-    pub(crate) vary: bool,
-    pub(crate) preflight: bool,
-    pub(crate) block_on_origin_mismatch: bool,
-    pub(crate) private_network: bool,
-    pub(crate) preflight_status: StatusCode,
-    pub(crate) allow_insecure_credentialed: bool,
-    /// Problems found while recording (e.g. a missing environment variable).
-    pub(crate) early_problems: Vec<Problem>,
-    /// [rollout hook] Same-origin, verdict and report-only options (`src/rollout.rs`).
-    pub(crate) rollout: crate::rollout::RolloutOptions,
+    /// What was recorded; [`Cors::build`] compiles it.
+    pub(crate) settings: Settings,
 }
 
 impl Default for Cors {
@@ -111,33 +65,7 @@ impl Default for Cors {
     /// ```
     fn default() -> Self {
         Cors {
-            any_origin: Any::No,
-            origins: Vec::new(),
-            patterns: Vec::new(),
-            regexes: Vec::new(),
-            predicates: Vec::new(),
-            allow_null: false,
-            null_with_credentials: false,
-            any_method: Any::No,
-            methods: Vec::new(),
-            any_header: Any::No,
-            headers: Vec::new(),
-            methods_listed: false,
-            headers_listed: false,
-            expose_listed: false,
-            expose_any: Any::No,
-            expose: Vec::new(),
-            max_age: Some(600),
-            send_wildcard: false,
-            credentials: false,
-            vary: true,
-            preflight: true,
-            block_on_origin_mismatch: false,
-            private_network: false,
-            preflight_status: StatusCode::NO_CONTENT,
-            allow_insecure_credentialed: false,
-            early_problems: Vec::new(),
-            rollout: Default::default(), // [rollout hook]
+            settings: Settings::default(),
         }
     }
 }
@@ -145,14 +73,14 @@ impl Default for Cors {
 impl std::fmt::Debug for Cors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Cors")
-            .field("any_origin", &self.any_origin)
-            .field("origins", &self.origins)
-            .field("patterns", &self.patterns)
-            .field("regexes", &self.regexes)
-            .field("predicates", &self.predicates.len())
-            .field("methods", &self.methods)
-            .field("headers", &self.headers)
-            .field("credentials", &self.credentials)
+            .field("any_origin", &self.settings.any_origin)
+            .field("origins", &self.settings.origins)
+            .field("patterns", &self.settings.patterns)
+            .field("regexes", &self.settings.regexes)
+            .field("predicates", &self.settings.predicates.len())
+            .field("methods", &self.settings.methods)
+            .field("headers", &self.settings.headers)
+            .field("credentials", &self.settings.credentials)
             .finish_non_exhaustive()
     }
 }
@@ -197,11 +125,13 @@ impl Cors {
     /// ```
     pub fn permissive() -> Self {
         Cors {
-            any_origin: Any::Permissive,
-            any_method: Any::Permissive,
-            any_header: Any::Permissive,
-            expose_any: Any::Permissive,
-            ..Cors::default()
+            settings: Settings {
+                any_origin: Any::Permissive,
+                any_method: Any::Permissive,
+                any_header: Any::Permissive,
+                expose_any: Any::Permissive,
+                ..Settings::default()
+            },
         }
     }
 
@@ -217,7 +147,7 @@ impl Cors {
     /// assert!(policy.check(&CorsRequest::new("null")).is_allowed());
     /// ```
     pub fn allow_any_origin(mut self) -> Self {
-        self.any_origin = Any::Explicit;
+        self.settings.any_origin = Any::Explicit;
         self
     }
 
@@ -278,9 +208,9 @@ impl Cors {
     where
         F: Fn(&HeaderValue, &RequestHead) -> bool + Send + Sync + 'static,
     {
-        self.predicates.push(Arc::new(f));
-        if self.any_origin == Any::Permissive {
-            self.any_origin = Any::No;
+        self.settings.predicates.push(Arc::new(f));
+        if self.settings.any_origin == Any::Permissive {
+            self.settings.any_origin = Any::No;
         }
         self
     }
@@ -326,7 +256,9 @@ impl Cors {
     /// assert!(!policy.check(&CorsRequest::new("https://preview.example.com")).is_allowed());
     /// ```
     pub fn allowed_origin_pattern(mut self, pattern: &str) -> Self {
-        self.patterns.push((pattern.to_owned(), Source::Code));
+        self.settings
+            .patterns
+            .push((pattern.to_owned(), Source::Code));
         self.narrow_permissive_origin();
         self
     }
@@ -351,7 +283,7 @@ impl Cors {
     /// assert!(!policy.check(&CorsRequest::new("https://app-7.example.com.evil.org")).is_allowed());
     /// ```
     pub fn allowed_origin_regex(mut self, regex: &str) -> Self {
-        self.regexes.push((regex.to_owned(), Source::Code));
+        self.settings.regexes.push((regex.to_owned(), Source::Code));
         self.narrow_permissive_origin();
         self
     }
@@ -397,6 +329,9 @@ impl Cors {
     /// for a default. A variable that is set but lists nothing counts as missing. Errors name
     /// the variable and the entry's position (counting the non-empty entries, from 1).
     ///
+    /// The variable is read when the policy is built ([`Cors::build`], or when the app starts
+    /// for a builder given to `.wrap()`), not when this method is called.
+    ///
     /// ```
     /// use corsair::{Cors, Problem};
     /// std::env::set_var("DOC_ALLOWED_ORIGINS", "http://localhost:5173, https://app.example.com");
@@ -406,17 +341,11 @@ impl Cors {
     /// assert_eq!(err.problems(), &[Problem::MissingEnvVar { var: "DOC_UNSET_VAR".into() }]);
     /// ```
     pub fn allowed_origins_from_env(mut self, var: &str) -> Self {
-        match env::var(var) {
-            Ok(list) if has_entries(&list) => self.push_env_list(var, &list),
-            // Set but empty is treated as missing: a deployment that forgot to fill the
-            // variable would otherwise refuse every browser without a word.
-            _ => {
-                self.early_problems.push(Problem::MissingEnvVar {
-                    var: var.to_owned(),
-                });
-                self
-            }
-        }
+        self.settings.env_origins.push(EnvOrigins {
+            var: var.to_owned(),
+            default: None,
+        });
+        self
     }
 
     /// Like [`allowed_origins_from_env`](Self::allowed_origins_from_env), but uses `default`
@@ -430,21 +359,43 @@ impl Cors {
     ///     .unwrap();
     /// assert!(policy.check(&CorsRequest::new("http://localhost:5173")).is_allowed());
     /// ```
-    pub fn allowed_origins_from_env_or(self, var: &str, default: &str) -> Self {
-        match env::var(var) {
-            Ok(list) => {
-                if !has_entries(&list) {
+    pub fn allowed_origins_from_env_or(mut self, var: &str, default: &str) -> Self {
+        self.settings.env_origins.push(EnvOrigins {
+            var: var.to_owned(),
+            default: Some(default.to_owned()),
+        });
+        self
+    }
+
+    /// Reads the environment variables named by `allowed_origins_from_env(_or)`, now that the
+    /// policy is being built, and records their origins.
+    fn read_environment(mut self) -> Self {
+        for EnvOrigins { var, default } in std::mem::take(&mut self.settings.env_origins) {
+            self = match (env::var(&var), default) {
+                (Ok(list), _) if has_entries(&list) => self.push_env_list(&var, &list),
+                (Ok(list), Some(_)) => {
                     log::warn!(
                         "corsair: ${var} is set but lists no origin; no origin from it is allowed"
                     );
+                    self.push_env_list(&var, &list)
                 }
-                self.push_env_list(var, &list)
-            }
-            Err(_) => self.push_list(default, |position| Source::EnvDefault {
-                var: var.to_owned(),
-                position,
-            }),
+                (Err(_), Some(default)) => {
+                    self.push_list(&default, |position| Source::EnvDefault {
+                        var: var.clone(),
+                        position,
+                    })
+                }
+                // Set but empty is treated as missing: a deployment that forgot to fill the
+                // variable would otherwise refuse every browser without a word.
+                (_, None) => {
+                    self.settings
+                        .early_problems
+                        .push(Problem::MissingEnvVar { var });
+                    self
+                }
+            };
         }
+        self
     }
 
     fn push_env_list(self, var: &str, list: &str) -> Self {
@@ -468,20 +419,20 @@ impl Cors {
     /// taken as a pattern; in code, `*` inside an origin is an error pointing at the pattern API.
     pub(crate) fn push_origin(mut self, origin: &str, source: Source, lenient: bool) -> Self {
         if origin == "*" {
-            self.any_origin = Any::Explicit;
+            self.settings.any_origin = Any::Explicit;
         } else if lenient && origin.contains('*') {
-            self.patterns.push((origin.to_owned(), source));
+            self.settings.patterns.push((origin.to_owned(), source));
             self.narrow_permissive_origin();
         } else {
-            self.origins.push((origin.to_owned(), source));
+            self.settings.origins.push((origin.to_owned(), source));
             self.narrow_permissive_origin();
         }
         self
     }
 
     fn narrow_permissive_origin(&mut self) {
-        if self.any_origin == Any::Permissive {
-            self.any_origin = Any::No;
+        if self.settings.any_origin == Any::Permissive {
+            self.settings.any_origin = Any::No;
         }
     }
 
@@ -504,7 +455,7 @@ impl Cors {
     /// assert_eq!(err.problems(), &[Problem::CredentialedNullOrigin]);
     /// ```
     pub fn allow_null_origin(mut self) -> Self {
-        self.allow_null = true;
+        self.settings.allow_null = true;
         self
     }
 
@@ -526,8 +477,8 @@ impl Cors {
     /// assert!(policy.check(&CorsRequest::new("null")).is_allowed());
     /// ```
     pub fn allow_null_origin_with_credentials_dangerously(mut self) -> Self {
-        self.allow_null = true;
-        self.null_with_credentials = true;
+        self.settings.allow_null = true;
+        self.settings.null_with_credentials = true;
         self
     }
 
@@ -543,7 +494,7 @@ impl Cors {
     /// assert!(Cors::default().allow_any_method().allowed_methods(["PUT"]).build().is_err());
     /// ```
     pub fn allow_any_method(mut self) -> Self {
-        self.any_method = Any::Explicit;
+        self.settings.any_method = Any::Explicit;
         self
     }
 
@@ -574,29 +525,30 @@ impl Cors {
         M: TryInto<Method>,
         <M as TryInto<Method>>::Error: Into<HttpError>,
     {
-        if self.any_method == Any::Permissive {
-            self.any_method = Any::No;
+        if self.settings.any_method == Any::Permissive {
+            self.settings.any_method = Any::No;
         }
         for (i, m) in methods.into_iter().enumerate() {
             match m.try_into() {
-                Ok(method) => self.methods.push(method.as_str().to_owned()),
+                Ok(method) => self.settings.methods.push(method.as_str().to_owned()),
                 Err(e) => self
+                    .settings
                     .early_problems
                     .push(unconvertible("allowed_methods", i, e)),
             }
         }
-        self.methods_listed = true;
+        self.settings.methods_listed = true;
         self
     }
 
     /// Records methods as written in configuration (keeps the text for error messages).
     #[cfg_attr(not(feature = "serde"), allow(dead_code))]
     pub(crate) fn allowed_methods_written(mut self, methods: Vec<String>) -> Self {
-        if self.any_method == Any::Permissive {
-            self.any_method = Any::No;
+        if self.settings.any_method == Any::Permissive {
+            self.settings.any_method = Any::No;
         }
-        self.methods.extend(methods);
-        self.methods_listed = true;
+        self.settings.methods.extend(methods);
+        self.settings.methods_listed = true;
         self
     }
 
@@ -615,11 +567,11 @@ impl Cors {
     /// use corsair::{Cors, CorsRequest};
     /// let policy = Cors::default().allow_any_origin().allow_any_header().build().unwrap();
     /// let ask = CorsRequest::preflight("https://a.example", "POST")
-    ///     .headers(["x-anything", "access-control-allow-origin"]);
+    ///     .requesting_headers(["x-anything", "access-control-allow-origin"]);
     /// assert!(policy.check(&ask).is_allowed());
     /// ```
     pub fn allow_any_header(mut self) -> Self {
-        self.any_header = Any::Explicit;
+        self.settings.any_header = Any::Explicit;
         self
     }
 
@@ -669,27 +621,27 @@ impl Cors {
         H: TryInto<HeaderName>,
         <H as TryInto<HeaderName>>::Error: Into<HttpError>,
     {
-        if self.any_header == Any::Permissive {
-            self.any_header = Any::No;
+        if self.settings.any_header == Any::Permissive {
+            self.settings.any_header = Any::No;
         }
         for (i, h) in headers.into_iter().enumerate() {
             match h.try_into() {
-                Ok(name) => self.headers.push(name.as_str().to_owned()),
-                Err(e) => self.early_problems.push(unconvertible(call, i, e)),
+                Ok(name) => self.settings.headers.push(name.as_str().to_owned()),
+                Err(e) => self.settings.early_problems.push(unconvertible(call, i, e)),
             }
         }
-        self.headers_listed = true;
+        self.settings.headers_listed = true;
         self
     }
 
     /// Records request headers as written in configuration (keeps the text for errors).
     #[cfg_attr(not(feature = "serde"), allow(dead_code))]
     pub(crate) fn allowed_headers_written(mut self, headers: Vec<String>) -> Self {
-        if self.any_header == Any::Permissive {
-            self.any_header = Any::No;
+        if self.settings.any_header == Any::Permissive {
+            self.settings.any_header = Any::No;
         }
-        self.headers.extend(headers);
-        self.headers_listed = true;
+        self.settings.headers.extend(headers);
+        self.settings.headers_listed = true;
         self
     }
 
@@ -704,7 +656,7 @@ impl Cors {
     /// assert!(Cors::default().allow_any_origin().expose_any_header().build().is_ok());
     /// ```
     pub fn expose_any_header(mut self) -> Self {
-        self.expose_any = Any::Explicit;
+        self.settings.expose_any = Any::Explicit;
         self
     }
 
@@ -725,29 +677,30 @@ impl Cors {
         H: TryInto<HeaderName>,
         <H as TryInto<HeaderName>>::Error: Into<HttpError>,
     {
-        if self.expose_any == Any::Permissive {
-            self.expose_any = Any::No;
+        if self.settings.expose_any == Any::Permissive {
+            self.settings.expose_any = Any::No;
         }
         for (i, h) in headers.into_iter().enumerate() {
             match h.try_into() {
-                Ok(name) => self.expose.push(name.as_str().to_owned()),
+                Ok(name) => self.settings.expose.push(name.as_str().to_owned()),
                 Err(e) => self
+                    .settings
                     .early_problems
                     .push(unconvertible("expose_headers", i, e)),
             }
         }
-        self.expose_listed = true;
+        self.settings.expose_listed = true;
         self
     }
 
     /// Records exposed headers as written in configuration (keeps the text for errors).
     #[cfg_attr(not(feature = "serde"), allow(dead_code))]
     pub(crate) fn expose_headers_written(mut self, headers: Vec<String>) -> Self {
-        if self.expose_any == Any::Permissive {
-            self.expose_any = Any::No;
+        if self.settings.expose_any == Any::Permissive {
+            self.settings.expose_any = Any::No;
         }
-        self.expose.extend(headers);
-        self.expose_listed = true;
+        self.settings.expose.extend(headers);
+        self.settings.expose_listed = true;
         self
     }
 
@@ -762,7 +715,7 @@ impl Cors {
     /// assert!(Cors::default().max_age(86_401).build().is_err());
     /// ```
     pub fn max_age(mut self, max_age: impl Into<Option<usize>>) -> Self {
-        self.max_age = max_age.into();
+        self.settings.max_age = max_age.into();
         self
     }
 
@@ -774,7 +727,7 @@ impl Cors {
     /// assert!(Cors::default().allow_any_origin().send_wildcard().build().is_ok());
     /// ```
     pub fn send_wildcard(mut self) -> Self {
-        self.send_wildcard = true;
+        self.settings.send_wildcard = true;
         self
     }
 
@@ -787,7 +740,7 @@ impl Cors {
     /// assert!(cors.build().is_ok());
     /// ```
     pub fn supports_credentials(mut self) -> Self {
-        self.credentials = true;
+        self.settings.credentials = true;
         self
     }
 
@@ -799,7 +752,7 @@ impl Cors {
     /// assert!(Cors::default().disable_vary_header().build().is_ok());
     /// ```
     pub fn disable_vary_header(mut self) -> Self {
-        self.vary = false;
+        self.settings.vary = false;
         self
     }
 
@@ -811,7 +764,7 @@ impl Cors {
     /// assert!(Cors::default().disable_preflight().build().is_ok());
     /// ```
     pub fn disable_preflight(mut self) -> Self {
-        self.preflight = false;
+        self.settings.preflight = false;
         self
     }
 
@@ -826,7 +779,7 @@ impl Cors {
     /// assert!(cors.build().is_ok());
     /// ```
     pub fn block_on_origin_mismatch(mut self, block: bool) -> Self {
-        self.block_on_origin_mismatch = block;
+        self.settings.block_on_origin_mismatch = block;
         self
     }
 
@@ -845,7 +798,7 @@ impl Cors {
     /// assert!(Cors::default().allow_private_network_access().build().is_ok());
     /// ```
     pub fn allow_private_network_access(mut self) -> Self {
-        self.private_network = true;
+        self.settings.private_network = true;
         self
     }
 
@@ -859,7 +812,7 @@ impl Cors {
     /// assert!(Cors::default().preflight_status(StatusCode::FOUND).build().is_err());
     /// ```
     pub fn preflight_status(mut self, status: StatusCode) -> Self {
-        self.preflight_status = status;
+        self.settings.preflight_status = status;
         self
     }
 
@@ -875,7 +828,7 @@ impl Cors {
     /// assert!(cors.allow_insecure_credentialed_origins().build().is_ok());
     /// ```
     pub fn allow_insecure_credentialed_origins(mut self) -> Self {
-        self.allow_insecure_credentialed = true;
+        self.settings.allow_insecure_credentialed = true;
         self
     }
 
@@ -897,7 +850,10 @@ impl Cors {
     /// println!("{err}");
     /// ```
     pub fn build(self) -> Result<CorsPolicy, ConfigError> {
-        validate::compile(&self).map(CorsPolicy::from_compiled)
+        let cors = self.read_environment();
+        let policy = CorsPolicy::from_compiled(compile(&cors.settings)?);
+        diagnostics::log_summary(&policy.inner);
+        Ok(policy)
     }
 }
 

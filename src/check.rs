@@ -34,7 +34,7 @@ use crate::{
 ///     .unwrap();
 ///
 /// // "The staging frontend may PUT with x-api-key."
-/// let preflight = CorsRequest::preflight("https://staging.example.com", "PUT").header("x-api-key");
+/// let preflight = CorsRequest::preflight("https://staging.example.com", "PUT").requesting_header("x-api-key");
 /// assert!(policy.check(&preflight).is_allowed());
 /// ```
 #[derive(Debug, Clone)]
@@ -94,29 +94,49 @@ impl CorsRequest {
         }
     }
 
-    /// Sets the actual request's method (ignored for preflights).
+    /// Sets the method: the request's own for an actual request; for a preflight (always
+    /// `OPTIONS` itself), the method it asks for in `Access-Control-Request-Method`, as the
+    /// second argument of [`preflight`](Self::preflight) does.
     ///
     /// ```
     /// use actix_web::http::Method;
-    /// let req = corsair::CorsRequest::new("https://a.com").method(Method::POST);
-    /// # drop(req);
+    /// use corsair::{Cors, CorsRequest};
+    /// let policy = Cors::default()
+    ///     .allowed_origin("https://a.com")
+    ///     .allowed_methods(["PUT"])
+    ///     .build()
+    ///     .unwrap();
+    /// let put = CorsRequest::preflight("https://a.com", "DELETE").method(Method::PUT);
+    /// assert!(policy.check(&put).is_allowed());
+    /// let post = CorsRequest::new("https://a.com").method(Method::POST);
+    /// assert!(policy.check(&post).is_allowed());
     /// ```
     pub fn method(mut self, method: Method) -> Self {
-        if self.request_method.is_none() {
-            self.method = method;
+        match &mut self.request_method {
+            Some(requested) => *requested = method.as_str().to_owned(),
+            None => self.method = method,
         }
         self
     }
 
-    /// Adds a name to the preflight's `Access-Control-Request-Headers`.
+    /// Adds a name to the preflight's `Access-Control-Request-Headers`: the preflight asks
+    /// permission to send that header. (To put a header itself on the request, use
+    /// [`with_header`](Self::with_header).)
     ///
     /// ```
-    /// let req = corsair::CorsRequest::preflight("https://a.com", "POST").header("content-type");
+    /// let req = corsair::CorsRequest::preflight("https://a.com", "POST").requesting_header("content-type");
     /// # drop(req);
     /// ```
-    pub fn header(mut self, name: &str) -> Self {
+    pub fn requesting_header(mut self, name: &str) -> Self {
         self.request_headers.push(name.to_owned());
         self
+    }
+
+    /// Former name of [`requesting_header`](Self::requesting_header).
+    #[doc(hidden)]
+    #[deprecated(since = "0.1.0", note = "renamed `requesting_header`")]
+    pub fn header(self, name: &str) -> Self {
+        self.requesting_header(name)
     }
 
     /// Adds a second `Origin` header (browsers never do; attackers and broken proxies might).
@@ -143,7 +163,8 @@ impl CorsRequest {
         self
     }
 
-    /// Adds several names to the preflight's `Access-Control-Request-Headers`.
+    /// Adds several names to the preflight's `Access-Control-Request-Headers` (see
+    /// [`requesting_header`](Self::requesting_header)).
     ///
     /// ```
     /// use corsair::{Cors, CorsRequest};
@@ -152,10 +173,11 @@ impl CorsRequest {
     ///     .allowed_headers(["content-type", "x-api-key"])
     ///     .build()
     ///     .unwrap();
-    /// let req = CorsRequest::preflight("https://a.com", "POST").headers(["content-type", "x-api-key"]);
+    /// let req = CorsRequest::preflight("https://a.com", "POST")
+    ///     .requesting_headers(["content-type", "x-api-key"]);
     /// assert!(policy.check(&req).is_allowed());
     /// ```
-    pub fn headers<I, S>(mut self, names: I) -> Self
+    pub fn requesting_headers<I, S>(mut self, names: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
@@ -163,6 +185,17 @@ impl CorsRequest {
         self.request_headers
             .extend(names.into_iter().map(|n| n.as_ref().to_owned()));
         self
+    }
+
+    /// Former name of [`requesting_headers`](Self::requesting_headers).
+    #[doc(hidden)]
+    #[deprecated(since = "0.1.0", note = "renamed `requesting_headers`")]
+    pub fn headers<I, S>(self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.requesting_headers(names)
     }
 
     /// Sets the request's path and query (default `/`). Only
@@ -185,7 +218,7 @@ impl CorsRequest {
         self
     }
 
-    /// Adds any other request header, e.g. `Host` or a cookie for an
+    /// Puts a header on the request itself, e.g. `Host` or a cookie for an
     /// [`allowed_origin_fn`](crate::Cors::allowed_origin_fn) predicate that looks at it. The
     /// header is appended to the request head exactly as given, after the others: an
     /// `Origin` or `Access-Control-Request-Method` added here is one more such header, which
@@ -205,14 +238,21 @@ impl CorsRequest {
     ///     .build()
     ///     .unwrap();
     /// let req = |host: &'static str| {
-    ///     CorsRequest::new("https://acme.app.example").request_header(HOST, HeaderValue::from_static(host))
+    ///     CorsRequest::new("https://acme.app.example").with_header(HOST, HeaderValue::from_static(host))
     /// };
     /// assert!(policy.check(&req("acme.api.example")).is_allowed());
     /// assert!(!policy.check(&req("other.api.example")).is_allowed());
     /// ```
-    pub fn request_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
         self.other_headers.push((name, value));
         self
+    }
+
+    /// Former name of [`with_header`](Self::with_header).
+    #[doc(hidden)]
+    #[deprecated(since = "0.1.0", note = "renamed `with_header`")]
+    pub fn request_header(self, name: HeaderName, value: HeaderValue) -> Self {
+        self.with_header(name, value)
     }
 
     /// True if the request carries an `Origin` header.
@@ -436,7 +476,7 @@ impl Decision {
     ///     .allowed_header("content-type")
     ///     .build()
     ///     .unwrap();
-    /// let d = policy.check(&CorsRequest::preflight("https://a.com", "POST").headers(["Content-Type", "X-Trace"]));
+    /// let d = policy.check(&CorsRequest::preflight("https://a.com", "POST").requesting_headers(["Content-Type", "X-Trace"]));
     /// assert_eq!(d.refused_header(), Some("X-Trace"));
     /// ```
     pub fn refused_header(&self) -> Option<&str> {
@@ -484,14 +524,14 @@ impl CorsPolicy {
     ///     .unwrap();
     ///
     /// // The staging frontend may PUT with x-api-key...
-    /// let ok = policy.check(&CorsRequest::preflight("https://staging.example.com", "PUT").header("x-api-key"));
+    /// let ok = policy.check(&CorsRequest::preflight("https://staging.example.com", "PUT").requesting_header("x-api-key"));
     /// assert!(ok.is_allowed());
     /// assert_eq!(ok.status(), Some(StatusCode::NO_CONTENT));
     /// assert_eq!(ok.header(header::ACCESS_CONTROL_ALLOW_METHODS), Some("PUT"));
     /// assert_eq!(ok.header(header::ACCESS_CONTROL_ALLOW_HEADERS), Some("x-api-key"));
     ///
     /// // ...but not with any other header,
-    /// let no = policy.check(&CorsRequest::preflight("https://staging.example.com", "PUT").header("x-other"));
+    /// let no = policy.check(&CorsRequest::preflight("https://staging.example.com", "PUT").requesting_header("x-other"));
     /// assert_eq!(no.refusal(), Some(Refusal::HeaderNotAllowed));
     /// assert_eq!(no.refused_header(), Some("x-other"));
     /// assert_eq!(no.status(), Some(StatusCode::FORBIDDEN));

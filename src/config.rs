@@ -72,7 +72,7 @@ const STARLETTE_ALL_METHODS: [&str; 8] = [
 /// let policy = config.build().unwrap();
 /// // Content-Type is allowed as Starlette allows it, without being listed.
 /// let preflight = corsair::CorsRequest::preflight("https://app.example.com", "POST")
-///     .headers(["authorization", "content-type"]);
+///     .requesting_headers(["authorization", "content-type"]);
 /// assert!(policy.check(&preflight).is_allowed());
 ///
 /// // Problems name the field and the entry.

@@ -21,7 +21,8 @@ use actix_web::{
 };
 
 use crate::{
-    origin::serialized::split_host_port,
+    fetch::{NORMALIZED_METHODS, SAFELISTED_METHODS},
+    origin::{closest, serialized::split_host_port},
     policy::{Compiled, Refusal},
 };
 
@@ -88,10 +89,9 @@ pub(crate) fn log_summary(policy: &Compiled) {
 
 /// The CORS-safelisted methods (always allowed in a preflight) missing from `list`, joined.
 fn safelisted_missing(list: &[Method]) -> Option<String> {
-    let missing: Vec<&str> = [Method::GET, Method::HEAD, Method::POST]
-        .iter()
-        .filter(|m| !list.contains(m))
-        .map(Method::as_str)
+    let missing: Vec<&str> = SAFELISTED_METHODS
+        .into_iter()
+        .filter(|m| !list.iter().any(|l| l.as_str() == *m))
         .collect();
     (!missing.is_empty()).then(|| missing.join(", "))
 }
@@ -165,10 +165,12 @@ pub(crate) fn detail(policy: &Compiled, head: &RequestHead, reason: Refusal) -> 
             }
             let exact = exact_near_miss(origin, o.exact_origins());
             let pattern = o.patterns.near_miss(origin);
-            let best = match (exact, pattern) {
-                (Some(e), Some(p)) => Some(if p.0 < e.0 { p } else { e }),
-                (e, p) => e.or(p),
-            };
+            // The exact origin wins a tie.
+            // The closer hint; the exact origin's on a tie (`min_by_key` keeps the first).
+            let best = [exact, pattern]
+                .into_iter()
+                .flatten()
+                .min_by_key(|(rank, _)| *rank);
             Some(match best {
                 Some((_, hint)) => hint,
                 None => format!(
@@ -190,7 +192,8 @@ pub(crate) fn detail(policy: &Compiled, head: &RequestHead, reason: Refusal) -> 
                 .find(|m| m.as_str().eq_ignore_ascii_case(method))
             {
                 return Some(format!(
-                    "method `{method}` was requested but `{same}` is allowed, and methods are case-sensitive; send `{same}` from the page (browsers only upper-case DELETE, GET, HEAD, OPTIONS, POST and PUT)"
+                    "method `{method}` was requested but `{same}` is allowed, and methods are case-sensitive; send `{same}` from the page (browsers only upper-case {})",
+                    NORMALIZED_METHODS.join(", ")
                 ));
             }
             let allowed = methods
@@ -245,10 +248,9 @@ fn exact_near_miss<'a>(
     configured: impl Iterator<Item = &'a str>,
 ) -> Option<(u32, String)> {
     let req = Parts::of(origin);
-    let mut best: Option<(u32, String)> = None;
-    for candidate in configured {
-        let cfg = Parts::of(candidate);
-        let why = if origin != candidate && origin.eq_ignore_ascii_case(candidate) {
+    let why = |candidate: &&str| {
+        let candidate = *candidate;
+        if origin != candidate && origin.eq_ignore_ascii_case(candidate) {
             Some((
                 0,
                 "only letter case differs, and browsers send origins in lower case".to_owned(),
@@ -261,18 +263,15 @@ fn exact_near_miss<'a>(
                 0,
                 "the request's origin has a trailing `/` or a path, which browsers never send (a proxy or a non-browser client wrote it)".to_owned(),
             ))
-        } else if let (Some(req), Some(cfg)) = (&req, &cfg) {
+        } else if let (Some(req), Some(cfg)) = (&req, &Parts::of(candidate)) {
             parts_near_miss(origin, candidate, req, cfg)
         } else {
             None
-        };
-        if let Some((rank, text)) = why {
-            if best.as_ref().is_none_or(|(r, _)| rank < *r) {
-                best = Some((rank, format!("did you mean `{candidate}`? {text}")));
-            }
         }
-    }
-    best
+    };
+    closest(configured, why, |candidate, text| {
+        format!("did you mean `{candidate}`? {text}")
+    })
 }
 
 /// Near misses between two well-split origins.

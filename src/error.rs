@@ -187,6 +187,198 @@ pub enum HeaderList {
     Exposed,
 }
 
+/// A list that holds names, where a lone `*` is a mistake (see [`Problem::WildcardInList`]).
+///
+/// # Example
+/// ```
+/// use corsair::NameList;
+/// assert_eq!(NameList::Methods.to_string(), "allowed_methods");
+/// assert_eq!(NameList::Methods.any_call(), "allow_any_method");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Display)]
+#[non_exhaustive]
+pub enum NameList {
+    /// `allowed_methods`.
+    #[display("allowed_methods")]
+    Methods,
+    /// `allowed_header(s)`: request headers.
+    #[display("allowed_headers")]
+    AllowedHeaders,
+    /// `expose_headers`: response headers.
+    #[display("expose_headers")]
+    ExposedHeaders,
+}
+
+impl NameList {
+    /// What the list holds: `"method"`, `"request header"` or `"response header"`.
+    ///
+    /// ```
+    /// assert_eq!(corsair::NameList::ExposedHeaders.item(), "response header");
+    /// ```
+    pub fn item(self) -> &'static str {
+        match self {
+            NameList::Methods => "method",
+            NameList::AllowedHeaders => "request header",
+            NameList::ExposedHeaders => "response header",
+        }
+    }
+
+    /// The builder method that means "every one": `"allow_any_method"`, `"allow_any_header"`
+    /// or `"expose_any_header"`.
+    ///
+    /// ```
+    /// assert_eq!(corsair::NameList::AllowedHeaders.any_call(), "allow_any_header");
+    /// ```
+    pub fn any_call(self) -> &'static str {
+        match self {
+            NameList::Methods => "allow_any_method",
+            NameList::AllowedHeaders => "allow_any_header",
+            NameList::ExposedHeaders => "expose_any_header",
+        }
+    }
+}
+
+/// The specific origin rules that conflict with "any origin" (see
+/// [`Problem::AnyOriginConflict`]).
+///
+/// # Example
+/// ```
+/// use corsair::OriginRules;
+/// assert_eq!(OriginRules::List.to_string(), "an origin list");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Display)]
+#[non_exhaustive]
+pub enum OriginRules {
+    /// Exact origins (`allowed_origin`, lists, the environment).
+    #[display("an origin list")]
+    List,
+    /// `allowed_origin_pattern`.
+    #[display("origin patterns")]
+    Patterns,
+    /// `allowed_origin_regex`.
+    #[display("origin regexes")]
+    Regexes,
+    /// `allowed_origin_fn`.
+    #[display("an origin predicate (`allowed_origin_fn`)")]
+    Predicate,
+}
+
+/// What is wrong with an origin pattern (see [`Problem::InvalidPattern`]); its `Display` ends
+/// with the fix.
+///
+/// # Example
+/// ```
+/// use corsair::{Cors, PatternFault, Problem};
+/// let err = Cors::default().allowed_origin_pattern("*.example.com").build().unwrap_err();
+/// let [Problem::InvalidPattern { reason, .. }] = err.problems() else { panic!("{err}") };
+/// assert_eq!(
+///     *reason,
+///     PatternFault::NoScheme { suggestion: "https://*.example.com".into() }
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Display)]
+#[non_exhaustive]
+pub enum PatternFault {
+    /// The pattern is empty.
+    #[display("it is empty; write a pattern such as `https://*.example.com`, or remove the entry")]
+    Empty,
+    /// White space or control characters.
+    #[display("it contains white space or control characters; remove them")]
+    WhiteSpace,
+    /// Non-ASCII characters (an internationalized name not in punycode).
+    #[display("it has non-ASCII characters; browsers send internationalized domain names in punycode (`xn--...`), write it that way")]
+    NonAscii,
+    /// Upper-case letters.
+    #[display(
+        "it has upper-case letters, but browsers send origins in lower case; write `{suggestion}`"
+    )]
+    UpperCase {
+        /// The pattern in lower case.
+        suggestion: String,
+    },
+    /// No `scheme://`.
+    #[display("it has no scheme; write `{suggestion}` (or `http://` for plain HTTP)")]
+    NoScheme {
+        /// The pattern with `https://` in front.
+        suggestion: String,
+    },
+    /// A wildcard in the scheme.
+    #[display("the scheme cannot be a wildcard; write one pattern per scheme")]
+    WildcardScheme,
+    /// A scheme that is not one.
+    #[display("its scheme is not valid; write e.g. `https://*.example.com`")]
+    InvalidScheme,
+    /// A path, query, fragment or user information.
+    #[display("a pattern is only scheme, host and port: remove the path, query, fragment or user information")]
+    NotAnOrigin,
+    /// The host and port cannot be told apart.
+    #[display("its host is not valid; write e.g. `https://*.example.com` or `http://[::1]:*`")]
+    InvalidAuthority,
+    /// The scheme's default port, written out.
+    #[display(
+        "it writes out the scheme's default port, which browsers leave out; write `{suggestion}`"
+    )]
+    DefaultPort {
+        /// The pattern without the port.
+        suggestion: String,
+    },
+    /// A port that is neither a number from 1 to 65535 nor `*`.
+    #[display("its port is not a number from 1 to 65535 or `*`; write e.g. `:8443` or `:*`, or remove the port")]
+    InvalidPort,
+    /// A wildcard elsewhere than a leading `*.` label or a `:*` port.
+    #[display("only a leading `*.` label or a `:*` port may be a wildcard; write e.g. `https://*.example.com`, or use `.allowed_origin_regex(..)` for other shapes")]
+    MisplacedWildcard,
+    /// A host that is not a host name.
+    #[display("its host is not a valid host name; write labels of letters, digits and `-` separated by dots, e.g. `https://*.example.com`")]
+    InvalidHost,
+    /// No wildcard at all.
+    #[display("it has no wildcard; use `.allowed_origin(..)` for a single origin")]
+    NoWildcard,
+    /// A subdomain wildcard over an IP address.
+    #[display("an IP address has no subdomains; list the address with `.allowed_origin(..)`")]
+    IpAddress,
+}
+
+/// Why an origin regex does not compile (see [`Problem::InvalidRegex`]).
+///
+/// # Example
+/// ```
+/// use corsair::{Cors, Problem, RegexFault};
+/// let err = Cors::default().allowed_origin_regex(r"https://(a\.example\.com").build().unwrap_err();
+/// let [Problem::InvalidRegex { error, .. }] = err.problems() else { panic!("{err}") };
+/// assert!(matches!(error, RegexFault::Syntax { .. }));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Display)]
+#[non_exhaustive]
+pub enum RegexFault {
+    /// A syntax error.
+    #[display("{message}")]
+    Syntax {
+        /// The regex engine's message.
+        message: String,
+    },
+    /// The compiled regex (or the set of all origin regexes) exceeds the engine's size limit.
+    #[display(
+        "it compiles to more than {limit} bytes, the regex engine's limit; simplify it or split it"
+    )]
+    TooBig {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+}
+
+impl From<regex::Error> for RegexFault {
+    fn from(error: regex::Error) -> Self {
+        match error {
+            regex::Error::CompiledTooBig(limit) => RegexFault::TooBig { limit },
+            regex::Error::Syntax(message) => RegexFault::Syntax { message },
+            other => RegexFault::Syntax {
+                message: other.to_string(),
+            },
+        }
+    }
+}
+
 /// One mistake in a CORS policy, with what to do about it.
 ///
 /// Every variant carries the offending value where there is one, and its `Display` ends with
@@ -270,8 +462,8 @@ pub enum Problem {
     /// `allow_any_origin` together with specific origins, patterns, regexes or predicates.
     #[display("`allow_any_origin` (or a `*` origin entry) is set together with {with}, so it is unclear whether you mean every origin or only those; keep one of them")]
     AnyOriginConflict {
-        /// What it conflicts with, e.g. `"an origin list"`.
-        with: &'static str,
+        /// What it conflicts with.
+        with: OriginRules,
     },
     /// A configured origin is not a serialized origin.
     #[display("origin `{value}` ({source}) is not valid: {fault}")]
@@ -297,7 +489,7 @@ pub enum Problem {
         /// Where it came from.
         source: Source,
         /// What is wrong, with the fix.
-        reason: String,
+        reason: PatternFault,
     },
     /// An origin pattern whose wildcard covers a public suffix or a top-level domain.
     #[display("origin pattern `{value}` ({source}) lets anyone who registers a domain under `{suffix}` in; put your own registered domain after `*.`, e.g. `https://*.example.com`")]
@@ -316,8 +508,8 @@ pub enum Problem {
         value: String,
         /// Where it came from.
         source: Source,
-        /// The regex engine's message.
-        error: String,
+        /// What the regex engine found.
+        error: RegexFault,
     },
     /// A regular expression with an unescaped `.` in its host part.
     #[display("origin regex `{value}` ({source}) has an unescaped `.` in the host, which matches any character (`appXexample.com`); escape it as `\\.`, e.g. `{suggestion}`")]
@@ -391,14 +583,10 @@ pub enum Problem {
         value: String,
     },
     /// A lone `*` in a method or header list, which browsers read as "everything".
-    #[display("`*` in {list} means every {what} to browsers, not a name; use `.{method}()` if you mean that (it is checked against credentials), or list the names")]
+    #[display("`*` in {list} means every {} to browsers, not a name; use `.{}()` if you mean that (it is checked against credentials), or list the names", list.item(), list.any_call())]
     WildcardInList {
-        /// The list, e.g. `allowed_methods`.
-        list: &'static str,
-        /// What the list holds, e.g. `method`.
-        what: &'static str,
-        /// The builder method that means "any", e.g. `allow_any_method`.
-        method: &'static str,
+        /// The list (its [`NameList::any_call`] is the builder method that means "any").
+        list: NameList,
     },
     /// `Set-Cookie` or `Set-Cookie2` in the exposed headers.
     #[display("`{value}` in expose_headers is a forbidden response header that browsers never show to scripts; remove it")]

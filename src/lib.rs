@@ -71,17 +71,51 @@
 //! which the browser reports only as a CORS error.
 //!
 //! ## How the pieces fit
-//! - [`Cors`] is the builder. Its methods only record what you asked for.
-//! - [`Cors::build`] validates everything and returns a [`ConfigError`] (see the [`error`]
-//!   module: [`Problem`], [`Source`], [`OriginFault`]) or a [`CorsPolicy`].
-//! - [`CorsPolicy`] is compiled and immutable, with every header value built once. It is the
-//!   middleware: `.wrap(policy.clone())` gives each worker a [`CorsMiddleware`]. Its one
-//!   decision function serves both the middleware and [`CorsPolicy::check`], which returns a
-//!   [`Decision`] for a [`CorsRequest`] you describe.
-//! - [`LiveCors`] holds a policy you can replace while the server runs.
-//! - With the feature `serde`, `CorsConfig` reads FastAPI-style settings from TOML or JSON.
+//! Each step uses only the ones before it:
+//! 1. [`Cors`] is the builder. Its methods only record what you asked for; nothing is read
+//!    or checked yet (an origin list from the environment is read when the policy is built).
+//! 2. [`Cors::build`] checks everything at once and returns a [`ConfigError`] listing every
+//!    [`Problem`] (each typed, with its [`Source`] and a fix: [`OriginFault`], [`NameList`],
+//!    [`OriginRules`], ...) or a [`CorsPolicy`]. The Fetch standard's facts it checks against
+//!    (forbidden methods and headers, safelisted methods, token characters) are written once
+//!    in the crate and shared with the middleware and `corsair::testing`.
+//! 3. [`CorsPolicy`] is compiled and immutable. Each response header has its own rule and
+//!    its value built once: `Access-Control-Allow-Origin` (with `-Allow-Credentials`),
+//!    `-Allow-Methods`, `-Allow-Headers`, `-Expose-Headers`, `-Max-Age`, and `Vary`, which is
+//!    merged into the handler's. One decision function reads a request and returns a verdict
+//!    without allocating; one function writes the headers for it. Both serve the middleware
+//!    and [`CorsPolicy::check`], which returns a [`Decision`] for a [`CorsRequest`] you
+//!    describe, with the [`Refusal`] and [`MatchedBy`] the middleware saw.
+//! 4. The middleware: `.wrap(policy.clone())` (or `.wrap(cors)`, built once per process)
+//!    gives each worker a thin service over that policy. [`LiveCors`] holds a policy you can
+//!    replace, or compare with a report-only candidate ([`ShadowCounts`]), while the server
+//!    runs; [`CorsCounts`] and [`CorsOutcome`] count and label what it decided.
+//! - With the feature `serde`, `CorsConfig` reads FastAPI-style settings from TOML or JSON and
+//!   goes through the same builder methods.
 //! - Log output goes through the [`log`](https://docs.rs/log) crate, under targets starting
-//!   with `corsair` (with `env_logger`: `RUST_LOG=corsair=debug`).
+//!   with `corsair` (with `env_logger`: `RUST_LOG=corsair=debug`): one summary when a policy is
+//!   built, and for each refusal the reason with near-miss hints.
+
+// Source map, in dependency order (each module uses only those above it):
+//   fetch.rs          the Fetch standard's facts (leaf)
+//   error.rs          ConfigError, Problem and their typed reasons (leaf)
+//   header_value.rs   the one "shared HeaderValue" helper (leaf)
+//   vary.rs           merging `Vary` into a response (leaf)
+//   origin/           origin parsing (serialized.rs), patterns, regexes, matching (mod.rs)
+//   settings.rs       what the builder records: plain data
+//   policy/           Compiled: decide + apply (mod.rs), one file per response header
+//                     (allow_origin, allow_methods, allow_headers, expose_headers, max_age,
+//                     private_network), the Access-Control-Request-Headers parser
+//                     (request_headers.rs) and the verdict types (verdict.rs)
+//   compile.rs        settings -> policy, or every problem
+//   diagnostics.rs    the start-up summary and refusal hints with near misses
+//   builder.rs        Cors, the actix-cors-compatible surface over settings
+//   config.rs         CorsConfig (serde), through builder methods only
+//   check.rs, middleware.rs, shared_build.rs, reload.rs   at the top
+//   rollout.rs, same_origin.rs, shadow.rs, counters.rs, outcome.rs   the roll-out hook
+// One back-edge remains: `Compiled` holds the roll-out hook's per-policy state
+// (`rollout::Rollout`: counters and the report-only slot, which itself holds a candidate
+// `Compiled`), so policy/ and the roll-out modules refer to each other.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -89,12 +123,14 @@
 
 mod builder;
 mod check;
+mod compile;
 #[cfg(feature = "serde")]
 mod config;
 mod counters; // [rollout hook]
 mod diagnostics;
-pub mod error;
-mod header_list;
+mod error;
+mod fetch;
+mod header_value;
 mod middleware;
 mod origin;
 mod outcome; // [rollout hook]
@@ -102,12 +138,12 @@ mod policy;
 mod reload;
 mod rollout; // [rollout hook]
 mod same_origin; // [rollout hook]
+mod settings;
 mod shadow; // [rollout hook]
 mod shared_build;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
-mod validate;
 mod vary;
 mod worker;
 
@@ -128,16 +164,22 @@ pub struct RolloutDocDoctests;
 
 pub use builder::Cors;
 pub use check::{CorsRequest, Decision};
+pub use compile::MAX_AGE_LIMIT;
 #[cfg(feature = "serde")]
 pub use config::CorsConfig;
 #[cfg(feature = "serde")]
 pub use config::CorsConfigError;
 pub use counters::CorsCounts; // [rollout hook]
-pub use error::{ConfigError, CorsError, HeaderList, OriginFault, Problem, Source};
+pub use error::{
+    ConfigError, CorsError, HeaderList, NameList, OriginFault, OriginRules, PatternFault, Problem,
+    RegexFault, Source,
+};
+// The service and future types: nameable (code written for actix-cors may name
+// `CorsMiddleware`), but not part of the front page.
+#[doc(hidden)]
 pub use middleware::{CorsFuture, CorsMiddleware};
 pub use origin::MatchedBy;
 pub use outcome::CorsOutcome; // [rollout hook]
 pub use policy::{CorsPolicy, Refusal};
 pub use reload::LiveCors;
 pub use shadow::ShadowCounts; // [rollout hook]
-pub use validate::MAX_AGE_LIMIT;

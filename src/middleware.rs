@@ -62,52 +62,77 @@ pub struct CorsMiddleware<S> {
     policy: PolicyCell,
 }
 
-/// Implements [`Transform`] for a type that yields the policy cell of each new service
-/// (`Err` fails service construction, and with it the app's start).
-macro_rules! cors_transform {
-    ($(#[$doc:meta])* $ty:ty, |$this:ident| $cell:expr) => {
-        $(#[$doc])*
-        impl<S, B> Transform<S, ServiceRequest> for $ty
-        where
-            S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
-            B: MessageBody + 'static,
-        {
-            type Response = ServiceResponse<EitherBody<B>>;
-            type Error = Error;
-            type Transform = CorsMiddleware<S>;
-            type InitError = ();
-            type Future = Ready<Result<Self::Transform, Self::InitError>>;
-
-            fn new_transform(&self, service: S) -> Self::Future {
-                let $this = self;
-                let cell: Result<PolicyCell, ()> = $cell;
-                ready_future(cell.map(|policy| CorsMiddleware { service, policy }))
-            }
-        }
-    };
+/// The service of one worker around `service`, given the policy cell it reads (`Err` fails
+/// service construction, and with it the app's start). Shared by the three `Transform`s
+/// below, which differ only in where the cell comes from.
+fn new_service<S>(
+    service: S,
+    cell: Result<PolicyCell, ()>,
+) -> Ready<Result<CorsMiddleware<S>, ()>> {
+    ready_future(cell.map(|policy| CorsMiddleware { service, policy }))
 }
 
-cors_transform!(
-    /// A built policy: the service shares its immutable rules.
-    CorsPolicy,
-    |policy| Ok(PolicyCell::Fixed(Worker::new(Arc::clone(&policy.inner))))
-);
+/// A built policy: the service shares its immutable rules.
+impl<S, B> Transform<S, ServiceRequest> for CorsPolicy
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = CorsMiddleware<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
-cors_transform!(
-    /// An unbuilt [`Cors`] given to `.wrap()` is built when the app starts, once per process
-    /// for equal builders (see `shared_build`): the workers of an `HttpServer` share one
-    /// compiled policy. If it is invalid, every problem is reported once (at `error` level,
-    /// or on standard error when no logger is installed) and the app fails to start (service
-    /// construction returns an error), never at request time.
-    Cors,
-    |cors| shared_build::build(cors).map(|policy| PolicyCell::Fixed(Worker::new(policy)))
-);
+    fn new_transform(&self, service: S) -> Self::Future {
+        new_service(
+            service,
+            Ok(PolicyCell::Fixed(Worker::new(Arc::clone(&self.inner)))),
+        )
+    }
+}
 
-cors_transform!(
-    /// A live policy: each request reads the policy running when it starts.
-    LiveCors,
-    |live| Ok(PolicyCell::Live(live.worker()))
-);
+/// An unbuilt [`Cors`] given to `.wrap()` is built when the app starts, once per process
+/// for equal builders (see `shared_build`): the workers of an `HttpServer` share one
+/// compiled policy. If it is invalid, every problem is reported once (at `error` level,
+/// or on standard error when no logger is installed) and the app fails to start (service
+/// construction returns an error), never at request time.
+impl<S, B> Transform<S, ServiceRequest> for Cors
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = CorsMiddleware<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        let policy = shared_build::build(self);
+        new_service(
+            service,
+            policy.map(|policy| PolicyCell::Fixed(Worker::new(policy))),
+        )
+    }
+}
+
+/// A live policy: each request reads the policy running when it starts.
+impl<S, B> Transform<S, ServiceRequest> for LiveCors
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = CorsMiddleware<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        new_service(service, Ok(PolicyCell::Live(self.worker())))
+    }
+}
 
 impl<S, B> Service<ServiceRequest> for CorsMiddleware<S>
 where

@@ -15,18 +15,10 @@ use crate::{
     policy::{AllowOrigin, Compiled, CorsPolicy, Refusal, Verdict},
     reload::LiveCors,
     same_origin,
+    settings::RolloutOptions,
     shadow::{self, ShadowSlot},
     worker::Worker,
 };
-
-/// Builder options of this module (one field of [`Cors`]).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct RolloutOptions {
-    pub(crate) trusted_proxies: Vec<IpAddr>,
-    pub(crate) outcome_in_extensions: bool,
-    /// Decide nothing, write nothing: only the report-only candidate runs.
-    pub(crate) observe_only: bool,
-}
 
 /// The per-policy state of this module (one field of `Compiled`).
 pub(crate) struct Rollout {
@@ -153,7 +145,7 @@ impl Cors {
     /// # drop(app);
     /// ```
     pub fn outcome_in_extensions(mut self) -> Self {
-        self.rollout.outcome_in_extensions = true;
+        self.settings.rollout.outcome_in_extensions = true;
         self
     }
 }

@@ -41,7 +41,7 @@ impl Cors {
     /// cors.build().unwrap();
     /// ```
     pub fn trusted_proxies<I: IntoIterator<Item = IpAddr>>(mut self, proxies: I) -> Self {
-        self.rollout.trusted_proxies.extend(proxies);
+        self.settings.rollout.trusted_proxies.extend(proxies);
         self
     }
 }

@@ -377,7 +377,7 @@ impl LiveCors {
         // Permissive, so that its start-up summary does not announce refusals; it decides
         // nothing anyway (`rollout::complete` makes it "no CORS").
         let mut cors = Cors::permissive().disable_vary_header().disable_preflight();
-        cors.rollout.observe_only = true;
+        cors.settings.rollout.observe_only = true;
         let policy = cors
             .build()
             .expect("the observe-only policy is a valid policy");

@@ -18,7 +18,7 @@
 
 use std::sync::{Arc, Mutex, Weak};
 
-use crate::{builder::Cors, policy::Compiled};
+use crate::{builder::Cors, policy::Compiled, settings::Settings};
 
 /// At most this many remembered failures (each one a rejected builder); older ones are
 /// forgotten first.
@@ -101,13 +101,14 @@ fn build_and_report(cors: &Cors) -> Result<Arc<Compiled>, ()> {
 
 /// Whether equality of two builders can be decided (no closures inside).
 fn comparable(cors: &Cors) -> bool {
-    cors.predicates.is_empty()
+    cors.settings.predicates.is_empty()
 }
 
 /// Equality of everything a builder recorded. Destructured field by field, so a field added
-/// to [`Cors`] fails to compile here until it is compared too.
+/// to [`Settings`] fails to compile here until it is compared too.
 fn same_settings(a: &Cors, b: &Cors) -> bool {
-    let Cors {
+    let b = &b.settings;
+    let Settings {
         any_origin,
         origins,
         patterns,
@@ -135,7 +136,8 @@ fn same_settings(a: &Cors, b: &Cors) -> bool {
         expose_listed,
         rollout,
         early_problems,
-    } = a;
+        env_origins,
+    } = &a.settings;
     predicates.is_empty()
         && b.predicates.is_empty()
         && *any_origin == b.any_origin
@@ -164,6 +166,7 @@ fn same_settings(a: &Cors, b: &Cors) -> bool {
         && *expose_listed == b.expose_listed
         && *rollout == b.rollout
         && *early_problems == b.early_problems
+        && *env_origins == b.env_origins
 }
 
 #[cfg(test)]

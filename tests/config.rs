@@ -359,7 +359,7 @@ mod serde_config {
         let policy = config.into_cors().build().unwrap();
         let ok = policy.check(
             &CorsRequest::preflight("https://pr-9.preview.example.com", "DELETE")
-                .header("x-anything"),
+                .requesting_header("x-anything"),
         );
         assert!(ok.is_allowed(), "{ok}");
         assert_eq!(

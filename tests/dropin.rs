@@ -213,15 +213,16 @@ fn actix_cors_user_code_compiles_after_the_one_line_use_switch() {
     let policy = with_corsair::cors()
         .build()
         .expect("every argument converts");
-    let asks = corsair::CorsRequest::preflight("https://app.example.com", "PATCH").headers([
-        "x-str",
-        "x-string",
-        "x-owned",
-        "x-bytes",
-        "x-vec",
-        "x-trace-id",
-        "x-list",
-    ]);
+    let asks = corsair::CorsRequest::preflight("https://app.example.com", "PATCH")
+        .requesting_headers([
+            "x-str",
+            "x-string",
+            "x-owned",
+            "x-bytes",
+            "x-vec",
+            "x-trace-id",
+            "x-list",
+        ]);
     assert!(
         policy.check(&asks).is_allowed(),
         "{:?}",

@@ -388,12 +388,12 @@ impl Req {
         for extra in self.origins.iter().skip(1) {
             r = r.extra_origin(extra);
         }
-        r = r.headers(&self.headers);
+        r = r.requesting_headers(&self.headers);
         if self.private_network {
             r = r.private_network();
         }
         for (name, value) in &self.extra {
-            r = r.request_header(
+            r = r.with_header(
                 header::HeaderName::from_static(name),
                 HeaderValue::from_static(value),
             );
@@ -716,8 +716,10 @@ fn api_policy() -> CorsPolicy {
 
 #[test]
 fn the_staging_frontend_may_put_with_x_api_key() {
-    let d = api_policy()
-        .check(&CorsRequest::preflight("https://staging.example.com", "PUT").header("x-api-key"));
+    let d = api_policy().check(
+        &CorsRequest::preflight("https://staging.example.com", "PUT")
+            .requesting_header("x-api-key"),
+    );
     assert!(d.is_allowed(), "{d}");
     assert_eq!(d.matched_by(), Some(MatchedBy::Exact));
     assert_eq!(d.status(), Some(StatusCode::NO_CONTENT));
@@ -793,7 +795,7 @@ fn method_refusal_lists_each_allowed_method_once() {
 fn a_header_not_listed_is_named() {
     let d = api_policy().check(
         &CorsRequest::preflight("https://app.example.com", "POST")
-            .headers(["Content-Type", "X-Debug-Token"]),
+            .requesting_headers(["Content-Type", "X-Debug-Token"]),
     );
     assert_eq!(d.refusal(), Some(Refusal::HeaderNotAllowed));
     assert_eq!(d.refused_header(), Some("X-Debug-Token"));
@@ -904,12 +906,12 @@ fn every_refusal_is_typed() {
             StatusCode::FORBIDDEN,
         ),
         (
-            CorsRequest::preflight(app, "PUT").header("x api key"),
+            CorsRequest::preflight(app, "PUT").requesting_header("x api key"),
             Refusal::MalformedHeaders,
             StatusCode::BAD_REQUEST,
         ),
         (
-            CorsRequest::preflight(app, "PUT").header("x-other"),
+            CorsRequest::preflight(app, "PUT").requesting_header("x-other"),
             Refusal::HeaderNotAllowed,
             StatusCode::FORBIDDEN,
         ),
@@ -948,11 +950,11 @@ fn values_no_http_parser_accepts_are_refused_as_malformed_not_misattributed() {
     let d = policy.check(&CorsRequest::preflight(app, "PU\rT"));
     assert_eq!(d.refusal(), Some(Refusal::MalformedMethod));
     assert_eq!(d.status(), Some(StatusCode::BAD_REQUEST));
-    let d = policy.check(&CorsRequest::preflight(app, "PUT").header("x-a\0"));
+    let d = policy.check(&CorsRequest::preflight(app, "PUT").requesting_header("x-a\0"));
     assert_eq!(d.refusal(), Some(Refusal::MalformedHeaders));
     assert_eq!(d.status(), Some(StatusCode::BAD_REQUEST));
     // Without an Origin it is not a CORS request at all.
-    let d = policy.check(&CorsRequest::without_origin().header("x\n"));
+    let d = policy.check(&CorsRequest::without_origin().requesting_header("x\n"));
     assert!(d.is_allowed());
     assert_eq!(d.refusal(), None);
 }
@@ -982,7 +984,7 @@ fn any_method_and_header_are_echoed_never_star() {
         .unwrap();
     let d = policy.check(
         &CorsRequest::preflight("https://app.example.com", "PROPFIND")
-            .headers(["authorization", "x-api-key"]),
+            .requesting_headers(["authorization", "x-api-key"]),
     );
     assert_eq!(
         d.header(header::ACCESS_CONTROL_ALLOW_METHODS),
@@ -1069,7 +1071,7 @@ async fn predicates_on_path_and_host_are_explained_as_on_the_wire() {
         let d = policy.check(
             &CorsRequest::new(origin)
                 .uri(Uri::from_static(path))
-                .request_header(HOST, HeaderValue::from_static(host)),
+                .with_header(HOST, HeaderValue::from_static(host)),
         );
         assert_eq!(d.is_allowed(), allowed, "{path} {host}: {d}");
         let res = test::call_service(

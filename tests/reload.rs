@@ -109,7 +109,7 @@ impl Probe {
             Probe::SharedGet => CorsRequest::new(SHARED),
             Probe::GetFromA => CorsRequest::new(ORIGIN_A),
             Probe::DeleteFromB => CorsRequest::preflight(ORIGIN_B, "DELETE"),
-            Probe::PutFromShared => CorsRequest::preflight(SHARED, "PUT").header("x-a"),
+            Probe::PutFromShared => CorsRequest::preflight(SHARED, "PUT").requesting_header("x-a"),
         }
     }
 

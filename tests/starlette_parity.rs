@@ -767,8 +767,9 @@ fn the_builder_does_not_allow_content_type_implicitly_and_its_refusal_says_fasta
         .allowed_header(header::AUTHORIZATION)
         .build()
         .unwrap();
-    let decision = policy
-        .check(&CorsRequest::preflight(APP, "POST").headers(["authorization", "content-type"]));
+    let decision = policy.check(
+        &CorsRequest::preflight(APP, "POST").requesting_headers(["authorization", "content-type"]),
+    );
     assert!(!decision.is_allowed());
     let detail = decision.detail().unwrap();
     assert!(
@@ -781,7 +782,8 @@ fn the_builder_does_not_allow_content_type_implicitly_and_its_refusal_says_fasta
     );
 
     // A header FastAPI would not have allowed either gets the plain hint.
-    let decision = policy.check(&CorsRequest::preflight(APP, "POST").header("x-api-key"));
+    let decision =
+        policy.check(&CorsRequest::preflight(APP, "POST").requesting_header("x-api-key"));
     let detail = decision.detail().unwrap();
     assert!(!detail.contains("FastAPI"), "{detail}");
 }

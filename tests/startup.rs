@@ -127,11 +127,12 @@ fn contradictions_are_errors_not_silent_choices() {
     assert_eq!(
         p,
         [
+            // Restated: the rules `allow_any_origin` conflicts with, as the error names them.
             Problem::AnyOriginConflict {
-                with: "an origin list"
+                with: corsair::OriginRules::List
             },
             Problem::AnyOriginConflict {
-                with: "an origin predicate (`allowed_origin_fn`)"
+                with: corsair::OriginRules::Predicate
             },
         ]
     );
@@ -202,4 +203,23 @@ fn permissive_then_listing_origins_narrows_instead_of_conflicting() {
     assert!(!policy
         .check(&corsair::CorsRequest::new("https://b.com"))
         .is_allowed());
+}
+
+#[test]
+fn origins_from_the_environment_are_read_when_the_policy_is_built() {
+    let var = "CORSAIR_STARTUP_READ_AT_BUILD";
+    let cors = Cors::default().allowed_origins_from_env(var);
+    // Set after the builder call, before the build: the build sees it.
+    std::env::set_var(var, "https://late.example");
+    let policy = cors.clone().build().expect("the variable is set by now");
+    assert!(policy
+        .check(&corsair::CorsRequest::new("https://late.example"))
+        .is_allowed());
+    // A later build of the same builder reads the variable again.
+    std::env::remove_var(var);
+    let err = cors.build().unwrap_err();
+    assert_eq!(
+        err.problems(),
+        &[corsair::Problem::MissingEnvVar { var: var.into() }]
+    );
 }

@@ -458,8 +458,9 @@ fn an_explicit_access_control_allow_origin_request_header_is_valid() {
         .allowed_header("access-control-allow-origin")
         .build()
         .expect("a name scripts can set is a valid request header");
-    let d =
-        policy.check(&CorsRequest::preflight(APP, "POST").header("access-control-allow-origin"));
+    let d = policy.check(
+        &CorsRequest::preflight(APP, "POST").requesting_header("access-control-allow-origin"),
+    );
     assert!(d.is_allowed(), "{d}");
 }
 

@@ -29,6 +29,7 @@ pub(crate) type OriginPredicate = Arc<dyn Fn(&HeaderValue, &RequestHead) -> bool
 /// assert_eq!(policy.check(&CorsRequest::new("https://a.example")).matched_by(), Some(MatchedBy::Exact));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum MatchedBy {
     /// `allow_any_origin` (which also answers `Origin: null`).
     Any,
@@ -88,14 +89,32 @@ impl fmt::Debug for OriginMatcher {
     }
 }
 
+/// The closest of `candidates` to a refused origin, for log hints: `why` ranks a candidate
+/// (lower is closer) and says what differs, or returns `None` when it is no near miss;
+/// `hint` phrases the winner. Ties go to the earlier candidate. Diagnostics only: allocates.
+pub(crate) fn closest<T>(
+    candidates: impl Iterator<Item = T>,
+    mut why: impl FnMut(&T) -> Option<(u32, String)>,
+    hint: impl Fn(&T, &str) -> String,
+) -> Option<(u32, String)> {
+    let mut best: Option<(u32, T, String)> = None;
+    for candidate in candidates {
+        if let Some((rank, text)) = why(&candidate) {
+            if best.as_ref().is_none_or(|(r, ..)| rank < *r) {
+                best = Some((rank, candidate, text));
+            }
+        }
+    }
+    best.map(|(rank, candidate, text)| (rank, hint(&candidate, &text)))
+}
+
 impl OriginMatcher {
     /// Adds an exact origin (already validated).
     pub(crate) fn insert_exact(&mut self, origin: &str) {
         let value = HeaderValue::from_str(origin).expect("validated origins are header values");
-        // Cloning a freshly built header value once turns its buffer into a shared one, so
-        // the per-request clones below never allocate.
-        drop(value.clone());
-        self.exact.insert(origin.as_bytes().into(), value);
+        // Echoed back per request: cloned without allocating.
+        self.exact
+            .insert(origin.as_bytes().into(), crate::header_value::shared(value));
     }
 
     /// The configured exact origins (for diagnostics).
@@ -110,6 +129,7 @@ impl OriginMatcher {
     /// it), exact
     /// origins, then, for well-formed values only, any-origin, patterns, regexes and
     /// predicates. `head` is the request, for predicates.
+    #[inline] // one caller (`Compiled::decide`) on the hot path
     pub(crate) fn lookup(&self, value: &HeaderValue, head: &RequestHead) -> Lookup {
         let bytes = value.as_bytes();
         if bytes == b"null" {

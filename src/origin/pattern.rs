@@ -34,6 +34,8 @@
 
 use std::{collections::HashMap, fmt};
 
+use crate::error::PatternFault;
+
 use super::serialized::{default_port, is_host, is_lowercase_host, parse_port, split_host_port};
 
 /// Which ports a pattern accepts.
@@ -81,8 +83,8 @@ impl fmt::Display for OriginPattern {
 /// Why a pattern was refused at build time.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum PatternError {
-    /// Not a well-formed pattern; the text says what to change.
-    Invalid(String),
+    /// Not a well-formed pattern.
+    Invalid(PatternFault),
     /// The wildcard covers a public suffix or top-level domain.
     TooBroad { suffix: String },
 }
@@ -190,64 +192,75 @@ fn is_lower_scheme(s: &str) -> bool {
         })
 }
 
+/// The characters of a pattern: not empty, no white space or control characters, ASCII,
+/// lower case.
+fn check_characters(input: &str) -> Result<(), PatternError> {
+    if input.is_empty() {
+        return invalid(PatternFault::Empty);
+    }
+    if input
+        .bytes()
+        .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+    {
+        return invalid(PatternFault::WhiteSpace);
+    }
+    if !input.is_ascii() {
+        return invalid(PatternFault::NonAscii);
+    }
+    if input.bytes().any(|b| b.is_ascii_uppercase()) {
+        return invalid(PatternFault::UpperCase {
+            suggestion: input.to_ascii_lowercase(),
+        });
+    }
+    Ok(())
+}
+
+/// The port part: none, `*`, or a number that is not the scheme's default.
+fn parse_ports(
+    scheme: &str,
+    host_part: &str,
+    port_part: Option<&str>,
+) -> Result<Ports, PatternError> {
+    match port_part {
+        None => Ok(Ports::Exact(None)),
+        Some("*") => Ok(Ports::Any),
+        Some(p) => match parse_port(p) {
+            Ok(n) if default_port(scheme) == Some(n) => invalid(PatternFault::DefaultPort {
+                suggestion: format!("{scheme}://{host_part}"),
+            }),
+            Ok(n) => Ok(Ports::Exact(Some(n))),
+            Err(_) => invalid(PatternFault::InvalidPort),
+        },
+    }
+}
+
+fn invalid<T>(fault: PatternFault) -> Result<T, PatternError> {
+    Err(PatternError::Invalid(fault))
+}
+
 impl OriginPattern {
     /// Parses `scheme://*.domain[:port|:*]` or `scheme://host:*`.
     pub(crate) fn parse(input: &str) -> Result<Self, PatternError> {
-        let invalid = |why: &str| Err(PatternError::Invalid(why.to_owned()));
-        if input.is_empty() {
-            return invalid(
-                "it is empty; write a pattern such as `https://*.example.com`, or remove the entry",
-            );
-        }
-        if input
-            .bytes()
-            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
-        {
-            return invalid("it contains white space or control characters; remove them");
-        }
-        if !input.is_ascii() {
-            return invalid("it has non-ASCII characters; browsers send internationalized domain names in punycode (`xn--...`), write it that way");
-        }
-        if input.bytes().any(|b| b.is_ascii_uppercase()) {
-            return Err(PatternError::Invalid(format!(
-                "it has upper-case letters, but browsers send origins in lower case; write `{}`",
-                input.to_ascii_lowercase()
-            )));
-        }
+        check_characters(input)?;
         let Some((scheme, rest)) = input.split_once("://") else {
-            return Err(PatternError::Invalid(format!(
-                "it has no scheme; write `https://{input}` (or `http://` for plain HTTP)"
-            )));
+            return invalid(PatternFault::NoScheme {
+                suggestion: format!("https://{input}"),
+            });
         };
         if scheme.contains('*') {
-            return invalid("the scheme cannot be a wildcard; write one pattern per scheme");
+            return invalid(PatternFault::WildcardScheme);
         }
         if !is_lower_scheme(scheme) {
-            return invalid("its scheme is not valid; write e.g. `https://*.example.com`");
+            return invalid(PatternFault::InvalidScheme);
         }
         if rest.contains(['/', '?', '#', '@']) {
-            return invalid("a pattern is only scheme, host and port: remove the path, query, fragment or user information");
+            return invalid(PatternFault::NotAnOrigin);
         }
-        let (host_part, port_part) =
-            match split_host_port(rest) {
-                Ok(parts) => parts,
-                Err(_) => return invalid(
-                    "its host is not valid; write e.g. `https://*.example.com` or `http://[::1]:*`",
-                ),
-            };
-        let ports = match port_part {
-            None => Ports::Exact(None),
-            Some("*") => Ports::Any,
-            Some(p) => match parse_port(p) {
-                Ok(n) if default_port(scheme) == Some(n) => {
-                    return Err(PatternError::Invalid(format!(
-                        "it writes out the scheme's default port, which browsers leave out; write `{scheme}://{host_part}`"
-                    )));
-                }
-                Ok(n) => Ports::Exact(Some(n)),
-                Err(_) => return invalid("its port is not a number from 1 to 65535 or `*`; write e.g. `:8443` or `:*`, or remove the port"),
-            },
+        let (host_part, port_part) = match split_host_port(rest) {
+            Ok(parts) => parts,
+            Err(_) => return invalid(PatternFault::InvalidAuthority),
         };
+        let ports = parse_ports(scheme, host_part, port_part)?;
         let (subdomains, host) = match host_part.strip_prefix("*.") {
             Some(domain) => (true, domain),
             None if host_part == "*" => {
@@ -258,20 +271,18 @@ impl OriginPattern {
             None => (false, host_part),
         };
         if host.contains('*') {
-            return invalid("only a leading `*.` label or a `:*` port may be a wildcard; write e.g. `https://*.example.com`, or use `.allowed_origin_regex(..)` for other shapes");
+            return invalid(PatternFault::MisplacedWildcard);
         }
         if !is_host(host) || host.ends_with('.') {
-            return invalid("its host is not a valid host name; write labels of letters, digits and `-` separated by dots, e.g. `https://*.example.com`");
+            return invalid(PatternFault::InvalidHost);
         }
         if !subdomains && ports != Ports::Any {
-            return invalid("it has no wildcard; use `.allowed_origin(..)` for a single origin");
+            return invalid(PatternFault::NoWildcard);
         }
         if subdomains {
             let last_label = host.rsplit('.').next().unwrap_or(host);
             if host.starts_with('[') || last_label.bytes().all(|b| b.is_ascii_digit()) {
-                return invalid(
-                    "an IP address has no subdomains; list the address with `.allowed_origin(..)`",
-                );
+                return invalid(PatternFault::IpAddress);
             }
             if let Some(suffix) = covered_public_suffix(host) {
                 return Err(PatternError::TooBroad {
@@ -415,9 +426,8 @@ impl PatternSet {
         };
         let port_name = |p: Option<u16>| p.map_or_else(|| "none".to_owned(), |p| p.to_string());
         let lower = origin.to_ascii_lowercase();
-        let mut best: Option<(u32, String)> = None;
-        for p in self.iter() {
-            let why = if origin != lower && p.matches_text(&lower) {
+        let why = |p: &&OriginPattern| {
+            if origin != lower && p.matches_text(&lower) {
                 Some((
                     0,
                     "only letter case differs; browsers send origins in lower case".to_owned(),
@@ -446,14 +456,11 @@ impl PatternSet {
                 Some((1, format!("port differs ({} vs {wanted})", port_name(port))))
             } else {
                 None
-            };
-            if let Some((rank, text)) = why {
-                if best.as_ref().is_none_or(|(r, _)| rank < *r) {
-                    best = Some((rank, format!("closest pattern `{p}`: {text}")));
-                }
             }
-        }
-        best
+        };
+        super::closest(self.iter(), why, |p, text| {
+            format!("closest pattern `{p}`: {text}")
+        })
     }
 }
 
@@ -605,7 +612,7 @@ mod tests {
                 Err(PatternError::Invalid(reason)) => assert!(
                     ["write", "remove", "use ", "list "]
                         .iter()
-                        .any(|fix| reason.contains(fix)),
+                        .any(|fix| reason.to_string().contains(fix)),
                     "{p:?}: the reason has no fix: {reason}"
                 ),
                 other => panic!("{p:?}: {other:?}"),
@@ -644,6 +651,51 @@ mod tests {
         for suffix in PUBLIC_SUFFIXES {
             let found = psl::suffix_str(suffix);
             assert_eq!(found, Some(*suffix), "{suffix} is not a public suffix");
+        }
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        proptest! {
+            /// Any text gets an answer (no panic); an accepted pattern is lower-case ASCII
+            /// without white space, has a scheme and a wildcard, and prints back as written.
+            #[test]
+            fn any_text_is_answered_and_accepted_patterns_print_back(
+                input in "[a-zA-Z0-9*:/.\\[\\]@ -]{0,40}",
+            ) {
+                if let Ok(pattern) = OriginPattern::parse(&input) {
+                    prop_assert!(input.is_ascii());
+                    prop_assert!(!input.bytes().any(|b| b.is_ascii_uppercase() || b.is_ascii_whitespace()));
+                    prop_assert!(input.contains("://"));
+                    prop_assert!(input.contains('*'));
+                    prop_assert_eq!(pattern.to_string(), input);
+                }
+            }
+
+            /// `scheme://*.domain` matches every origin one or more labels below the domain,
+            /// on the default port, and never the domain itself nor another scheme.
+            #[test]
+            fn subdomain_patterns_match_exactly_the_subdomains(
+                labels in proptest::collection::vec("[a-z0-9]{1,8}", 1..4),
+                domain in "[a-z]{3,10}\\.(com|org|net)",
+            ) {
+                let set = {
+                    let mut set = PatternSet::default();
+                    set.insert(OriginPattern::parse(&format!("https://*.{domain}")).unwrap());
+                    set
+                };
+                let sub = format!("https://{}.{domain}", labels.join("."));
+                prop_assert!(set.matches(&sub), "{sub}");
+                let apex = format!("https://{domain}");
+                prop_assert!(!set.matches(&apex));
+                let http = format!("http://{}.{domain}", labels.join("."));
+                prop_assert!(!set.matches(&http));
+                let other_port = format!("{sub}:8443");
+                prop_assert!(!set.matches(&other_port));
+            }
         }
     }
 }

@@ -22,6 +22,7 @@ use regex::RegexSet;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 
 use super::pattern::split_origin;
+use crate::error::RegexFault;
 
 /// The compiled regexes of a policy.
 #[derive(Debug, Default)]
@@ -35,12 +36,11 @@ pub(crate) fn anchored(pattern: &str) -> String {
 }
 
 /// Compiles one regex alone, to report an error that names it.
-pub(crate) fn check(pattern: &str) -> Result<(), String> {
+pub(crate) fn check(pattern: &str) -> Result<(), RegexFault> {
     // Report the error against the user's own text, not the anchored wrapper.
-    regex::Regex::new(pattern).map_err(|e| e.to_string())?;
-    regex::Regex::new(&anchored(pattern))
-        .map(drop)
-        .map_err(|e| e.to_string())
+    regex::Regex::new(pattern)?;
+    regex::Regex::new(&anchored(pattern))?;
+    Ok(())
 }
 
 /// Origins no real policy should allow. A regex matching any of them is refused as too
@@ -101,7 +101,7 @@ fn prefix_may_be_insecure(prefix: &[u8], exact: bool) -> bool {
     let Ok(rest) = std::str::from_utf8(rest) else {
         return true;
     };
-    let loopback_host = |host: &str| crate::validate::is_loopback(host);
+    let loopback_host = |host: &str| super::serialized::is_loopback(host);
     if exact {
         let host = super::serialized::split_host_port(rest).map_or(rest, |(h, _)| h);
         return !loopback_host(host);
@@ -217,11 +217,11 @@ pub(crate) fn unescaped_host_dot(pattern: &str) -> Option<String> {
 
 impl OriginRegexes {
     /// Compiles the (already individually checked) regexes into one set.
-    pub(crate) fn new(patterns: &[String]) -> Result<Self, String> {
+    pub(crate) fn new(patterns: &[String]) -> Result<Self, RegexFault> {
         if patterns.is_empty() {
             return Ok(Self::default());
         }
-        let set = RegexSet::new(patterns.iter().map(|p| anchored(p))).map_err(|e| e.to_string())?;
+        let set = RegexSet::new(patterns.iter().map(|p| anchored(p)))?;
         Ok(OriginRegexes { set: Some(set) })
     }
 

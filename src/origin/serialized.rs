@@ -21,8 +21,9 @@ pub(crate) fn default_port(scheme: &str) -> Option<u16> {
     }
 }
 
-/// Validates `s` as a serialized origin, returning the first fault with a concrete fix.
-pub(crate) fn parse_origin(s: &str) -> Result<OriginParts<'_>, OriginFault> {
+/// The characters of an origin: not empty, no white space or control characters, ASCII,
+/// no wildcard.
+fn check_characters(s: &str) -> Result<(), OriginFault> {
     if s.is_empty() {
         return Err(OriginFault::Empty);
     }
@@ -39,6 +40,37 @@ pub(crate) fn parse_origin(s: &str) -> Result<OriginParts<'_>, OriginFault> {
             value: s.to_owned(),
         });
     }
+    Ok(())
+}
+
+/// No user information in `authority` and nothing (path, query, fragment) in `tail`.
+fn check_nothing_after_host(scheme: &str, authority: &str, tail: &str) -> Result<(), OriginFault> {
+    if let Some(at) = authority.rfind('@') {
+        return Err(OriginFault::Userinfo {
+            suggestion: lower(&format!("{scheme}://{}", &authority[at + 1..])),
+        });
+    }
+    let suggestion = || lower(&format!("{scheme}://{authority}"));
+    match tail.as_bytes().first() {
+        None => Ok(()),
+        Some(b'/') if tail == "/" => Err(OriginFault::TrailingSlash {
+            suggestion: suggestion(),
+        }),
+        Some(b'/') => Err(OriginFault::Path {
+            suggestion: suggestion(),
+        }),
+        Some(b'?') => Err(OriginFault::Query {
+            suggestion: suggestion(),
+        }),
+        Some(_) => Err(OriginFault::Fragment {
+            suggestion: suggestion(),
+        }),
+    }
+}
+
+/// Validates `s` as a serialized origin, returning the first fault with a concrete fix.
+pub(crate) fn parse_origin(s: &str) -> Result<OriginParts<'_>, OriginFault> {
+    check_characters(s)?;
     let Some((scheme, rest)) = s.split_once("://") else {
         let host = s.trim_end_matches('/');
         return Err(OriginFault::MissingScheme {
@@ -51,35 +83,7 @@ pub(crate) fn parse_origin(s: &str) -> Result<OriginParts<'_>, OriginFault> {
     // Split the authority from whatever follows it.
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(end);
-    let without_tail = || lower(&format!("{scheme}://{authority}"));
-    if let Some(at) = authority.rfind('@') {
-        return Err(OriginFault::Userinfo {
-            suggestion: lower(&format!("{scheme}://{}", &authority[at + 1..])),
-        });
-    }
-    match tail.as_bytes().first() {
-        None => {}
-        Some(b'/') if tail == "/" => {
-            return Err(OriginFault::TrailingSlash {
-                suggestion: without_tail(),
-            })
-        }
-        Some(b'/') => {
-            return Err(OriginFault::Path {
-                suggestion: without_tail(),
-            })
-        }
-        Some(b'?') => {
-            return Err(OriginFault::Query {
-                suggestion: without_tail(),
-            })
-        }
-        Some(_) => {
-            return Err(OriginFault::Fragment {
-                suggestion: without_tail(),
-            })
-        }
-    }
+    check_nothing_after_host(scheme, authority, tail)?;
     let (host, port_text) = split_host_port(authority)?;
     if !is_host(host) {
         return Err(OriginFault::InvalidHost);
@@ -333,9 +337,36 @@ fn check_host(host: &str, fold_case: bool) -> bool {
     label_len > 0 && prev != b'-'
 }
 
+/// `localhost` (and its subdomains), `127.0.0.0/8` and `[::1]`, with or without a trailing dot.
+pub(crate) fn is_loopback(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host == "[::1]"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loopback_hosts() {
+        for h in [
+            "localhost",
+            "app.localhost",
+            "127.0.0.1",
+            "127.1.2.3",
+            "[::1]",
+        ] {
+            assert!(is_loopback(h), "{h}");
+        }
+        for h in ["example.com", "10.0.0.1", "localhost.evil.org", "[::2]"] {
+            assert!(!is_loopback(h), "{h}");
+        }
+    }
 
     fn fault(s: &str) -> OriginFault {
         parse_origin(s).unwrap_err()
@@ -459,5 +490,49 @@ mod tests {
         assert_eq!(fault(" https://a.com"), OriginFault::Whitespace);
         assert_eq!(fault(""), OriginFault::Empty);
         assert_eq!(fault("1http://a.com"), OriginFault::InvalidScheme);
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        proptest! {
+            /// Any text gets an answer (no panic); an accepted origin is what a browser
+            /// serializes: ASCII, no white space, lower case, `scheme://host[:port]` with
+            /// nothing after the host and port.
+            #[test]
+            fn any_text_is_answered_and_accepted_origins_are_serialized(
+                input in "[a-zA-Z0-9:/.\\[\\]@?# %-]{0,40}",
+            ) {
+                if let Ok(parts) = parse_origin(&input) {
+                    prop_assert!(input.is_ascii());
+                    prop_assert!(!input.bytes().any(|b| b.is_ascii_uppercase() || b.is_ascii_whitespace()));
+                    let rest = input.strip_prefix(parts.scheme).and_then(|r| r.strip_prefix("://"));
+                    prop_assert!(rest.is_some(), "{input}");
+                    prop_assert!(!rest.unwrap().contains(['/', '?', '#', '@']));
+                    prop_assert!(rest.unwrap().starts_with(parts.host));
+                }
+            }
+
+            /// Origins written as browsers write them are accepted, with their parts.
+            #[test]
+            fn browser_origins_are_accepted(
+                labels in proptest::collection::vec("[a-z0-9]([a-z0-9-]{0,6}[a-z0-9])?", 1..4),
+                tld in "[a-z]{2,6}",
+                port in proptest::option::of(1u16..),
+            ) {
+                let host = format!("{}.{tld}", labels.join("."));
+                let port = port.filter(|&p| p != 443);
+                let origin = match port {
+                    Some(p) => format!("https://{host}:{p}"),
+                    None => format!("https://{host}"),
+                };
+                let parts = parse_origin(&origin).unwrap();
+                prop_assert_eq!(parts.scheme, "https");
+                prop_assert_eq!(parts.host, host.as_str());
+                prop_assert_eq!(parts.port, port);
+            }
+        }
     }
 }

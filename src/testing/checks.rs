@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::{
     outcome::Reason,
-    safelist::{is_safelisted_method, is_safelisted_response_header, is_token_byte},
+    safelist::{is_safelisted_method, is_safelisted_response_header},
     Credentials,
 };
 
@@ -96,7 +96,7 @@ fn parse_list(headers: &Headers, name: &str) -> Result<Vec<String>, ()> {
         .map(|item| item.trim_matches([' ', '\t']))
         .filter(|item| !item.is_empty())
         .map(|item| {
-            if item.bytes().all(is_token_byte) {
+            if crate::fetch::is_token(item.as_bytes()) {
                 Ok(item.to_owned())
             } else {
                 Err(())
@@ -172,7 +172,9 @@ pub(crate) fn readable_headers(
     let star = credentials != Credentials::Include && exposed.iter().any(|e| e == "*");
     let mut out: Vec<(String, String)> = Vec::new();
     for (name, _) in headers {
-        if name == "set-cookie" || name == "set-cookie2" || out.iter().any(|(n, _)| n == name) {
+        if crate::fetch::FORBIDDEN_RESPONSE_HEADERS.contains(&name.as_str())
+            || out.iter().any(|(n, _)| n == name)
+        {
             continue;
         }
         let readable = !cors

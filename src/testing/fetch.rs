@@ -67,13 +67,7 @@ impl Fetch {
     /// assert_eq!(Fetch::new("patch", "/x").method_of(), "patch");
     /// ```
     pub fn new(method: &str, url: &str) -> Fetch {
-        let upper = method.to_ascii_uppercase();
-        let method =
-            if ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"].contains(&upper.as_str()) {
-                upper
-            } else {
-                method.to_owned()
-            };
+        let method = crate::fetch::normalize_method(method);
         Fetch {
             method,
             url: url.to_owned(),

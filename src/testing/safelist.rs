@@ -4,6 +4,14 @@
 //! §2.2.1 "CORS-safelisted method", §2.2.2 "CORS-safelisted request-header",
 //! "CORS-unsafe request-header byte", "CORS-unsafe request-header names",
 //! "forbidden request-header" and §2.2.2 "CORS-safelisted response-header name".
+//!
+//! The lists themselves are the crate's one copy of the standard's facts (the private `fetch`
+//! module), shared with the middleware: the simulator plays the browser, which follows the
+//! same standard, and an independent oracle would be a second copy to keep in step. What
+//! checks the simulator is independent of it: the Chromium comparison
+//! (`tests/simulator_vs_chromium.rs`) and the facts restated in the tests.
+
+use crate::fetch;
 
 /// The Fetch standard's *CORS-safelisted method*: `GET`, `HEAD` or `POST` (case-sensitive, as
 /// `fetch()` upper-cases only the standard methods before this check).
@@ -14,7 +22,7 @@
 /// assert!(!is_safelisted_method("PUT"));
 /// ```
 pub fn is_safelisted_method(method: &str) -> bool {
-    matches!(method, "GET" | "HEAD" | "POST")
+    fetch::is_safelisted_method(method.as_bytes())
 }
 
 /// The Fetch standard's *CORS-unsafe request-header byte*: a control byte other than tab,
@@ -67,13 +75,8 @@ fn mime_essence(value: &[u8]) -> Option<String> {
         .next()?
         .trim_matches([' ', '\t', '\r', '\n']);
     let (ty, sub) = essence.split_once('/')?;
-    let token = |s: &str| !s.is_empty() && s.bytes().all(is_token_byte);
+    let token = |s: &str| fetch::is_token(s.as_bytes());
     (token(ty) && token(sub)).then(|| essence.to_ascii_lowercase())
-}
-
-/// An RFC 9110 `tchar`.
-pub(crate) fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
 }
 
 /// `bytes=N-` or `bytes=N-M` (the standard's *simple range header value* with a start).
@@ -140,31 +143,7 @@ pub fn unsafe_request_header_names(headers: &[(String, String)]) -> Vec<String> 
 /// assert!(!is_forbidden_request_header("Authorization"));
 /// ```
 pub fn is_forbidden_request_header(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    const FORBIDDEN: [&str; 21] = [
-        "accept-charset",
-        "accept-encoding",
-        "access-control-request-headers",
-        "access-control-request-method",
-        "connection",
-        "content-length",
-        "cookie",
-        "cookie2",
-        "date",
-        "dnt",
-        "expect",
-        "host",
-        "keep-alive",
-        "origin",
-        "referer",
-        "set-cookie",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-        "via",
-    ];
-    FORBIDDEN.contains(&name.as_str()) || name.starts_with("proxy-") || name.starts_with("sec-")
+    fetch::is_forbidden_request_header(name.as_bytes())
 }
 
 /// The Fetch standard's *CORS-safelisted response-header name* without exposure: the headers
@@ -176,17 +155,9 @@ pub fn is_forbidden_request_header(name: &str) -> bool {
 /// assert!(!is_safelisted_response_header("X-Request-Id"));
 /// ```
 pub fn is_safelisted_response_header(name: &str) -> bool {
-    [
-        "cache-control",
-        "content-language",
-        "content-length",
-        "content-type",
-        "expires",
-        "last-modified",
-        "pragma",
-    ]
-    .iter()
-    .any(|s| s.eq_ignore_ascii_case(name))
+    fetch::SAFELISTED_RESPONSE_HEADERS
+        .iter()
+        .any(|s| s.eq_ignore_ascii_case(name))
 }
 
 #[cfg(test)]

@@ -1,0 +1,90 @@
+//! [`Access-Control-Allow-Headers`](https://fetch.spec.whatwg.org/#http-access-control-allow-headers):
+//! which request headers a preflight may ask for in `Access-Control-Request-Headers`.
+//!
+//! Rule: the requested list must be well formed (see [`request_headers`](super::request_headers));
+//! every name in it must be listed (case-insensitively). "Any header" echoes the requested
+//! list, but never grants the standard's
+//! [forbidden request-header names](https://fetch.spec.whatwg.org/#forbidden-request-header),
+//! which no script can set. The list is joined into one value at start-up.
+
+use actix_web::{
+    dev::RequestHead,
+    http::header::{self, HeaderMap, HeaderName, HeaderValue},
+};
+
+use super::{request_headers, Refusal};
+use crate::{fetch::is_forbidden_request_header, header_value::joined};
+
+/// Which request headers a preflight may ask for.
+#[derive(Debug)]
+pub(crate) struct HeaderRule {
+    pub(crate) any: bool,
+    /// Lower case.
+    pub(crate) list: Vec<HeaderName>,
+    /// The list, joined once at start-up.
+    pub(crate) value: Option<HeaderValue>,
+}
+
+impl HeaderRule {
+    /// The rule for validated names (or any name), with its value joined once.
+    pub(crate) fn new(any: bool, list: Vec<HeaderName>) -> Self {
+        HeaderRule {
+            any,
+            value: joined(list.iter().map(HeaderName::as_str)),
+            list,
+        }
+    }
+
+    fn allows(&self, name: &[u8]) -> bool {
+        if self.any {
+            // Even "any" never grants names scripts cannot set.
+            return !is_forbidden_request_header(name);
+        }
+        self.list.iter().any(|h| {
+            let h = h.as_str().as_bytes();
+            // Browsers send lower case, as stored: compare bytes first.
+            h == name || h.eq_ignore_ascii_case(name)
+        })
+    }
+
+    /// Checks `Access-Control-Request-Headers`; returns the value to echo when any is allowed.
+    #[inline]
+    pub(super) fn check(&self, head: &RequestHead) -> Result<Option<HeaderValue>, Refusal> {
+        let mut values = head.headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
+        let Some(value) = values.next() else {
+            return Ok(None);
+        };
+        if values.next().is_some() {
+            return Err(Refusal::MalformedHeaders);
+        }
+        // One pass: validate every item (malformed wins over not allowed) and check it.
+        let mut all_allowed = true;
+        request_headers::scan(value.as_bytes(), |name| {
+            all_allowed = all_allowed && self.allows(name);
+        })
+        .map_err(|_| Refusal::MalformedHeaders)?;
+        if all_allowed {
+            let echo = self.any && !value.as_bytes().trim_ascii().is_empty();
+            Ok(echo.then(|| value.clone()))
+        } else {
+            Err(Refusal::HeaderNotAllowed)
+        }
+    }
+
+    /// The first requested header the rule does not allow (for diagnostics only).
+    pub(crate) fn first_refused<'a>(&self, head: &'a RequestHead) -> Option<&'a str> {
+        let value = head.headers.get(header::ACCESS_CONTROL_REQUEST_HEADERS)?;
+        let mut names = request_headers::parse(value.as_bytes()).ok()?;
+        names
+            .find(|name| !self.allows(name))
+            .and_then(|n| std::str::from_utf8(n).ok())
+    }
+
+    /// Writes the echoed list, or the joined list, into a preflight answer.
+    #[inline]
+    pub(super) fn write(&self, echoed: Option<&HeaderValue>, headers: &mut HeaderMap) {
+        if let Some(h) = echoed.or(self.value.as_ref()) {
+            headers.append(header::ACCESS_CONTROL_ALLOW_HEADERS, h.clone());
+        }
+    }
+}

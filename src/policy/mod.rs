@@ -1,0 +1,342 @@
+//! The compiled, immutable policy and the one function that decides every request.
+//!
+//! [`Compiled::decide`] reads a request head and returns a [`Verdict`] without allocating;
+//! [`Compiled::apply`] writes the headers that verdict calls for. The middleware and
+//! [`CorsPolicy::check`](crate::CorsPolicy::check) both use exactly these two functions, so what `check` says is what the
+//! wire shows.
+
+use std::{fmt, sync::Arc};
+
+use actix_web::{
+    dev::RequestHead,
+    http::{
+        header::{self, HeaderMap, HeaderName, HeaderValue},
+        Method, StatusCode,
+    },
+};
+
+mod allow_headers;
+mod allow_methods;
+mod allow_origin;
+mod expose_headers;
+mod max_age;
+mod private_network;
+mod request_headers;
+mod verdict;
+
+pub use self::verdict::Refusal;
+pub(crate) use self::{
+    allow_headers::HeaderRule, allow_methods::MethodRule, allow_origin::AllowOrigin,
+    expose_headers::value as expose_value, private_network::ACRPN, verdict::Verdict,
+};
+
+use crate::{
+    origin::{Lookup, MatchedBy, OriginMatcher},
+    settings::RolloutOptions,
+    vary,
+};
+
+/// The policy as it runs: header values built once, rules indexed.
+pub(crate) struct Compiled {
+    pub(crate) origins: OriginMatcher,
+    pub(crate) methods: MethodRule,
+    pub(crate) headers: HeaderRule,
+    pub(crate) expose: Option<HeaderValue>,
+    pub(crate) max_age: Option<HeaderValue>,
+    pub(crate) send_wildcard: bool,
+    pub(crate) credentials: bool,
+    pub(crate) vary: bool,
+    pub(crate) preflight: bool,
+    pub(crate) block_on_origin_mismatch: bool,
+    pub(crate) private_network: bool,
+    pub(crate) preflight_status: StatusCode,
+    vary_actual: HeaderValue,
+    vary_preflight: HeaderValue,
+    /// [rollout hook] Counters, same-origin options, report-only slot (`src/rollout.rs`).
+    pub(crate) rollout: crate::rollout::Rollout,
+}
+
+impl fmt::Debug for Compiled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CorsPolicy")
+            .field("origins", &self.origins)
+            .field("methods", &self.methods)
+            .field("headers", &self.headers)
+            .field("expose", &self.expose)
+            .field("max_age", &self.max_age)
+            .field("send_wildcard", &self.send_wildcard)
+            .field("credentials", &self.credentials)
+            .field("vary", &self.vary)
+            .field("preflight", &self.preflight)
+            .field("block_on_origin_mismatch", &self.block_on_origin_mismatch)
+            .field("private_network", &self.private_network)
+            .field("preflight_status", &self.preflight_status)
+            .finish()
+    }
+}
+
+/// The policy's yes/no options and the preflight status, as validated.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Flags {
+    pub(crate) send_wildcard: bool,
+    pub(crate) credentials: bool,
+    pub(crate) vary: bool,
+    pub(crate) preflight: bool,
+    pub(crate) block_on_origin_mismatch: bool,
+    pub(crate) private_network: bool,
+    pub(crate) preflight_status: StatusCode,
+}
+
+impl Compiled {
+    /// Assembles a policy from validated parts, building the header values it sends.
+    pub(crate) fn new(
+        origins: OriginMatcher,
+        methods: MethodRule,
+        headers: HeaderRule,
+        expose: Option<HeaderValue>,
+        max_age: Option<usize>,
+        flags: Flags,
+        rollout: &RolloutOptions,
+    ) -> Self {
+        let vary_preflight = if flags.private_network {
+            "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network"
+        } else {
+            "Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
+        };
+        Compiled {
+            origins,
+            methods,
+            headers,
+            expose,
+            max_age: max_age::value(max_age),
+            send_wildcard: flags.send_wildcard,
+            credentials: flags.credentials,
+            vary: flags.vary,
+            preflight: flags.preflight,
+            block_on_origin_mismatch: flags.block_on_origin_mismatch,
+            private_network: flags.private_network,
+            preflight_status: flags.preflight_status,
+            vary_actual: HeaderValue::from_static("Origin"),
+            vary_preflight: HeaderValue::from_static(vary_preflight),
+            rollout: crate::rollout::Rollout::new(rollout), // [rollout hook]
+        }
+    }
+
+    /// True for a request this policy answers as a preflight.
+    pub(crate) fn is_preflight(&self, head: &RequestHead) -> bool {
+        self.preflight
+            && head.method == Method::OPTIONS
+            && head.headers.contains_key(header::ORIGIN)
+            && head
+                .headers
+                .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
+    }
+
+    /// Decides a request. Does not allocate.
+    pub(crate) fn decide(&self, head: &RequestHead) -> Verdict {
+        let preflight = self.is_preflight(head);
+        let refused = |reason| Verdict::Refused { preflight, reason };
+        let mut origins = head.headers.get_all(header::ORIGIN);
+        let Some(origin) = origins.next() else {
+            return Verdict::NoOrigin;
+        };
+        if origins.next().is_some() {
+            return refused(Refusal::MultipleOrigins);
+        }
+        let (by, echo) = match self.origins.lookup(origin, head) {
+            Lookup::Allowed(by, echo) => (by, echo),
+            Lookup::NullRefused => return refused(Refusal::NullOrigin),
+            Lookup::Malformed => return refused(Refusal::MalformedOrigin),
+            Lookup::NotAllowed => return refused(Refusal::OriginNotAllowed),
+        };
+        let allow_origin = AllowOrigin::answer(self.send_wildcard, by, echo);
+        if !preflight {
+            return Verdict::Actual {
+                origin: allow_origin,
+                by,
+            };
+        }
+        self.decide_preflight(head, allow_origin, by)
+    }
+
+    fn decide_preflight(
+        &self,
+        head: &RequestHead,
+        allow_origin: AllowOrigin,
+        by: MatchedBy,
+    ) -> Verdict {
+        let refused = |reason| Verdict::Refused {
+            preflight: true,
+            reason,
+        };
+        let method = match self.methods.check(head) {
+            Ok(m) => m,
+            Err(reason) => return refused(reason),
+        };
+        let headers = match self.headers.check(head) {
+            Ok(h) => h,
+            Err(reason) => return refused(reason),
+        };
+        let private_network = self.private_network && private_network::requested(head);
+        Verdict::Preflight {
+            origin: allow_origin,
+            by,
+            method,
+            headers,
+            private_network,
+        }
+    }
+
+    /// The first requested header the policy does not allow (for diagnostics only).
+    pub(crate) fn first_refused_header<'a>(&self, head: &'a RequestHead) -> Option<&'a str> {
+        self.headers.first_refused(head)
+    }
+
+    /// Writes the response headers `verdict` calls for, each through its own module.
+    pub(crate) fn apply(&self, verdict: &Verdict, headers: &mut HeaderMap) {
+        match verdict {
+            Verdict::NoOrigin => self.add_vary(headers, false),
+            Verdict::Refused { preflight, .. } => self.add_vary(headers, *preflight),
+            Verdict::Actual { origin, .. } => {
+                // One look at the handler's response instead of a lookup per header.
+                let (fresh, has_vary) = written_already(headers);
+                origin.write(self.credentials, headers, fresh);
+                expose_headers::write(self.expose.as_ref(), headers, fresh);
+                if self.vary && !has_vary {
+                    headers.append(header::VARY, self.vary_actual.clone());
+                } else {
+                    self.add_vary(headers, false);
+                }
+            }
+            Verdict::Preflight {
+                origin,
+                method,
+                headers: requested,
+                private_network: pna,
+                ..
+            } => {
+                // Preflights are only ever answered by the middleware itself (see
+                // `own_answer`), into a new response: append, nothing to replace.
+                origin.write(self.credentials, headers, true);
+                self.methods.write(method.as_ref(), headers);
+                self.headers.write(requested.as_ref(), headers);
+                max_age::write(self.max_age.as_ref(), headers);
+                if *pna {
+                    private_network::write(headers);
+                }
+                self.add_vary(headers, true);
+            }
+        }
+    }
+
+    fn add_vary(&self, headers: &mut HeaderMap, preflight: bool) {
+        if self.vary {
+            let ours = if preflight {
+                &self.vary_preflight
+            } else {
+                &self.vary_actual
+            };
+            vary::merge(headers, ours);
+        }
+    }
+
+    /// The status of the answer the middleware gives itself for this verdict, if any:
+    /// preflights are answered here, and refused requests when blocking.
+    pub(crate) fn own_answer(&self, verdict: &Verdict) -> Option<StatusCode> {
+        match verdict {
+            Verdict::Preflight { .. } => Some(self.preflight_status),
+            Verdict::Refused {
+                preflight: true,
+                reason,
+            } => Some(reason.status()),
+            Verdict::Refused {
+                preflight: false,
+                reason,
+            } if self.block_on_origin_mismatch => Some(reason.status()),
+            _ => None,
+        }
+    }
+}
+
+/// A validated, compiled CORS policy: immutable, `Clone + Send + Sync` (an `Arc` inside).
+///
+/// Get one from [`Cors::build`](crate::Cors::build); pass it to `.wrap()` like the builder. Build it once outside
+/// `HttpServer::new` and clone it into each worker, or ask it about hypothetical requests
+/// with [`check`](Self::check).
+///
+/// # Example
+/// ```
+/// use actix_web::{web, App, HttpResponse, HttpServer};
+/// use corsair::Cors;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let policy = Cors::default()
+///     .allowed_origin("https://app.example.com")
+///     .build()?; // every configuration problem is reported here, at start-up
+///
+/// let _server = HttpServer::new(move || {
+///     App::new()
+///         .wrap(policy.clone())
+///         .route("/", web::get().to(HttpResponse::Ok))
+/// });
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct CorsPolicy {
+    pub(crate) inner: Arc<Compiled>,
+}
+
+impl fmt::Debug for CorsPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.fmt(f)
+    }
+}
+
+impl CorsPolicy {
+    pub(crate) fn from_compiled(compiled: Compiled) -> Self {
+        CorsPolicy {
+            inner: Arc::new(compiled),
+        }
+    }
+}
+
+/// Most headers a response is scanned for, rather than looked up one by one.
+const SCAN_LIMIT: usize = 8;
+
+/// For the response of an actual request: (`true` if it has none of the CORS headers the
+/// middleware writes, so they can be appended; `true` if it has a `Vary`). A small response
+/// (the usual case) is scanned once; a large one is answered with `(false, true)`, which
+/// makes the caller look each header up.
+#[inline]
+fn written_already(headers: &HeaderMap) -> (bool, bool) {
+    if headers.len_keys() > SCAN_LIMIT {
+        return (false, true);
+    }
+    let (mut cors, mut vary) = (false, false);
+    for name in headers.keys() {
+        if *name == header::VARY {
+            vary = true;
+        } else if *name == header::ACCESS_CONTROL_ALLOW_ORIGIN
+            || *name == header::ACCESS_CONTROL_ALLOW_CREDENTIALS
+            || *name == header::ACCESS_CONTROL_EXPOSE_HEADERS
+        {
+            cors = true;
+        }
+    }
+    (!cors, vary)
+}
+
+/// Writes `name: value`. `fresh`: the response is one the middleware just created, or one
+/// [`written_already`] found free of CORS headers, so a plain `append` is enough; otherwise
+/// earlier values are replaced (`append` when absent skips building and dropping
+/// `HeaderMap::insert`'s `Removed` iterator). Always inlined: called three times per
+/// actual request, with `fresh` usually `true`, where it is just `append`.
+#[inline(always)]
+fn put(headers: &mut HeaderMap, name: HeaderName, value: HeaderValue, fresh: bool) {
+    if fresh || !headers.contains_key(&name) {
+        headers.append(name, value);
+    } else {
+        headers.insert(name, value);
+    }
+}
