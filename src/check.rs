@@ -132,13 +132,6 @@ impl CorsRequest {
         self
     }
 
-    /// Former name of [`requesting_header`](Self::requesting_header).
-    #[doc(hidden)]
-    #[deprecated(since = "0.1.0", note = "renamed `requesting_header`")]
-    pub fn header(self, name: &str) -> Self {
-        self.requesting_header(name)
-    }
-
     /// Adds a second `Origin` header (browsers never do; attackers and broken proxies might).
     ///
     /// ```
@@ -185,17 +178,6 @@ impl CorsRequest {
         self.request_headers
             .extend(names.into_iter().map(|n| n.as_ref().to_owned()));
         self
-    }
-
-    /// Former name of [`requesting_headers`](Self::requesting_headers).
-    #[doc(hidden)]
-    #[deprecated(since = "0.1.0", note = "renamed `requesting_headers`")]
-    pub fn headers<I, S>(self, names: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        self.requesting_headers(names)
     }
 
     /// Sets the request's path and query (default `/`). Only
@@ -246,13 +228,6 @@ impl CorsRequest {
     pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
         self.other_headers.push((name, value));
         self
-    }
-
-    /// Former name of [`with_header`](Self::with_header).
-    #[doc(hidden)]
-    #[deprecated(since = "0.1.0", note = "renamed `with_header`")]
-    pub fn request_header(self, name: HeaderName, value: HeaderValue) -> Self {
-        self.with_header(name, value)
     }
 
     /// True if the request carries an `Origin` header.
