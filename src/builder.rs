@@ -141,8 +141,11 @@ impl Cors {
     /// naming both, in either order).
     ///
     /// ```
+    /// use actix_web::http::header;
     /// use corsair::{Cors, CorsRequest};
     /// let policy = Cors::default().allow_any_origin().build().unwrap();
+    /// let d = policy.check(&CorsRequest::new("https://any.example"));
+    /// assert_eq!(d.header(header::ACCESS_CONTROL_ALLOW_ORIGIN), Some("https://any.example"));
     /// // Sandboxed iframes and `file:` pages send `null`: public data is public to them too.
     /// assert!(policy.check(&CorsRequest::new("null")).is_allowed());
     /// ```
@@ -197,12 +200,14 @@ impl Cors {
     /// compare whole values rather than suffixes where you can.
     ///
     /// ```
-    /// use corsair::Cors;
+    /// use corsair::{Cors, CorsRequest};
     /// const PARTNERS: [&[u8]; 2] = [b"https://a.partner.example", b"https://b.partner.example"];
-    /// let cors = Cors::default().allowed_origin_fn(|origin, _req_head| {
-    ///     PARTNERS.contains(&origin.as_bytes())
-    /// });
-    /// # drop(cors);
+    /// let policy = Cors::default()
+    ///     .allowed_origin_fn(|origin, _req_head| PARTNERS.contains(&origin.as_bytes()))
+    ///     .build()
+    ///     .unwrap();
+    /// assert!(policy.check(&CorsRequest::new("https://b.partner.example")).is_allowed());
+    /// assert!(!policy.check(&CorsRequest::new("https://c.partner.example")).is_allowed());
     /// ```
     pub fn allowed_origin_fn<F>(mut self, f: F) -> Self
     where
@@ -292,9 +297,13 @@ impl Cors {
     /// [`allowed_origin_regex`](Self::allowed_origin_regex).
     ///
     /// ```
-    /// use corsair::Cors;
-    /// let cors = Cors::default().allowed_origin_regexes([r"https://a\.example\.com", r"https://b\.example\.org"]);
-    /// assert!(cors.build().is_ok());
+    /// use corsair::{Cors, CorsRequest};
+    /// let policy = Cors::default()
+    ///     .allowed_origin_regexes([r"https://a\.example\.com", r"https://b\.example\.org"])
+    ///     .build()
+    ///     .unwrap();
+    /// assert!(policy.check(&CorsRequest::new("https://b.example.org")).is_allowed());
+    /// assert!(!policy.check(&CorsRequest::new("https://c.example.org")).is_allowed());
     /// ```
     pub fn allowed_origin_regexes<I, S>(self, regexes: I) -> Self
     where
@@ -312,12 +321,13 @@ impl Cors {
     /// `*` allows any origin.
     ///
     /// ```
-    /// use corsair::Cors;
+    /// use corsair::{Cors, CorsRequest};
     /// let policy = Cors::default()
     ///     .allowed_origins_list("http://localhost:5173, https://app.example.com,")
     ///     .build()
     ///     .unwrap();
-    /// # drop(policy);
+    /// assert!(policy.check(&CorsRequest::new("https://app.example.com")).is_allowed());
+    /// assert!(!policy.check(&CorsRequest::new("https://evil.example")).is_allowed());
     /// ```
     pub fn allowed_origins_list(self, list: &str) -> Self {
         self.push_list(list, |_| Source::Code)
@@ -333,9 +343,11 @@ impl Cors {
     /// for a builder given to `.wrap()`), not when this method is called.
     ///
     /// ```
-    /// use corsair::{Cors, Problem};
+    /// use corsair::{Cors, CorsRequest, Problem};
     /// std::env::set_var("DOC_ALLOWED_ORIGINS", "http://localhost:5173, https://app.example.com");
-    /// assert!(Cors::default().allowed_origins_from_env("DOC_ALLOWED_ORIGINS").build().is_ok());
+    /// let policy = Cors::default().allowed_origins_from_env("DOC_ALLOWED_ORIGINS").build().unwrap();
+    /// assert!(policy.check(&CorsRequest::new("http://localhost:5173")).is_allowed());
+    /// assert!(!policy.check(&CorsRequest::new("http://localhost:5174")).is_allowed());
     ///
     /// let err = Cors::default().allowed_origins_from_env("DOC_UNSET_VAR").build().unwrap_err();
     /// assert_eq!(err.problems(), &[Problem::MissingEnvVar { var: "DOC_UNSET_VAR".into() }]);
@@ -488,9 +500,13 @@ impl Cors {
     /// ([`Problem::AnyAndList`]), in either order.
     ///
     /// ```
-    /// use corsair::Cors;
-    /// let cors = Cors::default().allow_any_origin().allow_any_method();
-    /// assert!(cors.build().is_ok());
+    /// use actix_web::http::header;
+    /// use corsair::{Cors, CorsRequest, Refusal};
+    /// let policy = Cors::default().allow_any_origin().allow_any_method().build().unwrap();
+    /// let d = policy.check(&CorsRequest::preflight("https://a.example", "PURGE"));
+    /// assert_eq!(d.header(header::ACCESS_CONTROL_ALLOW_METHODS), Some("PURGE"));
+    /// let d = policy.check(&CorsRequest::preflight("https://a.example", "CONNECT"));
+    /// assert_eq!(d.refusal(), Some(Refusal::MethodNotAllowed));
     /// assert!(Cors::default().allow_any_method().allowed_methods(["PUT"]).build().is_err());
     /// ```
     pub fn allow_any_method(mut self) -> Self {
@@ -514,10 +530,15 @@ impl Cors {
     ///
     /// ```
     /// use actix_web::http::Method;
-    /// use corsair::Cors;
-    /// let cors = Cors::default().allowed_methods(vec![Method::PUT, Method::DELETE]);
-    /// assert!(cors.build().is_ok());
-    /// assert!(Cors::default().allowed_methods([&b"PATCH"[..]]).build().is_ok());
+    /// use corsair::{Cors, CorsRequest, Refusal};
+    /// let policy = Cors::default()
+    ///     .allowed_origin("https://a.example")
+    ///     .allowed_methods(vec![Method::PUT, Method::DELETE])
+    ///     .build()
+    ///     .unwrap();
+    /// assert!(policy.check(&CorsRequest::preflight("https://a.example", "DELETE")).is_allowed());
+    /// let d = policy.check(&CorsRequest::preflight("https://a.example", "PATCH"));
+    /// assert_eq!(d.refusal(), Some(Refusal::MethodNotAllowed));
     /// ```
     pub fn allowed_methods<U, M>(mut self, methods: U) -> Self
     where
@@ -582,9 +603,12 @@ impl Cors {
     ///
     /// ```
     /// use actix_web::http::header;
-    /// use corsair::Cors;
-    /// let cors = Cors::default().allowed_header(header::CONTENT_TYPE).allowed_header("x-api-key");
-    /// assert!(cors.build().is_ok());
+    /// use corsair::{Cors, CorsRequest, Refusal};
+    /// let cors = Cors::default().allowed_origin("https://a.example");
+    /// let policy = cors.allowed_header(header::CONTENT_TYPE).allowed_header("x-api-key").build().unwrap();
+    /// let ask = |name| CorsRequest::preflight("https://a.example", "POST").requesting_header(name);
+    /// assert!(policy.check(&ask("X-Api-Key")).is_allowed());
+    /// assert_eq!(policy.check(&ask("x-other")).refusal(), Some(Refusal::HeaderNotAllowed));
     /// ```
     pub fn allowed_header<H>(self, header: H) -> Self
     where
@@ -602,9 +626,12 @@ impl Cors {
     ///
     /// ```
     /// use actix_web::http::header;
-    /// use corsair::Cors;
-    /// let cors = Cors::default().allowed_headers(vec![header::AUTHORIZATION, header::ACCEPT]);
-    /// assert!(cors.build().is_ok());
+    /// use corsair::{Cors, CorsRequest, Refusal};
+    /// let cors = Cors::default().allowed_origin("https://a.example");
+    /// let policy = cors.allowed_headers(vec![header::AUTHORIZATION, header::ACCEPT]).build().unwrap();
+    /// let ask = |name| CorsRequest::preflight("https://a.example", "GET").requesting_header(name);
+    /// assert!(policy.check(&ask("authorization")).is_allowed());
+    /// assert_eq!(policy.check(&ask("x-api-key")).refusal(), Some(Refusal::HeaderNotAllowed));
     /// ```
     pub fn allowed_headers<U, H>(self, headers: U) -> Self
     where
@@ -652,8 +679,11 @@ impl Cors {
     /// ([`Problem::AnyAndList`]), in either order.
     ///
     /// ```
-    /// use corsair::Cors;
-    /// assert!(Cors::default().allow_any_origin().expose_any_header().build().is_ok());
+    /// use actix_web::http::header;
+    /// use corsair::{Cors, CorsRequest};
+    /// let policy = Cors::default().allow_any_origin().expose_any_header().build().unwrap();
+    /// let d = policy.check(&CorsRequest::new("https://a.example"));
+    /// assert_eq!(d.header(header::ACCESS_CONTROL_EXPOSE_HEADERS), Some("*"));
     /// ```
     pub fn expose_any_header(mut self) -> Self {
         self.settings.expose_any = Any::Explicit;
@@ -667,9 +697,13 @@ impl Cors {
     /// [`expose_any_header`](Self::expose_any_header) it is a build error.
     ///
     /// ```
-    /// use corsair::Cors;
-    /// let cors = Cors::default().expose_headers(["x-request-id", "x-ratelimit-remaining"]);
-    /// assert!(cors.build().is_ok());
+    /// use actix_web::http::header;
+    /// use corsair::{Cors, CorsRequest};
+    /// let cors = Cors::default().allowed_origin("https://a.example");
+    /// let policy = cors.expose_headers(["x-request-id", "x-ratelimit-remaining"]).build().unwrap();
+    /// let d = policy.check(&CorsRequest::new("https://a.example"));
+    /// let exposed = d.header(header::ACCESS_CONTROL_EXPOSE_HEADERS);
+    /// assert_eq!(exposed, Some("x-request-id, x-ratelimit-remaining"));
     /// ```
     pub fn expose_headers<U, H>(mut self, headers: U) -> Self
     where
@@ -709,9 +743,14 @@ impl Cors {
     /// 24 h and Chromium at 2 h.
     ///
     /// ```
-    /// use corsair::Cors;
-    /// assert!(Cors::default().max_age(7200).build().is_ok());
-    /// assert!(Cors::default().max_age(None).build().is_ok());
+    /// use actix_web::http::header;
+    /// use corsair::{Cors, CorsRequest};
+    /// let preflight = CorsRequest::preflight("https://a.example", "GET");
+    /// let cors = Cors::default().allowed_origin("https://a.example");
+    /// let hour = cors.clone().max_age(3600).build().unwrap().check(&preflight);
+    /// assert_eq!(hour.header(header::ACCESS_CONTROL_MAX_AGE), Some("3600"));
+    /// let none = cors.max_age(None).build().unwrap().check(&preflight);
+    /// assert_eq!(none.header(header::ACCESS_CONTROL_MAX_AGE), None);
     /// assert!(Cors::default().max_age(86_401).build().is_err());
     /// ```
     pub fn max_age(mut self, max_age: impl Into<Option<usize>>) -> Self {
@@ -723,8 +762,11 @@ impl Cors {
     /// origin, so shared caches can store one response for every site.
     ///
     /// ```
-    /// use corsair::Cors;
-    /// assert!(Cors::default().allow_any_origin().send_wildcard().build().is_ok());
+    /// use actix_web::http::header;
+    /// use corsair::{Cors, CorsRequest};
+    /// let policy = Cors::default().allow_any_origin().send_wildcard().build().unwrap();
+    /// let d = policy.check(&CorsRequest::new("https://a.example"));
+    /// assert_eq!(d.header(header::ACCESS_CONTROL_ALLOW_ORIGIN), Some("*"));
     /// ```
     pub fn send_wildcard(mut self) -> Self {
         self.settings.send_wildcard = true;
@@ -735,9 +777,12 @@ impl Cors {
     /// authorization and let scripts read the answer. Requires listed origins.
     ///
     /// ```
-    /// use corsair::Cors;
-    /// let cors = Cors::default().allowed_origin("https://app.example.com").supports_credentials();
-    /// assert!(cors.build().is_ok());
+    /// use actix_web::http::header;
+    /// use corsair::{Cors, CorsRequest};
+    /// let cors = Cors::default().allowed_origin("https://app.example.com");
+    /// let policy = cors.supports_credentials().build().unwrap();
+    /// let d = policy.check(&CorsRequest::new("https://app.example.com"));
+    /// assert_eq!(d.header(header::ACCESS_CONTROL_ALLOW_CREDENTIALS), Some("true"));
     /// ```
     pub fn supports_credentials(mut self) -> Self {
         self.settings.credentials = true;
@@ -748,8 +793,13 @@ impl Cors {
     /// the server and browsers.
     ///
     /// ```
-    /// use corsair::Cors;
-    /// assert!(Cors::default().disable_vary_header().build().is_ok());
+    /// use actix_web::http::header;
+    /// use corsair::{Cors, CorsRequest};
+    /// let cors = Cors::default().allowed_origin("https://a.example");
+    /// let policy = cors.disable_vary_header().build().unwrap();
+    /// let d = policy.check(&CorsRequest::new("https://a.example"));
+    /// assert_eq!(d.header(header::ACCESS_CONTROL_ALLOW_ORIGIN), Some("https://a.example"));
+    /// assert_eq!(d.header(header::VARY), None);
     /// ```
     pub fn disable_vary_header(mut self) -> Self {
         self.settings.vary = false;
@@ -760,8 +810,14 @@ impl Cors {
     /// responses get the actual-request CORS headers.
     ///
     /// ```
-    /// use corsair::Cors;
-    /// assert!(Cors::default().disable_preflight().build().is_ok());
+    /// use actix_web::http::header;
+    /// use corsair::{Cors, CorsRequest};
+    /// let policy = Cors::default().allowed_origin("https://a.example").disable_preflight().build().unwrap();
+    /// let d = policy.check(&CorsRequest::preflight("https://a.example", "PUT"));
+    /// assert!(!d.is_preflight());
+    /// assert_eq!(d.status(), None); // the application answers
+    /// assert_eq!(d.header(header::ACCESS_CONTROL_ALLOW_ORIGIN), Some("https://a.example"));
+    /// assert_eq!(d.header(header::ACCESS_CONTROL_ALLOW_METHODS), None);
     /// ```
     pub fn disable_preflight(mut self) -> Self {
         self.settings.preflight = false;
@@ -774,9 +830,13 @@ impl Cors {
     /// `Origin` on same-origin `POST`s: list your own origin when you block.
     ///
     /// ```
-    /// use corsair::Cors;
-    /// let cors = Cors::default().allowed_origin("https://app.example.com").block_on_origin_mismatch(true);
-    /// assert!(cors.build().is_ok());
+    /// use actix_web::http::StatusCode;
+    /// use corsair::{Cors, CorsRequest};
+    /// let cors = Cors::default().allowed_origin("https://app.example.com");
+    /// let policy = cors.block_on_origin_mismatch(true).build().unwrap();
+    /// let refused = policy.check(&CorsRequest::new("https://evil.example"));
+    /// assert_eq!(refused.status(), Some(StatusCode::FORBIDDEN)); // the handler never runs
+    /// assert_eq!(policy.check(&CorsRequest::new("https://app.example.com")).status(), None);
     /// ```
     pub fn block_on_origin_mismatch(mut self, block: bool) -> Self {
         self.settings.block_on_origin_mismatch = block;
@@ -794,8 +854,13 @@ impl Cors {
     /// (or serve the page from the private-network server itself).
     ///
     /// ```
-    /// use corsair::Cors;
-    /// assert!(Cors::default().allow_private_network_access().build().is_ok());
+    /// use actix_web::http::header::HeaderName;
+    /// use corsair::{Cors, CorsRequest};
+    /// let cors = Cors::default().allowed_origin("https://a.example");
+    /// let policy = cors.allow_private_network_access().build().unwrap();
+    /// let d = policy.check(&CorsRequest::preflight("https://a.example", "GET").private_network());
+    /// let allow_pna = HeaderName::from_static("access-control-allow-private-network");
+    /// assert_eq!(d.header(allow_pna), Some("true"));
     /// ```
     pub fn allow_private_network_access(mut self) -> Self {
         self.settings.private_network = true;
@@ -807,8 +872,11 @@ impl Cors {
     ///
     /// ```
     /// use actix_web::http::StatusCode;
-    /// use corsair::Cors;
-    /// assert!(Cors::default().preflight_status(StatusCode::OK).build().is_ok());
+    /// use corsair::{Cors, CorsRequest};
+    /// let cors = Cors::default().allowed_origin("https://a.example");
+    /// let policy = cors.preflight_status(StatusCode::OK).build().unwrap();
+    /// let d = policy.check(&CorsRequest::preflight("https://a.example", "GET"));
+    /// assert_eq!(d.status(), Some(StatusCode::OK));
     /// assert!(Cors::default().preflight_status(StatusCode::FOUND).build().is_err());
     /// ```
     pub fn preflight_status(mut self, status: StatusCode) -> Self {
@@ -820,12 +888,13 @@ impl Cors {
     /// otherwise refused because anyone on the network path can impersonate them.
     ///
     /// ```
-    /// use corsair::Cors;
-    /// let cors = Cors::default()
-    ///     .allowed_origin("http://intranet.corp")
-    ///     .supports_credentials();
+    /// use actix_web::http::header;
+    /// use corsair::{Cors, CorsRequest};
+    /// let cors = Cors::default().allowed_origin("http://intranet.corp").supports_credentials();
     /// assert!(cors.clone().build().is_err());
-    /// assert!(cors.allow_insecure_credentialed_origins().build().is_ok());
+    /// let policy = cors.allow_insecure_credentialed_origins().build().unwrap();
+    /// let d = policy.check(&CorsRequest::new("http://intranet.corp"));
+    /// assert_eq!(d.header(header::ACCESS_CONTROL_ALLOW_CREDENTIALS), Some("true"));
     /// ```
     pub fn allow_insecure_credentialed_origins(mut self) -> Self {
         self.settings.allow_insecure_credentialed = true;
