@@ -3,7 +3,7 @@
 //! Builder methods never fail and never panic: they record what was asked. [`Cors::build`]
 //! checks everything at once and compiles the policy (`compile.rs`).
 
-use std::{env, sync::Arc};
+use std::{env, net::IpAddr, sync::Arc};
 
 use actix_web::{
     dev::RequestHead,
@@ -898,6 +898,52 @@ impl Cors {
     /// ```
     pub fn allow_insecure_credentialed_origins(mut self) -> Self {
         self.settings.allow_insecure_credentialed = true;
+        self
+    }
+
+    /// Puts the [`CorsOutcome`](crate::CorsOutcome) of each request in its extensions, for handlers, access logs
+    /// (a custom `Logger` field) and tracing. Costs one small allocation per request, so it
+    /// is off unless asked for.
+    ///
+    /// ```
+    /// use actix_web::middleware::Logger;
+    /// use actix_web::{web, App, HttpResponse};
+    /// use corsair::{Cors, CorsOutcome};
+    ///
+    /// let logger = Logger::new("%r %s cors=%{cors}xo").custom_response_replace("cors", |res| {
+    ///     CorsOutcome::of(res.request()).map_or("-".into(), |o| o.to_string())
+    /// });
+    /// let app = App::new()
+    ///     .wrap(Cors::default().allowed_origin("https://a.com").outcome_in_extensions())
+    ///     .wrap(logger) // outermost: it sees the outcome once the response is ready
+    ///     .route("/", web::get().to(HttpResponse::Ok));
+    /// # drop(app);
+    /// ```
+    pub fn outcome_in_extensions(mut self) -> Self {
+        self.settings.rollout.outcome_in_extensions = true;
+        self
+    }
+
+    /// Names the reverse proxies whose `Forwarded` (or `X-Forwarded-Proto` and
+    /// `X-Forwarded-Host`) headers say what the request's own origin is, for recognising
+    /// same-origin requests. Without it those headers are ignored and the request's own
+    /// origin is the listener's scheme plus the `Host` header.
+    ///
+    /// A request whose `Origin` equals its own origin is not a CORS request: it is never
+    /// blocked, never logged as refused and gets no `Access-Control-Allow-*` headers.
+    ///
+    /// ```
+    /// use std::net::{IpAddr, Ipv4Addr};
+    /// use corsair::Cors;
+    ///
+    /// let cors = Cors::default()
+    ///     .allowed_origin("https://app.example.com")
+    ///     .block_on_origin_mismatch(true)
+    ///     .trusted_proxies([IpAddr::V4(Ipv4Addr::LOCALHOST)]);
+    /// cors.build().unwrap();
+    /// ```
+    pub fn trusted_proxies<I: IntoIterator<Item = IpAddr>>(mut self, proxies: I) -> Self {
+        self.settings.rollout.trusted_proxies.extend(proxies);
         self
     }
 

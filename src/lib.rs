@@ -85,11 +85,15 @@
 //!    merged into the handler's. One decision function reads a request and returns a verdict
 //!    without allocating; one function writes the headers for it. Both serve the middleware
 //!    and [`CorsPolicy::check`], which returns a [`Decision`] for a [`CorsRequest`] you
-//!    describe, with the [`Refusal`] and [`MatchedBy`] the middleware saw.
+//!    describe, with the [`Refusal`] and [`MatchedBy`] the middleware saw. The policy also
+//!    carries its roll-out state as plain data (the roll-out options, its outcome counters
+//!    and, inside a [`LiveCors`], the report-only slot); it never reads that state itself.
 //! 4. The middleware: `.wrap(policy.clone())` (or `.wrap(cors)`, built once per process)
-//!    gives each worker a thin service over that policy. [`LiveCors`] holds a policy you can
-//!    replace, or compare with a report-only candidate ([`ShadowCounts`]), while the server
-//!    runs; [`CorsCounts`] and [`CorsOutcome`] count and label what it decided.
+//!    gives each worker a thin service over that policy. After the policy decides, the
+//!    middleware completes the verdict: same-origin requests pass through, [`CorsCounts`]
+//!    and [`CorsOutcome`] count and label what it decided, and a report-only candidate is
+//!    compared ([`ShadowCounts`]). [`LiveCors`] holds a policy you can replace, or compare
+//!    with such a candidate, while the server runs.
 //! - With the feature `serde`, `CorsConfig` reads FastAPI-style settings from TOML or JSON and
 //!   goes through the same builder methods.
 //! - Log output goes through the [`log`](https://docs.rs/log) crate, under targets starting
@@ -101,21 +105,30 @@
 //   error.rs          ConfigError, Problem and their typed reasons (leaf)
 //   header_value.rs   the one "shared HeaderValue" helper (leaf)
 //   vary.rs           merging `Vary` into a response (leaf)
+//   counters.rs       sharded counter storage, one increment per request (leaf)
+//   same_origin.rs    is a request's `Origin` its own origin? (leaf)
 //   origin/           origin parsing (serialized.rs), patterns, regexes, matching (mod.rs)
-//   settings.rs       what the builder records: plain data
+//   settings.rs       what the builder records: plain data (roll-out options included)
 //   policy/           Compiled: decide + apply (mod.rs), one file per response header
 //                     (allow_origin, allow_methods, allow_headers, expose_headers, max_age,
 //                     private_network), the Access-Control-Request-Headers parser
-//                     (request_headers.rs) and the verdict types (verdict.rs)
+//                     (request_headers.rs), the verdict types (verdict.rs) and the roll-out
+//                     state each policy carries, data only (rollout_state.rs: options,
+//                     counter set, report-only slot)
+//   outcome.rs        CorsOutcome: a verdict as handlers and access logs read it
+//   counts.rs         CorsCounts: which counter slot each outcome takes; CorsPolicy::counts
 //   compile.rs        settings -> policy, or every problem
 //   diagnostics.rs    the start-up summary and refusal hints with near misses
 //   builder.rs        Cors, the actix-cors-compatible surface over settings
 //   config.rs         CorsConfig (serde), through builder methods only
-//   check.rs, middleware.rs, shared_build.rs, reload.rs   at the top
-//   rollout.rs, same_origin.rs, shadow.rs, counters.rs, outcome.rs   the roll-out hook
-// One back-edge remains: `Compiled` holds the roll-out hook's per-policy state
-// (`rollout::Rollout`: counters and the report-only slot, which itself holds a candidate
-// `Compiled`), so policy/ and the roll-out modules refer to each other.
+//   check.rs          CorsPolicy::check: Decision for a described CorsRequest
+//   shadow.rs         report-only: compare a candidate's verdict, count and log; ShadowCounts
+//   worker.rs         one middleware instance's handle: the policy and its counter shard
+//   reload.rs         LiveCors: swap the policy, set/promote the report-only candidate
+//   rollout.rs        completes the middleware's verdict: same-origin, counts, extensions,
+//                     report-only comparison
+//   shared_build.rs   one build per process for a builder given to `.wrap()`
+//   middleware.rs     the Transform and Service (top)
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -127,6 +140,7 @@ mod compile;
 #[cfg(feature = "serde")]
 mod config;
 mod counters; // [rollout hook]
+mod counts; // [rollout hook]
 mod diagnostics;
 mod error;
 mod fetch;
@@ -169,7 +183,7 @@ pub use compile::MAX_AGE_LIMIT;
 pub use config::CorsConfig;
 #[cfg(feature = "serde")]
 pub use config::CorsConfigError;
-pub use counters::CorsCounts; // [rollout hook]
+pub use counts::CorsCounts; // [rollout hook]
 pub use error::{
     ConfigError, CorsError, HeaderList, NameList, OriginFault, OriginRules, PatternFault, Problem,
     RegexFault, Source,

@@ -7,15 +7,20 @@
 //! real TCP with two workers while another thread swaps policies as fast as it can;
 //! `examples/reload.rs` reloads origins from a file on an admin endpoint.
 
-use std::{cell::RefCell, rc::Rc, sync::Arc};
+use std::{
+    cell::RefCell,
+    rc::Rc,
+    sync::{atomic::Ordering::Relaxed, Arc},
+};
 
 use arc_swap::{ArcSwap, Cache};
 
 use crate::{
     builder::Cors,
+    counts::CorsCounts,
     error::ConfigError,
-    policy::Compiled,
-    policy::CorsPolicy,
+    policy::{Compiled, CorsPolicy, ShadowSlot},
+    shadow::ShadowCounts,
     worker::{Worker, WorkerPolicy},
 };
 
@@ -75,8 +80,9 @@ use crate::{
 #[derive(Clone)]
 pub struct LiveCors {
     cell: Arc<ArcSwap<Compiled>>,
-    /// [rollout hook] The report-only candidate slot shared by every clone (`src/shadow.rs`).
-    pub(crate) shadow: Arc<crate::shadow::ShadowSlot>,
+    /// [rollout hook] The report-only candidate slot shared by every clone (compared by
+    /// `src/shadow.rs`).
+    shadow: Arc<ShadowSlot>,
 }
 
 impl std::fmt::Debug for LiveCors {
@@ -94,7 +100,7 @@ impl LiveCors {
     /// # drop(live);
     /// ```
     pub fn new(policy: CorsPolicy) -> Self {
-        let shadow = crate::shadow::ShadowSlot::attached_to(&policy.inner); // [rollout hook]
+        let shadow = ShadowSlot::attached_to(&policy.inner); // [rollout hook]
         LiveCors {
             cell: Arc::new(ArcSwap::new(policy.inner)),
             shadow,
@@ -207,5 +213,128 @@ impl CorsPolicy {
     /// ```
     pub fn live(self) -> LiveCors {
         LiveCors::new(self)
+    }
+}
+
+/// [rollout hook] The report-only candidate (`src/shadow.rs`) and the outcome counts.
+impl LiveCors {
+    /// A `LiveCors` that enforces nothing: it writes no header and refuses nothing, while
+    /// another layer (actix-cors, a hand-written middleware) still enforces. Give it a
+    /// candidate with [`set_candidate`](Self::set_candidate) to learn which requests that
+    /// candidate would refuse; [`promote_candidate`](Self::promote_candidate) later makes it
+    /// enforce. Until then it records no [`CorsOutcome`](crate::CorsOutcome) and no
+    /// [`counts`](Self::counts) of its own: only [`shadow_counts`](Self::shadow_counts).
+    ///
+    /// ```
+    /// use corsair::{Cors, LiveCors};
+    /// let live = LiveCors::observe_only();
+    /// live.set_candidate(Cors::default().allowed_origin("https://app.example.com")).unwrap();
+    /// assert!(live.promote_candidate());
+    /// ```
+    pub fn observe_only() -> LiveCors {
+        // Permissive, so that its start-up summary does not announce refusals; it decides
+        // nothing anyway (`rollout::complete` makes it "no CORS").
+        let mut cors = Cors::permissive().disable_vary_header().disable_preflight();
+        cors.settings.rollout.observe_only = true;
+        let policy = cors
+            .build()
+            .expect("the observe-only policy is a valid policy");
+        log::info!(
+            "corsair: observe-only: writes no CORS header and refuses nothing until a candidate is promoted"
+        );
+        LiveCors::new(policy)
+    }
+
+    /// Validates `cors` and, if valid, runs it in report-only mode beside the enforced policy:
+    /// it decides every request but never changes a response; differences are counted
+    /// ([`shadow_counts`](Self::shadow_counts)) and logged (each distinct origin and
+    /// difference once at `warn`, then at `debug`). An invalid candidate is refused with
+    /// every problem, and nothing changes.
+    ///
+    /// ```
+    /// use corsair::Cors;
+    /// let live = Cors::permissive().build().unwrap().live();
+    /// let err = live.set_candidate(Cors::default().allowed_origin("app.example.com")).unwrap_err();
+    /// assert_eq!(err.problems().len(), 1);
+    /// live.set_candidate(Cors::default().allowed_origin("https://app.example.com")).unwrap();
+    /// ```
+    pub fn set_candidate(&self, cors: Cors) -> Result<(), ConfigError> {
+        let policy = cors.build()?;
+        self.shadow.candidate.store(Some(policy.inner));
+        self.shadow.active.store(true, Relaxed);
+        log::info!("corsair: report-only candidate policy set");
+        Ok(())
+    }
+
+    /// A snapshot of the report-only candidate, if any.
+    ///
+    /// ```
+    /// use corsair::{Cors, LiveCors};
+    /// let live = LiveCors::observe_only();
+    /// assert!(live.candidate().is_none());
+    /// ```
+    pub fn candidate(&self) -> Option<CorsPolicy> {
+        self.shadow
+            .candidate
+            .load_full()
+            .map(|inner| CorsPolicy { inner })
+    }
+
+    /// Stops running the candidate. Returns whether there was one.
+    ///
+    /// ```
+    /// use corsair::LiveCors;
+    /// assert!(!LiveCors::observe_only().clear_candidate());
+    /// ```
+    pub fn clear_candidate(&self) -> bool {
+        self.shadow.active.store(false, Relaxed);
+        self.shadow.candidate.swap(None).is_some()
+    }
+
+    /// Makes the candidate the enforced policy for requests that start from now on (in every
+    /// worker, no restart) and leaves no candidate. Returns `false`, changing nothing, when
+    /// there is no candidate.
+    ///
+    /// ```
+    /// use corsair::{Cors, CorsRequest};
+    /// let live = Cors::permissive().build().unwrap().live();
+    /// live.set_candidate(Cors::default().allowed_origin("https://a.com")).unwrap();
+    /// assert!(live.promote_candidate());
+    /// assert!(!live.policy().check(&CorsRequest::new("https://b.com")).is_allowed());
+    /// ```
+    pub fn promote_candidate(&self) -> bool {
+        self.shadow.active.store(false, Relaxed);
+        match self.shadow.candidate.swap(None) {
+            Some(inner) => {
+                self.set(CorsPolicy { inner });
+                log::info!("corsair: report-only candidate promoted to enforced");
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// How often the candidates run so far would have decided differently (summed over every
+    /// worker; kept across candidates and promotions).
+    ///
+    /// ```
+    /// use corsair::LiveCors;
+    /// assert_eq!(LiveCors::observe_only().shadow_counts().differences(), 0);
+    /// ```
+    pub fn shadow_counts(&self) -> ShadowCounts {
+        ShadowCounts::from_totals(self.shadow.counters.totals())
+    }
+
+    /// The counts of the running policy (each policy set with [`replace`](Self::replace),
+    /// [`set`](Self::set) or [`promote_candidate`](Self::promote_candidate) starts at zero;
+    /// keep a [`policy`](Self::policy) snapshot to read an older one).
+    ///
+    /// ```
+    /// use corsair::Cors;
+    /// let live = Cors::default().build().unwrap().live();
+    /// assert_eq!(live.counts().total(), 0);
+    /// ```
+    pub fn counts(&self) -> CorsCounts {
+        self.policy().counts()
     }
 }

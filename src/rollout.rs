@@ -4,39 +4,16 @@
 //! Kept apart from `middleware.rs` and `policy.rs` so those files only carry a hook:
 //! `CorsMiddleware::call` calls [`complete`] on the verdict of `Compiled::decide`.
 
-use std::{net::IpAddr, sync::OnceLock};
+use std::net::IpAddr;
 
 use actix_web::{dev::ServiceRequest, HttpMessage};
 
 use crate::{
-    builder::Cors,
-    counters::{CorsCounts, Sharded},
     outcome::CorsOutcome,
-    policy::{AllowOrigin, Compiled, CorsPolicy, Refusal, Verdict},
-    reload::LiveCors,
-    same_origin,
-    settings::RolloutOptions,
-    shadow::{self, ShadowSlot},
+    policy::{AllowOrigin, Compiled, Refusal, Verdict},
+    same_origin, shadow,
     worker::Worker,
 };
-
-/// The per-policy state of this module (one field of `Compiled`).
-pub(crate) struct Rollout {
-    pub(crate) options: RolloutOptions,
-    pub(crate) counters: Sharded,
-    /// Set when the policy runs inside a [`LiveCors`]: where its candidate lives.
-    pub(crate) shadow: OnceLock<std::sync::Arc<ShadowSlot>>,
-}
-
-impl Rollout {
-    pub(crate) fn new(options: &RolloutOptions) -> Self {
-        Rollout {
-            options: options.clone(),
-            counters: Sharded::new(),
-            shadow: OnceLock::new(),
-        }
-    }
-}
 
 /// Completes the middleware's decision `verdict` (from `Compiled::decide`, for `req`), in
 /// place: same-origin requests, counters (in the worker's own shard), the outcome in
@@ -122,59 +99,5 @@ fn complete_with_options(
     worker.count(outcome);
     if options.outcome_in_extensions {
         req.extensions_mut().insert(outcome);
-    }
-}
-
-impl Cors {
-    /// Puts the [`CorsOutcome`] of each request in its extensions, for handlers, access logs
-    /// (a custom `Logger` field) and tracing. Costs one small allocation per request, so it
-    /// is off unless asked for.
-    ///
-    /// ```
-    /// use actix_web::middleware::Logger;
-    /// use actix_web::{web, App, HttpResponse};
-    /// use corsair::{Cors, CorsOutcome};
-    ///
-    /// let logger = Logger::new("%r %s cors=%{cors}xo").custom_response_replace("cors", |res| {
-    ///     CorsOutcome::of(res.request()).map_or("-".into(), |o| o.to_string())
-    /// });
-    /// let app = App::new()
-    ///     .wrap(Cors::default().allowed_origin("https://a.com").outcome_in_extensions())
-    ///     .wrap(logger) // outermost: it sees the outcome once the response is ready
-    ///     .route("/", web::get().to(HttpResponse::Ok));
-    /// # drop(app);
-    /// ```
-    pub fn outcome_in_extensions(mut self) -> Self {
-        self.settings.rollout.outcome_in_extensions = true;
-        self
-    }
-}
-
-impl CorsPolicy {
-    /// How many requests this policy instance decided, by outcome and reason (every worker
-    /// and every scope wrapping this instance, summed).
-    ///
-    /// ```
-    /// use corsair::Cors;
-    /// let policy = Cors::default().build().unwrap();
-    /// assert_eq!(policy.counts().total(), 0);
-    /// ```
-    pub fn counts(&self) -> CorsCounts {
-        CorsCounts::from_totals(self.inner.rollout.counters.totals())
-    }
-}
-
-impl LiveCors {
-    /// The counts of the running policy (each policy set with [`replace`](Self::replace),
-    /// [`set`](Self::set) or [`promote_candidate`](Self::promote_candidate) starts at zero;
-    /// keep a [`policy`](Self::policy) snapshot to read an older one).
-    ///
-    /// ```
-    /// use corsair::Cors;
-    /// let live = Cors::default().build().unwrap().live();
-    /// assert_eq!(live.counts().total(), 0);
-    /// ```
-    pub fn counts(&self) -> CorsCounts {
-        self.policy().counts()
     }
 }

@@ -4,7 +4,8 @@
 //! `Origin` is the request's own origin (its scheme plus its `Host` authority) is passed
 //! through untouched: never blocked, never logged as refused, no `Access-Control-Allow-*`.
 //! Behind proxies, `Forwarded` / `X-Forwarded-Proto` / `X-Forwarded-Host` are read only when
-//! the direct peer is one of the proxies named with [`Cors::trusted_proxies`].
+//! the direct peer is one of the proxies named with
+//! [`Cors::trusted_proxies`](crate::Cors::trusted_proxies).
 //!
 //! Spoofing `Host` gains nothing: a script cannot set `Host` or `Origin`, so a browser's
 //! cross-origin request always carries the real host and its real, different, origin.
@@ -16,35 +17,8 @@ use actix_web::{
     http::header::{self, HeaderName},
 };
 
-use crate::builder::Cors;
-
 const X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
 const X_FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
-
-impl Cors {
-    /// Names the reverse proxies whose `Forwarded` (or `X-Forwarded-Proto` and
-    /// `X-Forwarded-Host`) headers say what the request's own origin is, for recognising
-    /// same-origin requests. Without it those headers are ignored and the request's own
-    /// origin is the listener's scheme plus the `Host` header.
-    ///
-    /// A request whose `Origin` equals its own origin is not a CORS request: it is never
-    /// blocked, never logged as refused and gets no `Access-Control-Allow-*` headers.
-    ///
-    /// ```
-    /// use std::net::{IpAddr, Ipv4Addr};
-    /// use corsair::Cors;
-    ///
-    /// let cors = Cors::default()
-    ///     .allowed_origin("https://app.example.com")
-    ///     .block_on_origin_mismatch(true)
-    ///     .trusted_proxies([IpAddr::V4(Ipv4Addr::LOCALHOST)]);
-    /// cors.build().unwrap();
-    /// ```
-    pub fn trusted_proxies<I: IntoIterator<Item = IpAddr>>(mut self, proxies: I) -> Self {
-        self.settings.rollout.trusted_proxies.extend(proxies);
-        self
-    }
-}
 
 /// True when `origin` (the request's single `Origin` value) is the request's own origin.
 ///

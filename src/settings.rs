@@ -112,7 +112,8 @@ impl Default for Settings {
     }
 }
 
-/// The roll-out options (`src/rollout.rs`, `src/same_origin.rs`, `src/shadow.rs`).
+/// The roll-out options, recorded by the builder and carried by each compiled policy (read
+/// by `src/rollout.rs`, `src/same_origin.rs`, `src/shadow.rs`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct RolloutOptions {
     pub(crate) trusted_proxies: Vec<IpAddr>,

@@ -1,6 +1,7 @@
 //! Report-only ("shadow") mode: a candidate policy evaluated beside the enforced one.
 //!
-//! The candidate lives in a [`ShadowSlot`] shared by every clone of a [`LiveCors`]. For each
+//! The candidate lives in a `ShadowSlot` (data only, in `policy/rollout_state.rs`) shared by
+//! every clone of a [`LiveCors`](crate::LiveCors), which sets and reads it. For each
 //! request the enforced policy decides and answers as usual; the candidate decides too (one
 //! more `decide`, no allocation) and never touches the response. When the two would differ,
 //! the difference is counted and logged: the first time a distinct (origin, difference) pair
@@ -8,31 +9,17 @@
 //! capacity, so a client cycling through origins cannot grow it; once full, new pairs are
 //! logged at `debug` (and counted as suppressed).
 
-use std::{
-    collections::HashSet,
-    hash::BuildHasher,
-    sync::{
-        atomic::{AtomicBool, Ordering::Relaxed},
-        Arc, Mutex,
-    },
-};
+use std::{hash::BuildHasher, sync::atomic::Ordering::Relaxed};
 
 use actix_web::{
     dev::{RequestHead, ServiceRequest},
     http::header::{self, HeaderValue},
 };
-use arc_swap::ArcSwapOption;
 
 use crate::{
-    builder::Cors,
-    counters::{Sharded, SLOTS},
-    error::ConfigError,
-    policy::{AllowOrigin, Compiled, CorsPolicy, Refusal, Verdict},
-    reload::LiveCors,
+    counters::SLOTS,
+    policy::{AllowOrigin, Compiled, Refusal, ShadowSlot, Verdict, SEEN_CAPACITY},
 };
-
-/// How many distinct (origin, difference) pairs are remembered for the `warn`-once rule.
-pub(crate) const SEEN_CAPACITY: usize = 1024;
 
 // Counter slots.
 const CANDIDATE_REFUSES: usize = 0; // ..8, by reason (same order as `REASONS`)
@@ -67,102 +54,68 @@ enum Difference {
     HeadersDiffer(&'static str),
 }
 
-/// The report-only state of one [`LiveCors`]: candidate, counters, pairs already logged.
-pub(crate) struct ShadowSlot {
-    /// True while a candidate is set: one relaxed load (of a line nobody writes on the
-    /// request path) is all a request pays when there is none.
-    active: AtomicBool,
-    candidate: ArcSwapOption<Compiled>,
-    counters: Sharded,
-    seen: Mutex<HashSet<u64, foldhash::fast::RandomState>>,
-    hasher: foldhash::fast::RandomState,
-}
-
-impl ShadowSlot {
-    /// A new, empty slot, attached to `policy`.
-    pub(crate) fn attached_to(policy: &Arc<Compiled>) -> Arc<ShadowSlot> {
-        let slot = Arc::new(ShadowSlot {
-            active: AtomicBool::new(false),
-            candidate: ArcSwapOption::empty(),
-            counters: Sharded::new(),
-            seen: Mutex::new(HashSet::with_capacity_and_hasher(
-                SEEN_CAPACITY,
-                Default::default(),
-            )),
-            hasher: Default::default(),
-        });
-        slot.attach(policy);
-        slot
+/// Counts `difference` and logs it (at `warn` the first time for this origin).
+fn record(slot: &ShadowSlot, difference: Difference, head: &RequestHead) {
+    slot.counters.bump(match difference {
+        Difference::CandidateRefuses(reason) => CANDIDATE_REFUSES + reason_index(reason),
+        Difference::CandidateAllows(_) => CANDIDATE_ALLOWS,
+        Difference::HeadersDiffer(_) => HEADERS_DIFFER,
+    });
+    if !log::log_enabled!(log::Level::Warn) {
+        return;
     }
-
-    /// Makes `policy` (about to be enforced) compare requests against this slot's candidate.
-    /// A policy already attached to another `LiveCors` keeps its first slot.
-    pub(crate) fn attach(self: &Arc<Self>, policy: &Compiled) {
-        let _ = policy.rollout.shadow.set(Arc::clone(self));
-    }
-
-    fn record(&self, difference: Difference, head: &RequestHead) {
-        self.counters.bump(match difference {
-            Difference::CandidateRefuses(reason) => CANDIDATE_REFUSES + reason_index(reason),
-            Difference::CandidateAllows(_) => CANDIDATE_ALLOWS,
-            Difference::HeadersDiffer(_) => HEADERS_DIFFER,
-        });
-        if !log::log_enabled!(log::Level::Warn) {
-            return;
-        }
-        let origin = head
-            .headers
-            .get(header::ORIGIN)
-            .map_or(&b""[..], HeaderValue::as_bytes);
-        let what: (u8, usize, &str) = match difference {
-            Difference::CandidateRefuses(reason) => (0, reason_index(reason), ""),
-            Difference::CandidateAllows(reason) => (1, reason_index(reason), ""),
-            Difference::HeadersDiffer(name) => (2, 0, name),
-        };
-        let key = self.hasher.hash_one((origin, what));
-        let first = {
-            let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
-            if seen.contains(&key) {
-                false
-            } else if seen.len() < SEEN_CAPACITY {
-                seen.insert(key)
-            } else {
-                self.counters.bump(SUPPRESSED);
-                false
-            }
-        };
-        if !first && !log::log_enabled!(log::Level::Debug) {
-            return;
-        }
-        let origin = String::from_utf8_lossy(&origin[..origin.len().min(200)]);
-        let what = match difference {
-            Difference::CandidateRefuses(reason) => {
-                format!("the candidate policy would refuse it ({reason})")
-            }
-            Difference::CandidateAllows(reason) => {
-                format!("the candidate policy would allow it (enforced: {reason})")
-            }
-            Difference::HeadersDiffer(name) => {
-                format!("the candidate policy would send a different {name}")
-            }
-        };
-        let level = if first {
-            log::Level::Warn
+    let origin = head
+        .headers
+        .get(header::ORIGIN)
+        .map_or(&b""[..], HeaderValue::as_bytes);
+    let what: (u8, usize, &str) = match difference {
+        Difference::CandidateRefuses(reason) => (0, reason_index(reason), ""),
+        Difference::CandidateAllows(reason) => (1, reason_index(reason), ""),
+        Difference::HeadersDiffer(name) => (2, 0, name),
+    };
+    let key = slot.hasher.hash_one((origin, what));
+    let first = {
+        let mut seen = slot.seen.lock().unwrap_or_else(|e| e.into_inner());
+        if seen.contains(&key) {
+            false
+        } else if seen.len() < SEEN_CAPACITY {
+            seen.insert(key)
         } else {
-            log::Level::Debug
-        };
-        log::log!(
-            level,
-            "corsair report-only: {} {} from `{origin}`: {what}{}",
-            head.method,
-            head.uri.path(),
-            if first {
-                " (first time for this origin; repeats at debug)"
-            } else {
-                ""
-            }
-        );
+            slot.counters.bump(SUPPRESSED);
+            false
+        }
+    };
+    if !first && !log::log_enabled!(log::Level::Debug) {
+        return;
     }
+    let origin = String::from_utf8_lossy(&origin[..origin.len().min(200)]);
+    let what = match difference {
+        Difference::CandidateRefuses(reason) => {
+            format!("the candidate policy would refuse it ({reason})")
+        }
+        Difference::CandidateAllows(reason) => {
+            format!("the candidate policy would allow it (enforced: {reason})")
+        }
+        Difference::HeadersDiffer(name) => {
+            format!("the candidate policy would send a different {name}")
+        }
+    };
+    let level = if first {
+        log::Level::Warn
+    } else {
+        log::Level::Debug
+    };
+    log::log!(
+        level,
+        "corsair report-only: {} {} from `{origin}`: {what}{}",
+        head.method,
+        head.uri.path(),
+        if first {
+            " (first time for this origin; repeats at debug)"
+        } else {
+            ""
+        }
+    );
 }
 
 /// Compares the candidate with the enforced decision (`None`: nothing enforces here) and
@@ -194,7 +147,7 @@ pub(crate) fn observe(
         Some((ours_policy, ours)) => compare(ours_policy, ours, candidate, &theirs),
     };
     if let Some(difference) = difference {
-        slot.record(difference, head);
+        record(slot, difference, head);
     }
 }
 
@@ -274,7 +227,7 @@ fn origin_bytes(o: &AllowOrigin) -> &[u8] {
 }
 
 /// How often a report-only candidate would have decided differently from the enforced
-/// policy, from [`LiveCors::shadow_counts`].
+/// policy, from [`LiveCors::shadow_counts`](crate::LiveCors::shadow_counts).
 ///
 /// ```
 /// use corsair::{Cors, Refusal};
@@ -290,6 +243,10 @@ pub struct ShadowCounts {
 }
 
 impl ShadowCounts {
+    pub(crate) fn from_totals(slots: [u64; SLOTS]) -> Self {
+        ShadowCounts { slots }
+    }
+
     /// Requests the candidate would refuse while the enforced policy allows them (or
     /// nothing enforces).
     ///
@@ -356,116 +313,5 @@ impl ShadowCounts {
     /// ```
     pub fn suppressed_warnings(&self) -> u64 {
         self.slots[SUPPRESSED]
-    }
-}
-
-impl LiveCors {
-    /// A `LiveCors` that enforces nothing: it writes no header and refuses nothing, while
-    /// another layer (actix-cors, a hand-written middleware) still enforces. Give it a
-    /// candidate with [`set_candidate`](Self::set_candidate) to learn which requests that
-    /// candidate would refuse; [`promote_candidate`](Self::promote_candidate) later makes it
-    /// enforce. Until then it records no [`CorsOutcome`](crate::CorsOutcome) and no
-    /// [`counts`](Self::counts) of its own: only [`shadow_counts`](Self::shadow_counts).
-    ///
-    /// ```
-    /// use corsair::{Cors, LiveCors};
-    /// let live = LiveCors::observe_only();
-    /// live.set_candidate(Cors::default().allowed_origin("https://app.example.com")).unwrap();
-    /// assert!(live.promote_candidate());
-    /// ```
-    pub fn observe_only() -> LiveCors {
-        // Permissive, so that its start-up summary does not announce refusals; it decides
-        // nothing anyway (`rollout::complete` makes it "no CORS").
-        let mut cors = Cors::permissive().disable_vary_header().disable_preflight();
-        cors.settings.rollout.observe_only = true;
-        let policy = cors
-            .build()
-            .expect("the observe-only policy is a valid policy");
-        log::info!(
-            "corsair: observe-only: writes no CORS header and refuses nothing until a candidate is promoted"
-        );
-        LiveCors::new(policy)
-    }
-
-    /// Validates `cors` and, if valid, runs it in report-only mode beside the enforced policy:
-    /// it decides every request but never changes a response; differences are counted
-    /// ([`shadow_counts`](Self::shadow_counts)) and logged (each distinct origin and
-    /// difference once at `warn`, then at `debug`). An invalid candidate is refused with
-    /// every problem, and nothing changes.
-    ///
-    /// ```
-    /// use corsair::Cors;
-    /// let live = Cors::permissive().build().unwrap().live();
-    /// let err = live.set_candidate(Cors::default().allowed_origin("app.example.com")).unwrap_err();
-    /// assert_eq!(err.problems().len(), 1);
-    /// live.set_candidate(Cors::default().allowed_origin("https://app.example.com")).unwrap();
-    /// ```
-    pub fn set_candidate(&self, cors: Cors) -> Result<(), ConfigError> {
-        let policy = cors.build()?;
-        self.shadow.candidate.store(Some(policy.inner));
-        self.shadow.active.store(true, Relaxed);
-        log::info!("corsair: report-only candidate policy set");
-        Ok(())
-    }
-
-    /// A snapshot of the report-only candidate, if any.
-    ///
-    /// ```
-    /// use corsair::{Cors, LiveCors};
-    /// let live = LiveCors::observe_only();
-    /// assert!(live.candidate().is_none());
-    /// ```
-    pub fn candidate(&self) -> Option<CorsPolicy> {
-        self.shadow
-            .candidate
-            .load_full()
-            .map(|inner| CorsPolicy { inner })
-    }
-
-    /// Stops running the candidate. Returns whether there was one.
-    ///
-    /// ```
-    /// use corsair::LiveCors;
-    /// assert!(!LiveCors::observe_only().clear_candidate());
-    /// ```
-    pub fn clear_candidate(&self) -> bool {
-        self.shadow.active.store(false, Relaxed);
-        self.shadow.candidate.swap(None).is_some()
-    }
-
-    /// Makes the candidate the enforced policy for requests that start from now on (in every
-    /// worker, no restart) and leaves no candidate. Returns `false`, changing nothing, when
-    /// there is no candidate.
-    ///
-    /// ```
-    /// use corsair::{Cors, CorsRequest};
-    /// let live = Cors::permissive().build().unwrap().live();
-    /// live.set_candidate(Cors::default().allowed_origin("https://a.com")).unwrap();
-    /// assert!(live.promote_candidate());
-    /// assert!(!live.policy().check(&CorsRequest::new("https://b.com")).is_allowed());
-    /// ```
-    pub fn promote_candidate(&self) -> bool {
-        self.shadow.active.store(false, Relaxed);
-        match self.shadow.candidate.swap(None) {
-            Some(inner) => {
-                self.set(CorsPolicy { inner });
-                log::info!("corsair: report-only candidate promoted to enforced");
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// How often the candidates run so far would have decided differently (summed over every
-    /// worker; kept across candidates and promotions).
-    ///
-    /// ```
-    /// use corsair::LiveCors;
-    /// assert_eq!(LiveCors::observe_only().shadow_counts().differences(), 0);
-    /// ```
-    pub fn shadow_counts(&self) -> ShadowCounts {
-        ShadowCounts {
-            slots: self.shadow.counters.totals(),
-        }
     }
 }

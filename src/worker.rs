@@ -9,11 +9,7 @@
 
 use std::{ops::Deref, rc::Rc, sync::Arc};
 
-use crate::{
-    counters::{self, Shard},
-    outcome::CorsOutcome,
-    policy::Compiled,
-};
+use crate::{counters::Shard, counts, outcome::CorsOutcome, policy::Compiled};
 
 /// One middleware instance's view of a shared policy. Dereferences to the policy.
 pub(crate) struct Worker {
@@ -37,7 +33,7 @@ impl Worker {
     /// Counts `outcome` in this instance's shard: one increment, no lookup.
     #[inline]
     pub(crate) fn count(&self, outcome: CorsOutcome) {
-        counters::record(&self.counts, outcome);
+        counts::record(&self.counts, outcome);
     }
 
     /// The shared policy (to compare with a swapped one).

@@ -22,14 +22,17 @@ mod expose_headers;
 mod max_age;
 mod private_network;
 mod request_headers;
+mod rollout_state;
 mod verdict;
 
+pub(crate) use self::rollout_state::{ShadowSlot, SEEN_CAPACITY};
 pub use self::verdict::Refusal;
 pub(crate) use self::{
     allow_headers::HeaderRule, allow_methods::MethodRule, allow_origin::AllowOrigin,
     expose_headers::value as expose_value, private_network::ACRPN, verdict::Verdict,
 };
 
+use self::rollout_state::RolloutState;
 use crate::{
     origin::{Lookup, MatchedBy, OriginMatcher},
     settings::RolloutOptions,
@@ -52,8 +55,9 @@ pub(crate) struct Compiled {
     pub(crate) preflight_status: StatusCode,
     vary_actual: HeaderValue,
     vary_preflight: HeaderValue,
-    /// [rollout hook] Counters, same-origin options, report-only slot (`src/rollout.rs`).
-    pub(crate) rollout: crate::rollout::Rollout,
+    /// [rollout hook] Roll-out options, outcome counters, report-only slot (data only:
+    /// `rollout_state.rs`; read by `src/rollout.rs` and `src/shadow.rs`).
+    pub(crate) rollout: RolloutState,
 }
 
 impl fmt::Debug for Compiled {
@@ -118,7 +122,7 @@ impl Compiled {
             preflight_status: flags.preflight_status,
             vary_actual: HeaderValue::from_static("Origin"),
             vary_preflight: HeaderValue::from_static(vary_preflight),
-            rollout: crate::rollout::Rollout::new(rollout), // [rollout hook]
+            rollout: RolloutState::new(rollout), // [rollout hook]
         }
     }
 
