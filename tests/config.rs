@@ -2,7 +2,8 @@
 //! variables, and (feature `serde`) the FastAPI-style `CorsConfig` from JSON and TOML.
 //!
 //! Tests run in parallel threads and share the process environment, so every test uses its
-//! own variable names.
+//! own variable names, and every write to the environment and every build that reads it goes
+//! through `env::with_var`/`env::without_var`, which serialize them behind one lock.
 
 use actix_web::{
     body::MessageBody,
@@ -11,7 +12,11 @@ use actix_web::{
     test::{self, TestRequest},
     web, App, HttpResponse,
 };
-use corsair::{Cors, CorsRequest, OriginFault, Problem, Source};
+use corsair::{Cors, CorsPolicy, CorsRequest, OriginFault, Problem, Source};
+use futures_util::FutureExt as _;
+
+#[path = "common/env.rs"]
+mod env;
 
 async fn service(
     cors: Cors,
@@ -23,6 +28,22 @@ async fn service(
     test::init_service(
         App::new()
             .wrap(cors)
+            .route("/", web::get().to(HttpResponse::Ok)),
+    )
+    .await
+}
+
+/// The same app as [`service`], around a policy already built (under the environment lock).
+async fn policy_service(
+    policy: CorsPolicy,
+) -> impl Service<
+    actix_http::Request,
+    Response = ServiceResponse<impl MessageBody>,
+    Error = actix_web::Error,
+> {
+    test::init_service(
+        App::new()
+            .wrap(policy)
             .route("/", web::get().to(HttpResponse::Ok)),
     )
     .await
@@ -57,11 +78,17 @@ fn env_source(var: &str, position: usize) -> Source {
 
 #[actix_rt::test]
 async fn env_list_allows_each_listed_origin() {
-    std::env::set_var(
+    let policy = env::with_var(
         "CORSAIR_T_ENV_BASIC",
         "http://localhost:5173, https://app.example.com",
+        || {
+            Cors::default()
+                .allowed_origins_from_env("CORSAIR_T_ENV_BASIC")
+                .build()
+                .unwrap()
+        },
     );
-    let app = service(Cors::default().allowed_origins_from_env("CORSAIR_T_ENV_BASIC")).await;
+    let app = policy_service(policy).await;
     for origin in ["http://localhost:5173", "https://app.example.com"] {
         assert_eq!(acao(&app, origin).await.as_deref(), Some(origin));
     }
@@ -76,11 +103,17 @@ async fn env_list_allows_each_listed_origin() {
 
 #[actix_rt::test]
 async fn env_list_is_trimmed_and_empty_entries_are_ignored() {
-    std::env::set_var(
+    let policy = env::with_var(
         "CORSAIR_T_ENV_TRIM",
         " ,\thttp://localhost:5173 ,, https://app.example.com\n, ,",
+        || {
+            Cors::default()
+                .allowed_origins_from_env("CORSAIR_T_ENV_TRIM")
+                .build()
+                .unwrap()
+        },
     );
-    let app = service(Cors::default().allowed_origins_from_env("CORSAIR_T_ENV_TRIM")).await;
+    let app = policy_service(policy).await;
     assert_eq!(
         acao(&app, "http://localhost:5173").await.as_deref(),
         Some("http://localhost:5173")
@@ -93,14 +126,16 @@ async fn env_list_is_trimmed_and_empty_entries_are_ignored() {
 
 #[test]
 fn every_env_entry_is_validated_and_errors_name_the_variable_and_position() {
-    std::env::set_var(
+    let err = env::with_var(
         "CORSAIR_T_ENV_BAD",
         "https://ok.example, app.example.com, , https://x.example/, https://*.com",
+        || {
+            Cors::default()
+                .allowed_origins_from_env("CORSAIR_T_ENV_BAD")
+                .build()
+                .unwrap_err()
+        },
     );
-    let err = Cors::default()
-        .allowed_origins_from_env("CORSAIR_T_ENV_BAD")
-        .build()
-        .unwrap_err();
     // Positions count the non-empty entries, from 1.
     assert_eq!(
         err.problems(),
@@ -136,11 +171,12 @@ fn every_env_entry_is_validated_and_errors_name_the_variable_and_position() {
 
 #[test]
 fn a_missing_env_var_is_an_error_naming_it() {
-    std::env::remove_var("CORSAIR_T_ENV_MISSING");
-    let err = Cors::default()
-        .allowed_origins_from_env("CORSAIR_T_ENV_MISSING")
-        .build()
-        .unwrap_err();
+    let err = env::without_var("CORSAIR_T_ENV_MISSING", || {
+        Cors::default()
+            .allowed_origins_from_env("CORSAIR_T_ENV_MISSING")
+            .build()
+            .unwrap_err()
+    });
     assert_eq!(
         err.problems(),
         &[Problem::MissingEnvVar {
@@ -156,14 +192,16 @@ fn a_missing_env_var_is_an_error_naming_it() {
 #[test]
 fn an_env_var_that_is_not_unicode_is_an_error_naming_it() {
     use std::{ffi::OsStr, os::unix::ffi::OsStrExt};
-    std::env::set_var(
+    let err = env::with_var(
         "CORSAIR_T_ENV_BYTES",
         OsStr::from_bytes(b"https://b\xfccher.example"),
+        || {
+            Cors::default()
+                .allowed_origins_from_env("CORSAIR_T_ENV_BYTES")
+                .build()
+                .unwrap_err()
+        },
     );
-    let err = Cors::default()
-        .allowed_origins_from_env("CORSAIR_T_ENV_BYTES")
-        .build()
-        .unwrap_err();
     assert_eq!(
         err.problems(),
         &[Problem::MissingEnvVar {
@@ -175,30 +213,38 @@ fn an_env_var_that_is_not_unicode_is_an_error_naming_it() {
 #[actix_rt::test]
 #[should_panic(expected = "service initialization failed")]
 async fn a_missing_env_var_fails_app_start() {
-    std::env::remove_var("CORSAIR_T_ENV_MISSING_WRAP");
-    let _app =
-        service(Cors::default().allowed_origins_from_env("CORSAIR_T_ENV_MISSING_WRAP")).await;
+    let cors = Cors::default().allowed_origins_from_env("CORSAIR_T_ENV_MISSING_WRAP");
+    // The unbuilt builder is built (and the environment read) while the app's service is
+    // constructed. Nothing in that construction waits, so it is polled to completion here,
+    // under the environment lock, instead of awaited.
+    env::without_var("CORSAIR_T_ENV_MISSING_WRAP", || {
+        let _app = service(cors)
+            .now_or_never()
+            .expect("service construction does not wait");
+    });
 }
 
 #[actix_rt::test]
 async fn env_or_uses_the_default_only_when_the_variable_is_unset() {
-    std::env::remove_var("CORSAIR_T_ENV_OR_UNSET");
-    let app = service(
+    let policy = env::without_var("CORSAIR_T_ENV_OR_UNSET", || {
         Cors::default()
-            .allowed_origins_from_env_or("CORSAIR_T_ENV_OR_UNSET", "http://localhost:5173"),
-    )
-    .await;
+            .allowed_origins_from_env_or("CORSAIR_T_ENV_OR_UNSET", "http://localhost:5173")
+            .build()
+            .unwrap()
+    });
+    let app = policy_service(policy).await;
     assert_eq!(
         acao(&app, "http://localhost:5173").await.as_deref(),
         Some("http://localhost:5173")
     );
 
-    std::env::set_var("CORSAIR_T_ENV_OR_SET", "https://app.example.com");
-    let app = service(
+    let policy = env::with_var("CORSAIR_T_ENV_OR_SET", "https://app.example.com", || {
         Cors::default()
-            .allowed_origins_from_env_or("CORSAIR_T_ENV_OR_SET", "http://localhost:5173"),
-    )
-    .await;
+            .allowed_origins_from_env_or("CORSAIR_T_ENV_OR_SET", "http://localhost:5173")
+            .build()
+            .unwrap()
+    });
+    let app = policy_service(policy).await;
     assert_eq!(
         acao(&app, "https://app.example.com").await.as_deref(),
         Some("https://app.example.com")
@@ -208,11 +254,12 @@ async fn env_or_uses_the_default_only_when_the_variable_is_unset() {
 
 #[test]
 fn env_or_validates_the_default_too() {
-    std::env::remove_var("CORSAIR_T_ENV_OR_BAD_DEFAULT");
-    let err = Cors::default()
-        .allowed_origins_from_env_or("CORSAIR_T_ENV_OR_BAD_DEFAULT", "localhost:5173")
-        .build()
-        .unwrap_err();
+    let err = env::without_var("CORSAIR_T_ENV_OR_BAD_DEFAULT", || {
+        Cors::default()
+            .allowed_origins_from_env_or("CORSAIR_T_ENV_OR_BAD_DEFAULT", "localhost:5173")
+            .build()
+            .unwrap_err()
+    });
     assert!(matches!(
         err.problems(),
         [Problem::InvalidOrigin { value, fault: OriginFault::MissingScheme { .. }, .. }]
@@ -222,14 +269,16 @@ fn env_or_validates_the_default_too() {
 
 #[test]
 fn env_entries_with_a_star_are_patterns_and_a_lone_star_is_any_origin() {
-    std::env::set_var(
+    let policy = env::with_var(
         "CORSAIR_T_ENV_PATTERNS",
         "https://*.preview.example.com, http://localhost:*",
+        || {
+            Cors::default()
+                .allowed_origins_from_env("CORSAIR_T_ENV_PATTERNS")
+                .build()
+                .unwrap()
+        },
     );
-    let policy = Cors::default()
-        .allowed_origins_from_env("CORSAIR_T_ENV_PATTERNS")
-        .build()
-        .unwrap();
     for origin in ["https://pr-1.preview.example.com", "http://localhost:8080"] {
         assert!(
             policy.check(&CorsRequest::new(origin)).is_allowed(),
@@ -240,11 +289,12 @@ fn env_entries_with_a_star_are_patterns_and_a_lone_star_is_any_origin() {
         .check(&CorsRequest::new("https://preview.example.com"))
         .is_allowed());
 
-    std::env::set_var("CORSAIR_T_ENV_STAR", " * ");
-    let policy = Cors::default()
-        .allowed_origins_from_env("CORSAIR_T_ENV_STAR")
-        .build()
-        .unwrap();
+    let policy = env::with_var("CORSAIR_T_ENV_STAR", " * ", || {
+        Cors::default()
+            .allowed_origins_from_env("CORSAIR_T_ENV_STAR")
+            .build()
+            .unwrap()
+    });
     assert!(policy
         .check(&CorsRequest::new("https://anyone.example"))
         .is_allowed());
@@ -252,12 +302,13 @@ fn env_entries_with_a_star_are_patterns_and_a_lone_star_is_any_origin() {
 
 #[test]
 fn env_list_adds_to_origins_listed_in_code() {
-    std::env::set_var("CORSAIR_T_ENV_ADD", "https://from-env.example");
-    let policy = Cors::default()
-        .allowed_origin("https://from-code.example")
-        .allowed_origins_from_env("CORSAIR_T_ENV_ADD")
-        .build()
-        .unwrap();
+    let policy = env::with_var("CORSAIR_T_ENV_ADD", "https://from-env.example", || {
+        Cors::default()
+            .allowed_origin("https://from-code.example")
+            .allowed_origins_from_env("CORSAIR_T_ENV_ADD")
+            .build()
+            .unwrap()
+    });
     for origin in ["https://from-code.example", "https://from-env.example"] {
         assert!(
             policy.check(&CorsRequest::new(origin)).is_allowed(),
@@ -556,12 +607,13 @@ mod serde_config {
 
 #[test]
 fn an_env_var_that_is_set_but_empty_counts_as_missing() {
-    std::env::set_var("CORSAIR_TEST_EMPTY_ORIGINS", " , ");
-    let problems = corsair::Cors::default()
-        .allowed_origins_from_env("CORSAIR_TEST_EMPTY_ORIGINS")
-        .build()
-        .unwrap_err()
-        .into_problems();
+    let problems = env::with_var("CORSAIR_TEST_EMPTY_ORIGINS", " , ", || {
+        corsair::Cors::default()
+            .allowed_origins_from_env("CORSAIR_TEST_EMPTY_ORIGINS")
+            .build()
+            .unwrap_err()
+            .into_problems()
+    });
     assert_eq!(
         problems,
         [corsair::Problem::MissingEnvVar {

@@ -13,6 +13,9 @@ use actix_web::{
 };
 use log::{LevelFilter, Log, Metadata, Record};
 
+#[path = "common/env.rs"]
+mod env;
+
 #[allow(dead_code, unused_imports)]
 #[path = "../examples/from_env.rs"]
 mod from_env;
@@ -110,10 +113,11 @@ async fn diagnostics_lines_are_what_the_from_env_example_logs_for_the_curl_comma
     log::set_logger(&CAPTURE).expect("the only logger in this binary");
     log::set_max_level(LevelFilter::Trace);
     // The example with its default origins, as `cargo run --example from_env` starts it.
-    std::env::remove_var("ALLOWED_ORIGINS");
-    let policy = from_env::policy()
-        .build()
-        .expect("the example's policy builds");
+    let policy = env::without_var("ALLOWED_ORIGINS", || {
+        from_env::policy()
+            .build()
+            .expect("the example's policy builds")
+    });
     let app = atest::init_service(
         App::new()
             .wrap(policy)

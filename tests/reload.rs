@@ -22,6 +22,9 @@ use std::{
     task::{Poll, Waker},
 };
 
+#[path = "common/env.rs"]
+mod env;
+
 use actix_web::{
     dev::{Service, ServiceResponse},
     error,
@@ -632,13 +635,15 @@ fn a_failed_reload_from_the_environment_keeps_the_running_policy() {
         .build()
         .unwrap()
         .live();
-    std::env::set_var(
+    // `replace` builds the new policy, so that is where the environment is read.
+    let err = env::with_var(
         "RELOAD_TEST_ORIGINS",
         "https://b.example.com, https://c.example.com/",
+        || {
+            live.replace(Cors::default().allowed_origins_from_env("RELOAD_TEST_ORIGINS"))
+                .unwrap_err()
+        },
     );
-    let err = live
-        .replace(Cors::default().allowed_origins_from_env("RELOAD_TEST_ORIGINS"))
-        .unwrap_err();
     assert!(
         err.to_string()
             .contains("(in $RELOAD_TEST_ORIGINS, entry 2)"),
@@ -653,12 +658,14 @@ fn a_failed_reload_from_the_environment_keeps_the_running_policy() {
         .check(&CorsRequest::new(ORIGIN_B))
         .is_allowed());
 
-    std::env::set_var(
+    env::with_var(
         "RELOAD_TEST_ORIGINS",
         "https://b.example.com, https://c.example.com",
+        || {
+            live.replace(Cors::default().allowed_origins_from_env("RELOAD_TEST_ORIGINS"))
+                .unwrap()
+        },
     );
-    live.replace(Cors::default().allowed_origins_from_env("RELOAD_TEST_ORIGINS"))
-        .unwrap();
     assert!(!live
         .policy()
         .check(&CorsRequest::new(ORIGIN_A))

@@ -8,6 +8,9 @@ use actix_web::{
 };
 use corsair::{Cors, OriginFault, Problem};
 
+#[path = "common/env.rs"]
+mod env;
+
 /// Constructs the app's service the way the server does, reporting whether it started.
 async fn start<T, B>(app: App<T>) -> Result<(), ()>
 where
@@ -208,16 +211,18 @@ fn permissive_then_listing_origins_narrows_instead_of_conflicting() {
 #[test]
 fn origins_from_the_environment_are_read_when_the_policy_is_built() {
     let var = "CORSAIR_STARTUP_READ_AT_BUILD";
-    let cors = Cors::default().allowed_origins_from_env(var);
-    // Set after the builder call, before the build: the build sees it.
-    std::env::set_var(var, "https://late.example");
-    let policy = cors.clone().build().expect("the variable is set by now");
+    // The builder call comes first, while the variable is unset (so a builder that read it
+    // then would fail the build below)...
+    let cors = env::without_var(var, || Cors::default().allowed_origins_from_env(var));
+    // ...then set after the builder call, before the build: the build sees it.
+    let policy = env::with_var(var, "https://late.example", || {
+        cors.clone().build().expect("the variable is set by now")
+    });
     assert!(policy
         .check(&corsair::CorsRequest::new("https://late.example"))
         .is_allowed());
     // A later build of the same builder reads the variable again.
-    std::env::remove_var(var);
-    let err = cors.build().unwrap_err();
+    let err = env::without_var(var, || cors.build().unwrap_err());
     assert_eq!(
         err.problems(),
         &[corsair::Problem::MissingEnvVar { var: var.into() }]

@@ -10,6 +10,9 @@
 
 use std::sync::{Mutex, Once};
 
+#[path = "common/env.rs"]
+mod env;
+
 use actix_web::http::{header, StatusCode};
 use corsair::{
     ConfigError, Cors, CorsRequest, HeaderList, OriginFault, OriginRules, Problem, Source,
@@ -166,14 +169,16 @@ fn credentials_with_plain_http_pattern_is_refused_but_loopback_patterns_are_fine
 
 #[test]
 fn credentials_with_plain_http_from_env_is_refused() {
-    std::env::set_var(
+    let p = env::with_var(
         "STRICT_CONFIG_INSECURE_ORIGINS",
         "https://app.example.com, http://intranet.corp",
-    );
-    let p = problems(
-        Cors::default()
-            .allowed_origins_from_env("STRICT_CONFIG_INSECURE_ORIGINS")
-            .supports_credentials(),
+        || {
+            problems(
+                Cors::default()
+                    .allowed_origins_from_env("STRICT_CONFIG_INSECURE_ORIGINS")
+                    .supports_credentials(),
+            )
+        },
     );
     assert!(
         matches!(&p[..], [one] if is_insecure(one, "http://intranet.corp")),
@@ -185,15 +190,17 @@ fn credentials_with_plain_http_from_env_is_refused() {
 /// entry's position, typed and in the message.
 #[test]
 fn insecure_credentialed_origin_names_its_env_var_and_position() {
-    std::env::set_var(
+    let err = env::with_var(
         "STRICT_CONFIG_INSECURE_ORIGINS_2",
         "https://app.example.com, http://intranet.corp",
+        || {
+            Cors::default()
+                .allowed_origins_from_env("STRICT_CONFIG_INSECURE_ORIGINS_2")
+                .supports_credentials()
+                .build()
+                .unwrap_err()
+        },
     );
-    let err = Cors::default()
-        .allowed_origins_from_env("STRICT_CONFIG_INSECURE_ORIGINS_2")
-        .supports_credentials()
-        .build()
-        .unwrap_err();
     let text = err.to_string();
     assert!(
         text.contains("$STRICT_CONFIG_INSECURE_ORIGINS_2, entry 2"),
@@ -262,14 +269,16 @@ fn patterns_under_a_registered_domain_are_fine_with_credentials() {
 
 #[test]
 fn too_broad_pattern_from_env_names_the_variable_and_entry() {
-    std::env::set_var(
+    let p = env::with_var(
         "STRICT_CONFIG_BROAD",
         "https://app.example.com, https://*.github.io",
-    );
-    let p = problems(
-        Cors::default()
-            .allowed_origins_from_env("STRICT_CONFIG_BROAD")
-            .supports_credentials(),
+        || {
+            problems(
+                Cors::default()
+                    .allowed_origins_from_env("STRICT_CONFIG_BROAD")
+                    .supports_credentials(),
+            )
+        },
     );
     assert_eq!(
         p,
@@ -421,14 +430,16 @@ fn duplicate_origins_collapse_with_a_warning() {
 #[test]
 fn duplicate_origins_from_env_collapse_with_a_warning() {
     capture_logs();
-    std::env::set_var(
+    env::with_var(
         "STRICT_CONFIG_DUP",
         "https://dup-env.example.com,https://dup-env.example.com",
+        || {
+            Cors::default()
+                .allowed_origins_from_env("STRICT_CONFIG_DUP")
+                .build()
+                .expect("a duplicate is not an error")
+        },
     );
-    Cors::default()
-        .allowed_origins_from_env("STRICT_CONFIG_DUP")
-        .build()
-        .expect("a duplicate is not an error");
     let warnings = logged(log::Level::Warn, "https://dup-env.example.com");
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(warnings[0].contains("$STRICT_CONFIG_DUP"), "{warnings:?}");
@@ -477,7 +488,6 @@ fn duplicate_methods_and_headers_collapse_with_a_warning() {
 
 /// One builder per `Problem` variant (and per `OriginFault`), with the problem it must give.
 fn every_variant() -> Vec<(&'static str, Cors, Problem)> {
-    std::env::remove_var("STRICT_CONFIG_SURELY_UNSET");
     let code = || Source::Code;
     let origin = |value: &str, fault: OriginFault| Problem::InvalidOrigin {
         value: value.into(),
@@ -835,8 +845,8 @@ fn written_config(edit: impl FnOnce(&mut corsair::CorsConfig)) -> Cors {
 /// one problem, except `CredentialedWildcard`, which cannot occur without
 /// `CredentialedAnyOrigin` (credentials with `send_wildcard` need any origin to be valid).
 fn problem_like(name: &str, cors: Cors, expected: &Problem) -> Problem {
-    let err: ConfigError = cors
-        .build()
+    // `MissingEnvVar`'s builder reads `STRICT_CONFIG_SURELY_UNSET`.
+    let err: ConfigError = env::without_var("STRICT_CONFIG_SURELY_UNSET", || cors.build())
         .err()
         .unwrap_or_else(|| panic!("{name}: built without error"));
     let p = err.into_problems();
@@ -947,11 +957,11 @@ fn every_problem_of_a_policy_is_reported_at_once_in_order() {
 
 #[test]
 fn errors_from_env_carry_the_variable_and_position() {
-    std::env::set_var(
+    let p = env::with_var(
         "STRICT_CONFIG_SOURCES",
         " https://ok.example.com , app.com,,https://b.com/ , null, https://*.com ",
+        || problems(Cors::default().allowed_origins_from_env("STRICT_CONFIG_SOURCES")),
     );
-    let p = problems(Cors::default().allowed_origins_from_env("STRICT_CONFIG_SOURCES"));
     let env = |position| Source::Env {
         var: "STRICT_CONFIG_SOURCES".into(),
         position,
@@ -996,11 +1006,12 @@ fn errors_from_env_carry_the_variable_and_position() {
 
 #[test]
 fn errors_from_a_default_list_name_the_variable_too() {
-    std::env::remove_var("STRICT_CONFIG_UNSET_WITH_DEFAULT");
-    let p = problems(
-        Cors::default()
-            .allowed_origins_from_env_or("STRICT_CONFIG_UNSET_WITH_DEFAULT", "localhost:5173"),
-    );
+    let p = env::without_var("STRICT_CONFIG_UNSET_WITH_DEFAULT", || {
+        problems(
+            Cors::default()
+                .allowed_origins_from_env_or("STRICT_CONFIG_UNSET_WITH_DEFAULT", "localhost:5173"),
+        )
+    });
     assert!(
         matches!(
             &p[..],
@@ -1049,12 +1060,13 @@ fn errors_from_code_say_so() {
 
 #[test]
 fn a_missing_env_var_is_one_problem_among_all() {
-    std::env::remove_var("STRICT_CONFIG_MISSING");
-    let p = problems(
-        Cors::default()
-            .allowed_origins_from_env("STRICT_CONFIG_MISSING")
-            .allowed_methods(["TRACE"]),
-    );
+    let p = env::without_var("STRICT_CONFIG_MISSING", || {
+        problems(
+            Cors::default()
+                .allowed_origins_from_env("STRICT_CONFIG_MISSING")
+                .allowed_methods(["TRACE"]),
+        )
+    });
     assert_eq!(
         p,
         vec![
