@@ -301,25 +301,32 @@ impl CorsConfig {
 
     /// Starlette's meaning of each field, through the public builder methods.
     fn convert(self) -> Converted {
-        let mut cors = Cors::default();
         let mut entries = Vec::new();
         let mut problems = Vec::new();
+        let mut cors = self.with_origins(Cors::default(), &mut entries);
+        cors = self.with_methods(cors);
+        cors = self.with_allowed_headers(cors);
+        cors = self.with_flags(cors);
+        cors = self.with_exposed_headers(cors);
+        cors = cors.max_age(self.max_age);
+        match StatusCode::from_u16(self.preflight_status) {
+            Ok(status) => cors = cors.preflight_status(status),
+            Err(_) => problems.push(Problem::PreflightStatus {
+                status: self.preflight_status,
+            }),
+        }
+        Converted {
+            cors,
+            entries,
+            problems,
+        }
+    }
 
+    /// `allow_origins`, `allow_origin_regex` and `allow_null_origin`, recording in `entries`
+    /// where each origin came from.
+    fn with_origins(&self, mut cors: Cors, entries: &mut Vec<Entry>) -> Cors {
         if self.allow_origins.iter().any(|o| o == "*") {
-            // Starlette: `"*"` allows every origin, whatever else is listed.
-            let others = self.allow_origins.iter().filter(|o| *o != "*").count()
-                + usize::from(self.allow_origin_regex.is_some());
-            if others > 0 {
-                log::warn!(
-                    "corsair: `\"*\"` in config field `allow_origins` allows every origin; \
-                     the other {others} origin entries (and `allow_origin_regex`) are not used"
-                );
-            }
-            cors = cors.allow_any_origin();
-            // Starlette sends a literal `*` unless credentials are on (refused by the build).
-            if !self.allow_credentials {
-                cors = cors.send_wildcard();
-            }
+            cors = self.with_any_origin(cors);
         } else {
             for (i, origin) in self.allow_origins.iter().enumerate() {
                 entries.push(Entry {
@@ -345,15 +352,40 @@ impl CorsConfig {
         if self.allow_null_origin {
             cors = cors.allow_null_origin();
         }
+        cors
+    }
 
-        cors = if self.allow_methods.iter().any(|m| m == "*") {
+    /// Starlette's `"*"` in `allow_origins`: every origin, whatever else is listed.
+    fn with_any_origin(&self, mut cors: Cors) -> Cors {
+        let others = self.allow_origins.iter().filter(|o| *o != "*").count()
+            + usize::from(self.allow_origin_regex.is_some());
+        if others > 0 {
+            log::warn!(
+                "corsair: `\"*\"` in config field `allow_origins` allows every origin; \
+                 the other {others} origin entries (and `allow_origin_regex`) are not used"
+            );
+        }
+        cors = cors.allow_any_origin();
+        // Starlette sends a literal `*` unless credentials are on (refused by the build).
+        if !self.allow_credentials {
+            cors = cors.send_wildcard();
+        }
+        cors
+    }
+
+    /// `allow_methods`, with `"*"` meaning Starlette's full method list.
+    fn with_methods(&self, cors: Cors) -> Cors {
+        if self.allow_methods.iter().any(|m| m == "*") {
             cors.allowed_methods(STARLETTE_ALL_METHODS)
         } else {
             // As written, so a problem quotes the config's own text.
             cors.allowed_methods_written(self.allow_methods.clone())
-        };
+        }
+    }
 
-        cors = if self.allow_headers.iter().any(|h| h == "*") {
+    /// `allow_headers`, plus the headers Starlette always allows.
+    fn with_allowed_headers(&self, cors: Cors) -> Cors {
+        if self.allow_headers.iter().any(|h| h == "*") {
             cors.allow_any_header()
         } else {
             let listed = self.allow_headers.iter().filter(|h| {
@@ -368,8 +400,11 @@ impl CorsConfig {
                     .chain(listed.cloned())
                     .collect(),
             )
-        };
+        }
+    }
 
+    /// The on/off switches: credentials, insecure credentialed origins, private network.
+    fn with_flags(&self, mut cors: Cors) -> Cors {
         if self.allow_credentials {
             cors = cors.supports_credentials();
         }
@@ -379,22 +414,15 @@ impl CorsConfig {
         if self.allow_private_network {
             cors = cors.allow_private_network_access();
         }
-        cors = if self.expose_headers.iter().any(|h| h == "*") {
+        cors
+    }
+
+    /// `expose_headers`, with `"*"` meaning every header.
+    fn with_exposed_headers(&self, cors: Cors) -> Cors {
+        if self.expose_headers.iter().any(|h| h == "*") {
             cors.expose_any_header()
         } else {
             cors.expose_headers_written(self.expose_headers.clone())
-        };
-        cors = cors.max_age(self.max_age);
-        match StatusCode::from_u16(self.preflight_status) {
-            Ok(status) => cors = cors.preflight_status(status),
-            Err(_) => problems.push(Problem::PreflightStatus {
-                status: self.preflight_status,
-            }),
-        }
-        Converted {
-            cors,
-            entries,
-            problems,
         }
     }
 }
