@@ -586,16 +586,19 @@ const BUILDER_TO_CONFIG: &[(&str, &str)] = &[
 
 /// A problem's message in the config's words.
 fn in_config_words(problem: &Problem, entries: &[Entry]) -> String {
-    match problem {
+    origin_in_config_words(problem)
+        .or_else(|| list_in_config_words(problem))
+        .or_else(|| number_in_config_words(problem))
+        .unwrap_or_else(|| translated(&problem.to_string(), entries))
+}
+
+/// The config's words for an origin problem, or `None` for any other problem.
+fn origin_in_config_words(problem: &Problem) -> Option<String> {
+    Some(match problem {
         Problem::CredentialedAnyOrigin => "`\"*\"` in `allow_origins` together with \
             `allow_credentials = true` would hand every website your users' cookies (Starlette \
             quietly echoes the origin instead); list the trusted origins in `allow_origins`, or \
             set `allow_credentials = false`"
-            .to_owned(),
-        Problem::CredentialedExposeAny => "`\"*\"` in `expose_headers` together with \
-            `allow_credentials = true` exposes nothing: browsers read \
-            `Access-Control-Expose-Headers: *` literally on credentialed requests; list the \
-            headers in `expose_headers`"
             .to_owned(),
         Problem::InvalidOrigin {
             value,
@@ -626,6 +629,18 @@ fn in_config_words(problem: &Problem, entries: &[Entry]) -> String {
              `allow_insecure_credentialed_origins = true` in the config if this is a closed \
              network"
         ),
+        _ => return None,
+    })
+}
+
+/// The config's words for a method or header list problem, or `None` for any other problem.
+fn list_in_config_words(problem: &Problem) -> Option<String> {
+    Some(match problem {
+        Problem::CredentialedExposeAny => "`\"*\"` in `expose_headers` together with \
+            `allow_credentials = true` exposes nothing: browsers read \
+            `Access-Control-Expose-Headers: *` literally on credentialed requests; list the \
+            headers in `expose_headers`"
+            .to_owned(),
         Problem::InvalidMethod { value } => format!(
             "method `{value}` in `allow_methods` is not a valid HTTP method token; write the \
              method name alone, e.g. `PUT`"
@@ -656,6 +671,13 @@ fn in_config_words(problem: &Problem, entries: &[Entry]) -> String {
             "`{value}` in `expose_headers` is a forbidden response header that browsers never \
              show to scripts; remove it"
         ),
+        _ => return None,
+    })
+}
+
+/// The config's words for a `max_age` or `preflight_status` problem, or `None` for any other problem.
+fn number_in_config_words(problem: &Problem) -> Option<String> {
+    Some(match problem {
         Problem::MaxAgeTooLong { seconds } => format!(
             "`max_age` of {seconds} s is above 86400 s (24 h): Firefox caps preflights at \
              24 h and Chromium at 2 h, so a longer value only misleads; use at most 86400"
@@ -664,8 +686,8 @@ fn in_config_words(problem: &Problem, entries: &[Entry]) -> String {
             "`preflight_status` {status} is not a success status, and browsers fail a \
              preflight without a 2xx; use 204 (corsair's default) or 200 (Starlette's)"
         ),
-        other => translated(&other.to_string(), entries),
-    }
+        _ => return None,
+    })
 }
 
 /// The builder's message with builder words replaced by config words, and `in code` by the
