@@ -312,20 +312,34 @@ fn compile_expose(settings: &Settings, problems: &mut Vec<Problem>) -> Option<He
 /// builder records it so); an explicit "any" call together with a list is a build error
 /// naming both calls.
 fn check_combinations(settings: &Settings, problems: &mut Vec<Problem>) {
-    let any_origin = settings.any_origin.is_any();
-    if settings.any_origin == Any::Explicit {
-        let conflicts = [
-            (!settings.origins.is_empty(), OriginRules::List),
-            (!settings.patterns.is_empty(), OriginRules::Patterns),
-            (!settings.regexes.is_empty(), OriginRules::Regexes),
-            (!settings.predicates.is_empty(), OriginRules::Predicate),
-        ];
-        for (present, with) in conflicts {
-            if present {
-                problems.push(Problem::AnyOriginConflict { with });
-            }
+    check_any_origin_conflicts(settings, problems);
+    check_any_and_list(settings, problems);
+    if settings.credentials {
+        check_credentials(settings, problems);
+    }
+    check_send_wildcard(settings, problems);
+}
+
+/// An explicit "any origin" together with any listed origin, pattern, regex or predicate.
+fn check_any_origin_conflicts(settings: &Settings, problems: &mut Vec<Problem>) {
+    if settings.any_origin != Any::Explicit {
+        return;
+    }
+    let conflicts = [
+        (!settings.origins.is_empty(), OriginRules::List),
+        (!settings.patterns.is_empty(), OriginRules::Patterns),
+        (!settings.regexes.is_empty(), OriginRules::Regexes),
+        (!settings.predicates.is_empty(), OriginRules::Predicate),
+    ];
+    for (present, with) in conflicts {
+        if present {
+            problems.push(Problem::AnyOriginConflict { with });
         }
     }
+}
+
+/// An explicit "any" call together with a list, for methods, request and exposed headers.
+fn check_any_and_list(settings: &Settings, problems: &mut Vec<Problem>) {
     let pairs = [
         (
             settings.any_method,
@@ -354,31 +368,37 @@ fn check_combinations(settings: &Settings, problems: &mut Vec<Problem>) {
             });
         }
     }
-    if settings.credentials {
-        match settings.any_origin {
-            Any::Explicit => problems.push(Problem::CredentialedAnyOrigin),
-            Any::Permissive => problems.push(Problem::PermissiveWithCredentials {
-                what: "any origin",
-                fix: "list the trusted origins with `.allowed_origin(..)`",
-            }),
-            Any::No => {}
-        }
-        match settings.expose_any {
-            Any::Explicit => problems.push(Problem::CredentialedExposeAny),
-            Any::Permissive => problems.push(Problem::PermissiveWithCredentials {
-                what: "scripts to read every response header (`Access-Control-Expose-Headers: *`, which browsers ignore on credentialed requests)",
-                fix: "list the headers scripts may read with `.expose_headers([..])`",
-            }),
-            Any::No => {}
-        }
-        if settings.allow_null && !settings.null_with_credentials {
-            problems.push(Problem::CredentialedNullOrigin);
-        }
+}
+
+/// Options that credentials make unsafe or useless: any origin, expose any, `null`.
+fn check_credentials(settings: &Settings, problems: &mut Vec<Problem>) {
+    match settings.any_origin {
+        Any::Explicit => problems.push(Problem::CredentialedAnyOrigin),
+        Any::Permissive => problems.push(Problem::PermissiveWithCredentials {
+            what: "any origin",
+            fix: "list the trusted origins with `.allowed_origin(..)`",
+        }),
+        Any::No => {}
     }
+    match settings.expose_any {
+        Any::Explicit => problems.push(Problem::CredentialedExposeAny),
+        Any::Permissive => problems.push(Problem::PermissiveWithCredentials {
+            what: "scripts to read every response header (`Access-Control-Expose-Headers: *`, which browsers ignore on credentialed requests)",
+            fix: "list the headers scripts may read with `.expose_headers([..])`",
+        }),
+        Any::No => {}
+    }
+    if settings.allow_null && !settings.null_with_credentials {
+        problems.push(Problem::CredentialedNullOrigin);
+    }
+}
+
+/// `send_wildcard` needs "any origin" and cannot go with credentials.
+fn check_send_wildcard(settings: &Settings, problems: &mut Vec<Problem>) {
     if settings.send_wildcard && settings.credentials {
         problems.push(Problem::CredentialedWildcard);
     }
-    if settings.send_wildcard && !any_origin {
+    if settings.send_wildcard && !settings.any_origin.is_any() {
         problems.push(Problem::WildcardWithoutAnyOrigin);
     }
 }

@@ -301,25 +301,32 @@ impl CorsConfig {
 
     /// Starlette's meaning of each field, through the public builder methods.
     fn convert(self) -> Converted {
-        let mut cors = Cors::default();
         let mut entries = Vec::new();
         let mut problems = Vec::new();
+        let mut cors = self.with_origins(Cors::default(), &mut entries);
+        cors = self.with_methods(cors);
+        cors = self.with_allowed_headers(cors);
+        cors = self.with_flags(cors);
+        cors = self.with_exposed_headers(cors);
+        cors = cors.max_age(self.max_age);
+        match StatusCode::from_u16(self.preflight_status) {
+            Ok(status) => cors = cors.preflight_status(status),
+            Err(_) => problems.push(Problem::PreflightStatus {
+                status: self.preflight_status,
+            }),
+        }
+        Converted {
+            cors,
+            entries,
+            problems,
+        }
+    }
 
+    /// `allow_origins`, `allow_origin_regex` and `allow_null_origin`, recording in `entries`
+    /// where each origin came from.
+    fn with_origins(&self, mut cors: Cors, entries: &mut Vec<Entry>) -> Cors {
         if self.allow_origins.iter().any(|o| o == "*") {
-            // Starlette: `"*"` allows every origin, whatever else is listed.
-            let others = self.allow_origins.iter().filter(|o| *o != "*").count()
-                + usize::from(self.allow_origin_regex.is_some());
-            if others > 0 {
-                log::warn!(
-                    "corsair: `\"*\"` in config field `allow_origins` allows every origin; \
-                     the other {others} origin entries (and `allow_origin_regex`) are not used"
-                );
-            }
-            cors = cors.allow_any_origin();
-            // Starlette sends a literal `*` unless credentials are on (refused by the build).
-            if !self.allow_credentials {
-                cors = cors.send_wildcard();
-            }
+            cors = self.with_any_origin(cors);
         } else {
             for (i, origin) in self.allow_origins.iter().enumerate() {
                 entries.push(Entry {
@@ -345,15 +352,40 @@ impl CorsConfig {
         if self.allow_null_origin {
             cors = cors.allow_null_origin();
         }
+        cors
+    }
 
-        cors = if self.allow_methods.iter().any(|m| m == "*") {
+    /// Starlette's `"*"` in `allow_origins`: every origin, whatever else is listed.
+    fn with_any_origin(&self, mut cors: Cors) -> Cors {
+        let others = self.allow_origins.iter().filter(|o| *o != "*").count()
+            + usize::from(self.allow_origin_regex.is_some());
+        if others > 0 {
+            log::warn!(
+                "corsair: `\"*\"` in config field `allow_origins` allows every origin; \
+                 the other {others} origin entries (and `allow_origin_regex`) are not used"
+            );
+        }
+        cors = cors.allow_any_origin();
+        // Starlette sends a literal `*` unless credentials are on (refused by the build).
+        if !self.allow_credentials {
+            cors = cors.send_wildcard();
+        }
+        cors
+    }
+
+    /// `allow_methods`, with `"*"` meaning Starlette's full method list.
+    fn with_methods(&self, cors: Cors) -> Cors {
+        if self.allow_methods.iter().any(|m| m == "*") {
             cors.allowed_methods(STARLETTE_ALL_METHODS)
         } else {
             // As written, so a problem quotes the config's own text.
             cors.allowed_methods_written(self.allow_methods.clone())
-        };
+        }
+    }
 
-        cors = if self.allow_headers.iter().any(|h| h == "*") {
+    /// `allow_headers`, plus the headers Starlette always allows.
+    fn with_allowed_headers(&self, cors: Cors) -> Cors {
+        if self.allow_headers.iter().any(|h| h == "*") {
             cors.allow_any_header()
         } else {
             let listed = self.allow_headers.iter().filter(|h| {
@@ -368,8 +400,11 @@ impl CorsConfig {
                     .chain(listed.cloned())
                     .collect(),
             )
-        };
+        }
+    }
 
+    /// The on/off switches: credentials, insecure credentialed origins, private network.
+    fn with_flags(&self, mut cors: Cors) -> Cors {
         if self.allow_credentials {
             cors = cors.supports_credentials();
         }
@@ -379,22 +414,15 @@ impl CorsConfig {
         if self.allow_private_network {
             cors = cors.allow_private_network_access();
         }
-        cors = if self.expose_headers.iter().any(|h| h == "*") {
+        cors
+    }
+
+    /// `expose_headers`, with `"*"` meaning every header.
+    fn with_exposed_headers(&self, cors: Cors) -> Cors {
+        if self.expose_headers.iter().any(|h| h == "*") {
             cors.expose_any_header()
         } else {
             cors.expose_headers_written(self.expose_headers.clone())
-        };
-        cors = cors.max_age(self.max_age);
-        match StatusCode::from_u16(self.preflight_status) {
-            Ok(status) => cors = cors.preflight_status(status),
-            Err(_) => problems.push(Problem::PreflightStatus {
-                status: self.preflight_status,
-            }),
-        }
-        Converted {
-            cors,
-            entries,
-            problems,
         }
     }
 }
@@ -558,16 +586,19 @@ const BUILDER_TO_CONFIG: &[(&str, &str)] = &[
 
 /// A problem's message in the config's words.
 fn in_config_words(problem: &Problem, entries: &[Entry]) -> String {
-    match problem {
+    origin_in_config_words(problem)
+        .or_else(|| list_in_config_words(problem))
+        .or_else(|| number_in_config_words(problem))
+        .unwrap_or_else(|| translated(&problem.to_string(), entries))
+}
+
+/// The config's words for an origin problem, or `None` for any other problem.
+fn origin_in_config_words(problem: &Problem) -> Option<String> {
+    Some(match problem {
         Problem::CredentialedAnyOrigin => "`\"*\"` in `allow_origins` together with \
             `allow_credentials = true` would hand every website your users' cookies (Starlette \
             quietly echoes the origin instead); list the trusted origins in `allow_origins`, or \
             set `allow_credentials = false`"
-            .to_owned(),
-        Problem::CredentialedExposeAny => "`\"*\"` in `expose_headers` together with \
-            `allow_credentials = true` exposes nothing: browsers read \
-            `Access-Control-Expose-Headers: *` literally on credentialed requests; list the \
-            headers in `expose_headers`"
             .to_owned(),
         Problem::InvalidOrigin {
             value,
@@ -598,6 +629,18 @@ fn in_config_words(problem: &Problem, entries: &[Entry]) -> String {
              `allow_insecure_credentialed_origins = true` in the config if this is a closed \
              network"
         ),
+        _ => return None,
+    })
+}
+
+/// The config's words for a method or header list problem, or `None` for any other problem.
+fn list_in_config_words(problem: &Problem) -> Option<String> {
+    Some(match problem {
+        Problem::CredentialedExposeAny => "`\"*\"` in `expose_headers` together with \
+            `allow_credentials = true` exposes nothing: browsers read \
+            `Access-Control-Expose-Headers: *` literally on credentialed requests; list the \
+            headers in `expose_headers`"
+            .to_owned(),
         Problem::InvalidMethod { value } => format!(
             "method `{value}` in `allow_methods` is not a valid HTTP method token; write the \
              method name alone, e.g. `PUT`"
@@ -628,6 +671,13 @@ fn in_config_words(problem: &Problem, entries: &[Entry]) -> String {
             "`{value}` in `expose_headers` is a forbidden response header that browsers never \
              show to scripts; remove it"
         ),
+        _ => return None,
+    })
+}
+
+/// The config's words for a `max_age` or `preflight_status` problem, or `None` for any other problem.
+fn number_in_config_words(problem: &Problem) -> Option<String> {
+    Some(match problem {
         Problem::MaxAgeTooLong { seconds } => format!(
             "`max_age` of {seconds} s is above 86400 s (24 h): Firefox caps preflights at \
              24 h and Chromium at 2 h, so a longer value only misleads; use at most 86400"
@@ -636,8 +686,8 @@ fn in_config_words(problem: &Problem, entries: &[Entry]) -> String {
             "`preflight_status` {status} is not a success status, and browsers fail a \
              preflight without a 2xx; use 204 (corsair's default) or 200 (Starlette's)"
         ),
-        other => translated(&other.to_string(), entries),
-    }
+        _ => return None,
+    })
 }
 
 /// The builder's message with builder words replaced by config words, and `in code` by the

@@ -148,87 +148,95 @@ pub(crate) const STARLETTE_ALWAYS_ALLOWED_HEADERS: [&str; 4] = [
 pub(crate) fn detail(policy: &Compiled, head: &RequestHead, reason: Refusal) -> Option<String> {
     let origin = head.headers.get(header::ORIGIN)?.to_str().ok();
     match reason {
-        Refusal::OriginNotAllowed => {
-            let origin = origin?;
-            let o = &policy.origins;
-            if o.is_empty()
-                || (o.allow_null
-                    && o.exact.is_empty()
-                    && o.patterns.is_empty()
-                    && o.regexes.is_empty()
-                    && o.predicates.is_empty())
-            {
-                return Some(format!(
-                    "no origin is configured at all; add it with `.allowed_origin(\"{}\")`",
-                    shown(origin)
-                ));
-            }
-            let exact = exact_near_miss(origin, o.exact_origins());
-            let pattern = o.patterns.near_miss(origin);
-            // The exact origin wins a tie.
-            // The closer hint; the exact origin's on a tie (`min_by_key` keeps the first).
-            let best = [exact, pattern]
-                .into_iter()
-                .flatten()
-                .min_by_key(|(rank, _)| *rank);
-            Some(match best {
-                Some((_, hint)) => hint,
-                None => format!(
-                    "`{}` matches no configured origin, pattern, regex or predicate",
-                    shown(origin)
-                ),
-            })
-        }
-        Refusal::MethodNotAllowed => {
-            let method = head
-                .headers
-                .get(header::ACCESS_CONTROL_REQUEST_METHOD)?
-                .to_str()
-                .ok()?;
-            let methods = &policy.methods;
-            if let Some(same) = methods
-                .list
-                .iter()
-                .find(|m| m.as_str().eq_ignore_ascii_case(method))
-            {
-                return Some(format!(
-                    "method `{method}` was requested but `{same}` is allowed, and methods are case-sensitive; send `{same}` from the page (browsers only upper-case {})",
-                    NORMALIZED_METHODS.join(", ")
-                ));
-            }
-            let allowed = methods
-                .value
-                .as_ref()
-                .and_then(|v| v.to_str().ok())
-                .map_or_else(
-                    || "GET, HEAD, POST only".to_owned(),
-                    |m| match safelisted_missing(&methods.list) {
-                        None => m.to_owned(),
-                        Some(rest) => format!("{m}, plus {rest}"),
-                    },
-                );
-            Some(format!(
-                "method `{method}` is not allowed (allowed: {allowed}); add it with `.allowed_methods([\"{method}\"])`"
-            ))
-        }
-        Refusal::HeaderNotAllowed => {
-            let name = policy.first_refused_header(head)?;
-            // Starlette (FastAPI) allows its four safelisted headers without listing them;
-            // say so to users who moved a config over by hand.
-            if STARLETTE_ALWAYS_ALLOWED_HEADERS
-                .iter()
-                .any(|safe| safe.eq_ignore_ascii_case(name))
-            {
-                return Some(format!(
-                    "request header `{name}` is not allowed; FastAPI allows `{name}` implicitly, corsair's builder does not: add `.allowed_header(\"{name}\")` (or use `CorsConfig`, which keeps FastAPI's meaning)"
-                ));
-            }
-            Some(format!(
-                "request header `{name}` is not allowed; add it with `.allowed_header(\"{name}\")`"
-            ))
-        }
+        Refusal::OriginNotAllowed => Some(origin_detail(policy, origin?)),
+        Refusal::MethodNotAllowed => method_detail(policy, head),
+        Refusal::HeaderNotAllowed => header_detail(policy, head),
         _ => None,
     }
+}
+
+/// Why `origin` was refused: nothing configured, the closest near miss, or no match at all.
+fn origin_detail(policy: &Compiled, origin: &str) -> String {
+    let o = &policy.origins;
+    if o.is_empty()
+        || (o.allow_null
+            && o.exact.is_empty()
+            && o.patterns.is_empty()
+            && o.regexes.is_empty()
+            && o.predicates.is_empty())
+    {
+        return format!(
+            "no origin is configured at all; add it with `.allowed_origin(\"{}\")`",
+            shown(origin)
+        );
+    }
+    let exact = exact_near_miss(origin, o.exact_origins());
+    let pattern = o.patterns.near_miss(origin);
+    // The exact origin wins a tie.
+    // The closer hint; the exact origin's on a tie (`min_by_key` keeps the first).
+    let best = [exact, pattern]
+        .into_iter()
+        .flatten()
+        .min_by_key(|(rank, _)| *rank);
+    match best {
+        Some((_, hint)) => hint,
+        None => format!(
+            "`{}` matches no configured origin, pattern, regex or predicate",
+            shown(origin)
+        ),
+    }
+}
+
+/// Why the preflight's requested method was refused: a letter-case slip, or the allowed list.
+fn method_detail(policy: &Compiled, head: &RequestHead) -> Option<String> {
+    let method = head
+        .headers
+        .get(header::ACCESS_CONTROL_REQUEST_METHOD)?
+        .to_str()
+        .ok()?;
+    let methods = &policy.methods;
+    if let Some(same) = methods
+        .list
+        .iter()
+        .find(|m| m.as_str().eq_ignore_ascii_case(method))
+    {
+        return Some(format!(
+            "method `{method}` was requested but `{same}` is allowed, and methods are case-sensitive; send `{same}` from the page (browsers only upper-case {})",
+            NORMALIZED_METHODS.join(", ")
+        ));
+    }
+    let allowed = methods
+        .value
+        .as_ref()
+        .and_then(|v| v.to_str().ok())
+        .map_or_else(
+            || "GET, HEAD, POST only".to_owned(),
+            |m| match safelisted_missing(&methods.list) {
+                None => m.to_owned(),
+                Some(rest) => format!("{m}, plus {rest}"),
+            },
+        );
+    Some(format!(
+        "method `{method}` is not allowed (allowed: {allowed}); add it with `.allowed_methods([\"{method}\"])`"
+    ))
+}
+
+/// Which requested header was refused, noting FastAPI's implicitly allowed ones.
+fn header_detail(policy: &Compiled, head: &RequestHead) -> Option<String> {
+    let name = policy.first_refused_header(head)?;
+    // Starlette (FastAPI) allows its four safelisted headers without listing them;
+    // say so to users who moved a config over by hand.
+    if STARLETTE_ALWAYS_ALLOWED_HEADERS
+        .iter()
+        .any(|safe| safe.eq_ignore_ascii_case(name))
+    {
+        return Some(format!(
+            "request header `{name}` is not allowed; FastAPI allows `{name}` implicitly, corsair's builder does not: add `.allowed_header(\"{name}\")` (or use `CorsConfig`, which keeps FastAPI's meaning)"
+        ));
+    }
+    Some(format!(
+        "request header `{name}` is not allowed; add it with `.allowed_header(\"{name}\")`"
+    ))
 }
 
 /// The closest configured origin to `origin`, phrased as a hint, when the difference is a

@@ -18,6 +18,8 @@
 //!   cannot be satisfied by `https://evil.org/.example.com`. Browsers never send such origins,
 //!   so this only removes surprises. Matching is case-sensitive, as in Starlette.
 
+use std::{iter::Peekable, str::CharIndices};
+
 use regex::RegexSet;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 
@@ -145,51 +147,22 @@ pub(crate) fn unescaped_host_dot(pattern: &str) -> Option<String> {
     let mut chars = pattern.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         if c == '\\' {
-            out.push(c);
-            if let Some((_, escaped)) = chars.next() {
-                out.push(escaped);
-            }
+            copy_escape(&mut out, &mut chars);
             continue;
         }
         if class_depth > 0 {
-            match c {
-                '[' => class_depth += 1,
-                ']' => class_depth -= 1,
-                _ => {}
-            }
+            class_depth = depth_after(class_depth, c);
             out.push(c);
             continue;
         }
         match c {
             '[' => {
                 class_depth = 1;
-                out.push(c);
-                // A `]` (after an optional `^`) right after `[` is a literal.
-                if let Some(&(_, '^')) = chars.peek() {
-                    out.push('^');
-                    chars.next();
-                }
-                if let Some(&(_, ']')) = chars.peek() {
-                    out.push(']');
-                    chars.next();
-                }
+                open_class(&mut out, &mut chars);
                 continue;
             }
             '(' if pattern[i + 1..].starts_with('?') => {
-                // Copy a group's flags or name, whose `:` is not a port separator.
-                out.push(c);
-                let close =
-                    if pattern[i + 1..].starts_with("?P<") || pattern[i + 1..].starts_with("?<") {
-                        '>'
-                    } else {
-                        ':'
-                    };
-                for (_, g) in chars.by_ref() {
-                    out.push(g);
-                    if g == close || g == ')' {
-                        break;
-                    }
-                }
+                copy_group_prefix(&pattern[i + 1..], &mut out, &mut chars);
                 continue;
             }
             ':' if part == Part::Scheme && pattern[i..].starts_with("://") => {
@@ -213,6 +186,57 @@ pub(crate) fn unescaped_host_dot(pattern: &str) -> Option<String> {
         out.push(c);
     }
     changed.then_some(out)
+}
+
+/// The rest of a regex being scanned, with each character's byte offset.
+type Scan<'a> = Peekable<CharIndices<'a>>;
+
+/// Copies a `\` (already taken from `chars`) and the character it escapes.
+fn copy_escape(out: &mut String, chars: &mut Scan<'_>) {
+    out.push('\\');
+    if let Some((_, escaped)) = chars.next() {
+        out.push(escaped);
+    }
+}
+
+/// The character-class nesting depth after `c`, inside a class of depth `depth`.
+fn depth_after(depth: usize, c: char) -> usize {
+    match c {
+        '[' => depth + 1,
+        ']' => depth - 1,
+        _ => depth,
+    }
+}
+
+/// Copies a class's opening `[` (already taken from `chars`), with an optional `^` and a `]`
+/// right after it, which is a literal.
+fn open_class(out: &mut String, chars: &mut Scan<'_>) {
+    out.push('[');
+    if let Some(&(_, '^')) = chars.peek() {
+        out.push('^');
+        chars.next();
+    }
+    if let Some(&(_, ']')) = chars.peek() {
+        out.push(']');
+        chars.next();
+    }
+}
+
+/// Copies a group's `(` (already taken from `chars`) and its flags or name, whose `:` is not a
+/// port separator. `after_paren` is the pattern right after the `(`.
+fn copy_group_prefix(after_paren: &str, out: &mut String, chars: &mut Scan<'_>) {
+    out.push('(');
+    let close = if after_paren.starts_with("?P<") || after_paren.starts_with("?<") {
+        '>'
+    } else {
+        ':'
+    };
+    for (_, g) in chars.by_ref() {
+        out.push(g);
+        if g == close || g == ')' {
+            break;
+        }
+    }
 }
 
 impl OriginRegexes {
