@@ -525,7 +525,7 @@ impl CorsPolicy {
             Err(_) if !request.has_origin() => return self.decision(Verdict::NoOrigin, None, None),
             Err(reason) => {
                 let verdict = Verdict::Refused {
-                    preflight: compiled.preflight && request.is_preflight(),
+                    preflight: compiled.flags.preflight && request.is_preflight(),
                     reason,
                 };
                 return self.decision(verdict, None, None);

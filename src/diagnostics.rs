@@ -78,7 +78,7 @@ pub(crate) fn log_summary(policy: &Compiled) {
     log::info!(
         "corsair: policy ready: {origins}{null}; credentials {cred}; methods: {methods}; request headers: {headers}; max-age: {age}",
         null = if o.allow_null { ", null allowed" } else { "" },
-        cred = if policy.credentials { "on" } else { "off" },
+        cred = if policy.flags.credentials { "on" } else { "off" },
         age = policy
             .max_age
             .as_ref()

@@ -178,7 +178,7 @@ fn compare(a: &Compiled, ours: &Verdict, b: &Compiled, theirs: &Verdict) -> Opti
         ) => {
             let name = if origin_bytes(oa) != origin_bytes(ob) {
                 Some("Access-Control-Allow-Origin")
-            } else if a.credentials != b.credentials {
+            } else if a.flags.credentials != b.flags.credentials {
                 Some("Access-Control-Allow-Credentials")
             } else if ma.as_ref().or(a.methods.value.as_ref())
                 != mb.as_ref().or(b.methods.value.as_ref())
@@ -210,7 +210,7 @@ fn common_differ(
 ) -> Option<&'static str> {
     if origin_bytes(oa) != origin_bytes(ob) {
         Some("Access-Control-Allow-Origin")
-    } else if a.credentials != b.credentials {
+    } else if a.flags.credentials != b.flags.credentials {
         Some("Access-Control-Allow-Credentials")
     } else if a.expose != b.expose {
         Some("Access-Control-Expose-Headers")

@@ -46,13 +46,8 @@ pub(crate) struct Compiled {
     pub(crate) headers: HeaderRule,
     pub(crate) expose: Option<HeaderValue>,
     pub(crate) max_age: Option<HeaderValue>,
-    pub(crate) send_wildcard: bool,
-    pub(crate) credentials: bool,
-    pub(crate) vary: bool,
-    pub(crate) preflight: bool,
-    pub(crate) block_on_origin_mismatch: bool,
-    pub(crate) private_network: bool,
-    pub(crate) preflight_status: StatusCode,
+    /// The yes/no options and the preflight status, as validated.
+    pub(crate) flags: Flags,
     vary_actual: HeaderValue,
     vary_preflight: HeaderValue,
     /// [rollout hook] Roll-out options, outcome counters, report-only slot (data only:
@@ -68,13 +63,7 @@ impl fmt::Debug for Compiled {
             .field("headers", &self.headers)
             .field("expose", &self.expose)
             .field("max_age", &self.max_age)
-            .field("send_wildcard", &self.send_wildcard)
-            .field("credentials", &self.credentials)
-            .field("vary", &self.vary)
-            .field("preflight", &self.preflight)
-            .field("block_on_origin_mismatch", &self.block_on_origin_mismatch)
-            .field("private_network", &self.private_network)
-            .field("preflight_status", &self.preflight_status)
+            .field("flags", &self.flags)
             .finish()
     }
 }
@@ -113,13 +102,7 @@ impl Compiled {
             headers,
             expose,
             max_age: max_age::value(max_age),
-            send_wildcard: flags.send_wildcard,
-            credentials: flags.credentials,
-            vary: flags.vary,
-            preflight: flags.preflight,
-            block_on_origin_mismatch: flags.block_on_origin_mismatch,
-            private_network: flags.private_network,
-            preflight_status: flags.preflight_status,
+            flags,
             vary_actual: HeaderValue::from_static("Origin"),
             vary_preflight: HeaderValue::from_static(vary_preflight),
             rollout: RolloutState::new(rollout), // [rollout hook]
@@ -128,7 +111,7 @@ impl Compiled {
 
     /// True for a request this policy answers as a preflight.
     pub(crate) fn is_preflight(&self, head: &RequestHead) -> bool {
-        self.preflight
+        self.flags.preflight
             && head.method == Method::OPTIONS
             && head.headers.contains_key(header::ORIGIN)
             && head
@@ -153,7 +136,7 @@ impl Compiled {
             Lookup::Malformed => return refused(Refusal::MalformedOrigin),
             Lookup::NotAllowed => return refused(Refusal::OriginNotAllowed),
         };
-        let allow_origin = AllowOrigin::answer(self.send_wildcard, by, echo);
+        let allow_origin = AllowOrigin::answer(self.flags.send_wildcard, by, echo);
         if !preflight {
             return Verdict::Actual {
                 origin: allow_origin,
@@ -181,7 +164,7 @@ impl Compiled {
             Ok(h) => h,
             Err(reason) => return refused(reason),
         };
-        let private_network = self.private_network && private_network::requested(head);
+        let private_network = self.flags.private_network && private_network::requested(head);
         Verdict::Preflight {
             origin: allow_origin,
             by,
@@ -204,9 +187,9 @@ impl Compiled {
             Verdict::Actual { origin, .. } => {
                 // One look at the handler's response instead of a lookup per header.
                 let (fresh, has_vary) = written_already(headers);
-                origin.write(self.credentials, headers, fresh);
+                origin.write(self.flags.credentials, headers, fresh);
                 expose_headers::write(self.expose.as_ref(), headers, fresh);
-                if self.vary && !has_vary {
+                if self.flags.vary && !has_vary {
                     headers.append(header::VARY, self.vary_actual.clone());
                 } else {
                     self.add_vary(headers, false);
@@ -221,7 +204,7 @@ impl Compiled {
             } => {
                 // Preflights are only ever answered by the middleware itself (see
                 // `own_answer`), into a new response: append, nothing to replace.
-                origin.write(self.credentials, headers, true);
+                origin.write(self.flags.credentials, headers, true);
                 self.methods.write(method.as_ref(), headers);
                 self.headers.write(requested.as_ref(), headers);
                 max_age::write(self.max_age.as_ref(), headers);
@@ -234,7 +217,7 @@ impl Compiled {
     }
 
     fn add_vary(&self, headers: &mut HeaderMap, preflight: bool) {
-        if self.vary {
+        if self.flags.vary {
             let ours = if preflight {
                 &self.vary_preflight
             } else {
@@ -248,7 +231,7 @@ impl Compiled {
     /// preflights are answered here, and refused requests when blocking.
     pub(crate) fn own_answer(&self, verdict: &Verdict) -> Option<StatusCode> {
         match verdict {
-            Verdict::Preflight { .. } => Some(self.preflight_status),
+            Verdict::Preflight { .. } => Some(self.flags.preflight_status),
             Verdict::Refused {
                 preflight: true,
                 reason,
@@ -256,7 +239,7 @@ impl Compiled {
             Verdict::Refused {
                 preflight: false,
                 reason,
-            } if self.block_on_origin_mismatch => Some(reason.status()),
+            } if self.flags.block_on_origin_mismatch => Some(reason.status()),
             _ => None,
         }
     }
