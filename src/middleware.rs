@@ -229,16 +229,19 @@ where
                 verdict,
             } => {
                 let result = ready!(fut.poll(cx));
-                let verdict = verdict.take().expect("CorsFuture polled after completion");
                 Poll::Ready(match result {
                     Ok(mut res) => {
-                        policy.apply(&verdict, res.headers_mut());
+                        let verdict = verdict
+                            .as_ref()
+                            .expect("CorsFuture polled after completion");
+                        policy.apply(verdict, res.headers_mut());
                         Ok(res.map_into_left_body())
                     }
                     // An inner middleware failed (e.g. an auth guard's 401): the error becomes
                     // a response later, outside this middleware, so ask for our headers then.
                     // The error itself is untouched and still downcasts to its own type.
                     Err(mut err) => {
+                        let verdict = verdict.take().expect("CorsFuture polled after completion");
                         let policy = Rc::clone(policy);
                         err.add_response_mapper(move |mut res| {
                             policy.apply(&verdict, res.headers_mut());
