@@ -8,12 +8,9 @@
 //! [forbidden methods](https://fetch.spec.whatwg.org/#forbidden-method), which are never
 //! granted. The list is joined into one value at start-up.
 
-use actix_web::{
-    dev::RequestHead,
-    http::{
-        header::{self, HeaderMap, HeaderValue},
-        Method,
-    },
+use actix_web::http::{
+    header::{self, HeaderMap, HeaderValue},
+    Method,
 };
 
 use super::Refusal;
@@ -41,12 +38,15 @@ impl MethodRule {
         }
     }
 
-    /// Checks `Access-Control-Request-Method`; returns the value to echo when any is allowed.
+    /// Checks a preflight's `Access-Control-Request-Method`, `value` (`repeated`: the header
+    /// came more than once); returns the value to echo when any method is allowed.
     #[inline]
-    pub(super) fn check(&self, head: &RequestHead) -> Result<Option<HeaderValue>, Refusal> {
-        let mut values = head.headers.get_all(header::ACCESS_CONTROL_REQUEST_METHOD);
-        let value = values.next().ok_or(Refusal::MalformedMethod)?;
-        if values.next().is_some() || !is_token(value.as_bytes()) {
+    pub(super) fn check(
+        &self,
+        value: &HeaderValue,
+        repeated: bool,
+    ) -> Result<Option<HeaderValue>, Refusal> {
+        if repeated || !is_token(value.as_bytes()) {
             return Err(Refusal::MalformedMethod);
         }
         let bytes = value.as_bytes();

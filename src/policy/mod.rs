@@ -109,54 +109,70 @@ impl Compiled {
         }
     }
 
-    /// True for a request this policy answers as a preflight.
-    pub(crate) fn is_preflight(&self, head: &RequestHead) -> bool {
-        self.flags.preflight
-            && head.method == Method::OPTIONS
-            && head.headers.contains_key(header::ORIGIN)
-            && head
-                .headers
-                .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
-    }
-
-    /// Decides a request. Does not allocate.
+    /// Decides a request. Does not allocate. Each request header it reads is looked up once.
     pub(crate) fn decide(&self, head: &RequestHead) -> Verdict {
-        let preflight = self.is_preflight(head);
-        let refused = |reason| Verdict::Refused { preflight, reason };
         let mut origins = head.headers.get_all(header::ORIGIN);
         let Some(origin) = origins.next() else {
             return Verdict::NoOrigin;
         };
-        if origins.next().is_some() {
-            return refused(Refusal::MultipleOrigins);
+        let several = origins.next().is_some();
+        // A preflight: `OPTIONS` with `Origin` and `Access-Control-Request-Method` (when this
+        // policy answers preflights at all).
+        if self.flags.preflight && head.method == Method::OPTIONS {
+            let mut methods = head.headers.get_all(header::ACCESS_CONTROL_REQUEST_METHOD);
+            if let Some(method) = methods.next() {
+                let repeated = methods.next().is_some();
+                return self.decide_preflight(head, (origin, several), (method, repeated));
+            }
         }
-        let (by, echo) = match self.origins.lookup(origin, head) {
-            Lookup::Allowed(by, echo) => (by, echo),
-            Lookup::NullRefused => return refused(Refusal::NullOrigin),
-            Lookup::Malformed => return refused(Refusal::MalformedOrigin),
-            Lookup::NotAllowed => return refused(Refusal::OriginNotAllowed),
-        };
-        let allow_origin = AllowOrigin::answer(self.flags.send_wildcard, by, echo);
-        if !preflight {
-            return Verdict::Actual {
-                origin: allow_origin,
-                by,
-            };
+        match self.allow_origin(origin, several, head) {
+            Ok((origin, by)) => Verdict::Actual { origin, by },
+            Err(reason) => Verdict::Refused {
+                preflight: false,
+                reason,
+            },
         }
-        self.decide_preflight(head, allow_origin, by)
     }
 
+    /// What to answer a request whose (first) `Origin` is `origin` (`several`: it has more
+    /// than one `Origin`, which is refused: none can be trusted).
+    #[inline(always)]
+    fn allow_origin(
+        &self,
+        origin: &HeaderValue,
+        several: bool,
+        head: &RequestHead,
+    ) -> Result<(AllowOrigin, MatchedBy), Refusal> {
+        if several {
+            return Err(Refusal::MultipleOrigins);
+        }
+        match self.origins.lookup(origin, head) {
+            Lookup::Allowed(by, echo) => {
+                Ok((AllowOrigin::answer(self.flags.send_wildcard, by, echo), by))
+            }
+            Lookup::NullRefused => Err(Refusal::NullOrigin),
+            Lookup::Malformed => Err(Refusal::MalformedOrigin),
+            Lookup::NotAllowed => Err(Refusal::OriginNotAllowed),
+        }
+    }
+
+    /// Decides a preflight whose `Origin` is `origin` (`several`: repeated) and whose
+    /// `Access-Control-Request-Method` is `method` (`repeated`: the header came more than once).
     fn decide_preflight(
         &self,
         head: &RequestHead,
-        allow_origin: AllowOrigin,
-        by: MatchedBy,
+        (origin, several): (&HeaderValue, bool),
+        (method, repeated): (&HeaderValue, bool),
     ) -> Verdict {
         let refused = |reason| Verdict::Refused {
             preflight: true,
             reason,
         };
-        let method = match self.methods.check(head) {
+        let (allow_origin, by) = match self.allow_origin(origin, several, head) {
+            Ok(answer) => answer,
+            Err(reason) => return refused(reason),
+        };
+        let method = match self.methods.check(method, repeated) {
             Ok(m) => m,
             Err(reason) => return refused(reason),
         };
