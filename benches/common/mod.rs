@@ -11,7 +11,7 @@
 
 #![allow(dead_code)]
 
-use std::{fmt, future::Future, pin::pin, task::Poll};
+use std::{fmt, future::Future, pin::pin, sync::LazyLock, task::Poll};
 
 use actix_web::{
     body::MessageBody,
@@ -125,6 +125,17 @@ pub enum Kind {
     Disallowed,
 }
 
+/// `X-Vary-Name-000, X-Vary-Name-001, ...`: `n` names of 15 bytes, comma-separated.
+fn numbered_names(n: usize) -> &'static str {
+    let names: Vec<String> = (0..n).map(|i| format!("X-Vary-Name-{i:03}")).collect();
+    String::leak(names.join(", "))
+}
+
+/// [`HandlerVary::Huge`]: 70 names, 1,188 bytes.
+static HUGE_VARY: LazyLock<&'static str> = LazyLock::new(|| numbered_names(70));
+/// [`HandlerVary::Oversized`]: 300 names, 5,098 bytes.
+static OVERSIZED_VARY: LazyLock<&'static str> = LazyLock::new(|| numbered_names(300));
+
 /// The `Vary` the handler sets itself (content negotiation, caching layers...).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HandlerVary {
@@ -136,9 +147,13 @@ pub enum HandlerVary {
     WithOrigin,
     /// `Vary: *`.
     Star,
-    /// A line longer than corsair remembers per worker (over 96 bytes), so it is merged on
-    /// every response: the worst case of the merge (only with an allowed origin).
+    /// A long line: 7 names, 102 bytes (only with an allowed origin).
     Long,
+    /// A very long line: 70 names, 1,188 bytes (only with an allowed origin).
+    Huge,
+    /// A line longer than corsair remembers per worker (over 4 KiB: 300 names), so it is
+    /// merged on every response: the worst case of the merge (only with an allowed origin).
+    Oversized,
 }
 
 impl HandlerVary {
@@ -152,13 +167,15 @@ impl HandlerVary {
             HandlerVary::Long => {
                 "Accept-Encoding, Accept-Language, Accept-Charset, Cookie, Authorization, X-Requested-With, X-Tenant-Id"
             }
+            HandlerVary::Huge => *HUGE_VARY,
+            HandlerVary::Oversized => *OVERSIZED_VARY,
         }
     }
 }
 
 impl Scenario {
     /// All scenarios, in table order.
-    pub const ALL: [Scenario; 25] = [
+    pub const ALL: [Scenario; 27] = [
         Scenario::NoOrigin,
         Scenario::Allowed1,
         Scenario::Allowed100,
@@ -182,6 +199,8 @@ impl Scenario {
         Scenario::Actual(Kind::Allowed, HandlerVary::Star),
         Scenario::Actual(Kind::Disallowed, HandlerVary::Star),
         Scenario::Actual(Kind::Allowed, HandlerVary::Long),
+        Scenario::Actual(Kind::Allowed, HandlerVary::Huge),
+        Scenario::Actual(Kind::Allowed, HandlerVary::Oversized),
         Scenario::CompressOutside,
         Scenario::CompressInside,
     ];
@@ -213,6 +232,8 @@ impl Scenario {
                 (Kind::Allowed, HandlerVary::Star) => "vary_star_allowed",
                 (Kind::Disallowed, HandlerVary::Star) => "vary_star_disallowed",
                 (_, HandlerVary::Long) => "vary_long_allowed",
+                (_, HandlerVary::Huge) => "vary_huge_allowed",
+                (_, HandlerVary::Oversized) => "vary_oversized_allowed",
             },
             Scenario::CompressOutside => "compress_outside",
             Scenario::CompressInside => "compress_inside",
