@@ -74,7 +74,7 @@ pub(crate) struct OriginMatcher {
     pub(crate) any: bool,
     pub(crate) allow_null: bool,
     /// Exact origins, keyed by their bytes. Each value is a header value built at start-up
-    /// (and already shared, so cloning it per request is a reference-count bump).
+    /// with `'static` bytes (`header_value::shared`: cloning it per request copies a pointer).
     pub(crate) exact: HashMap<Box<[u8]>, HeaderValue, foldhash::fast::RandomState>,
     pub(crate) patterns: PatternSet,
     pub(crate) regexes: OriginRegexes,
@@ -149,7 +149,7 @@ impl OriginMatcher {
             };
         }
         // Stored origins are valid by construction, so a hit needs no further checks, and
-        // the stored value is echoed (shared at start-up: cloning it never allocates).
+        // the stored value is echoed (`'static` bytes: cloning it neither allocates nor writes).
         if let Some(stored) = self.exact.get(bytes) {
             return Lookup::Allowed(MatchedBy::Exact, stored.clone());
         }
@@ -184,5 +184,44 @@ impl OriginMatcher {
             && self.patterns.is_empty()
             && self.regexes.is_empty()
             && self.predicates.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_plausible_origin;
+
+    /// The oracle: every byte is visible ASCII (0x21 to 0x7e), the value is not empty and
+    /// not `*`, written out plainly.
+    fn plausible_by_definition(bytes: &[u8]) -> bool {
+        !bytes.is_empty() && bytes != b"*" && bytes.iter().all(|&b| (0x21..=0x7e).contains(&b))
+    }
+
+    #[test]
+    fn plausible_origins_are_visible_ascii_without_spaces_and_not_star() {
+        assert!(is_plausible_origin(b"https://a.example"));
+        assert!(is_plausible_origin(b"null"));
+        assert!(!is_plausible_origin(b""));
+        assert!(!is_plausible_origin(b"*"));
+        assert!(is_plausible_origin(b"**"));
+        // Every byte value, alone and at every position of a longer value (the check is
+        // folded over the whole value, so its position must not matter).
+        for b in 0..=255u8 {
+            assert_eq!(
+                is_plausible_origin(&[b]),
+                plausible_by_definition(&[b]),
+                "{b:#x}"
+            );
+            for at in 0..40 {
+                let mut value = b"https://position.example:8443/abc".to_vec();
+                value.resize(40, b'x');
+                value[at] = b;
+                assert_eq!(
+                    is_plausible_origin(&value),
+                    plausible_by_definition(&value),
+                    "{b:#x} at {at}"
+                );
+            }
+        }
     }
 }
