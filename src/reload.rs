@@ -44,7 +44,10 @@ use crate::{
 ///   and, per request, only reads the shared cell to see whether it changed (no reference
 ///   count shared between workers is touched unless a swap happened). The old policy is freed
 ///   once its last request has finished and every worker has seen the swap (on its next
-///   request).
+///   request). The header values it sends are kept apart, for the life of the process: each
+///   distinct text (an origin, a joined method list) is stored once, so reloading the same
+///   values stores nothing new; after 1 MiB of distinct texts, new values are
+///   reference-counted instead (a warning says so once).
 ///
 /// # Example
 /// ```
