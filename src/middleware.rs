@@ -161,7 +161,7 @@ where
 {
     #[inline]
     fn call_with(&self, policy: &WorkerPolicy, req: ServiceRequest) -> CorsFuture<S::Future> {
-        let mut verdict = policy.decide(req.head());
+        let mut verdict = policy.decide_with(req.head(), &policy.regexes);
         // [rollout hook] same-origin, counters, the verdict in extensions and the report-only
         // candidate (`src/rollout.rs`); completes the verdict in place.
         crate::rollout::complete(policy, &req, &mut verdict);

@@ -5,15 +5,22 @@
 //! instance (so once per worker and scope) when the app starts. Each request then clones only
 //! the instance's own `Rc` (a plain increment of a count no other worker touches) and counts
 //! its outcome in the instance's own counter shard (a relaxed load and store on a cache line
-//! only this worker writes), with no thread-local lookup and no shared atomic written.
+//! only this worker writes), with no thread-local lookup and no shared atomic written. Origin
+//! regexes are matched with the instance's own clone of the policy's set, whose match caches
+//! no other worker touches.
 
 use std::{ops::Deref, rc::Rc, sync::Arc};
 
-use crate::{counters::Shard, counts, outcome::CorsOutcome, policy::Compiled};
+use crate::{
+    counters::Shard, counts, origin::regexes::OriginRegexes, outcome::CorsOutcome, policy::Compiled,
+};
 
 /// One middleware instance's view of a shared policy. Dereferences to the policy.
 pub(crate) struct Worker {
     policy: Arc<Compiled>,
+    /// This instance's clone of the policy's origin regexes: the same compiled program, its
+    /// own pool of match caches (a shared pool would be written by every worker's matches).
+    pub(crate) regexes: OriginRegexes,
     /// This instance's outcome counters, registered with the policy's counter set (which sums
     /// every shard when read) and written only by this instance's thread.
     counts: Arc<Shard>,
@@ -27,7 +34,12 @@ impl Worker {
     /// taken once, at start-up or when a worker first sees a swapped policy).
     pub(crate) fn new(policy: Arc<Compiled>) -> WorkerPolicy {
         let counts = policy.rollout.counters.new_shard();
-        Rc::new(Worker { policy, counts })
+        let regexes = policy.origins.regexes.clone();
+        Rc::new(Worker {
+            policy,
+            regexes,
+            counts,
+        })
     }
 
     /// Counts `outcome` in this instance's shard: one increment, no lookup.
@@ -48,5 +60,41 @@ impl Deref for Worker {
     #[inline]
     fn deref(&self) -> &Compiled {
         &self.policy
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    use super::*;
+    use crate::Cors;
+
+    #[test]
+    fn a_worker_matches_regexes_with_its_own_clone_and_decides_the_same() {
+        let policy = Cors::default()
+            .allowed_origin_regex(r"https://[a-z]+\.regex-worker\.example")
+            .build()
+            .unwrap();
+        let worker = Worker::new(Arc::clone(&policy.inner));
+        assert_eq!(worker.regexes.len(), 1);
+        assert!(!std::ptr::eq(
+            &worker.regexes,
+            &policy.inner.origins.regexes
+        ));
+        for origin in [
+            "https://app.regex-worker.example",
+            "https://app.regex-worker.example.evil",
+            "https://regex-worker.example",
+        ] {
+            let req = TestRequest::get()
+                .insert_header(("Origin", origin))
+                .to_srv_request();
+            assert_eq!(
+                worker.decide_with(req.head(), &worker.regexes),
+                policy.inner.decide(req.head()),
+                "{origin}"
+            );
+        }
     }
 }

@@ -133,9 +133,15 @@ impl OriginMatcher {
     /// Order: `null` (only the explicit opt-in or any-origin matches it; no other rule sees
     /// it), exact
     /// origins, then, for well-formed values only, any-origin, patterns, regexes and
-    /// predicates. `head` is the request, for predicates.
+    /// predicates. `head` is the request, for predicates. `regexes` are this policy's
+    /// regexes (`self.regexes`, or a worker's own clone of them).
     #[inline(always)] // on the hot path: inlined into `Compiled::decide` (actual requests and preflights)
-    pub(crate) fn lookup(&self, value: &HeaderValue, head: &RequestHead) -> Lookup {
+    pub(crate) fn lookup(
+        &self,
+        value: &HeaderValue,
+        head: &RequestHead,
+        regexes: &OriginRegexes,
+    ) -> Lookup {
         let bytes = value.as_bytes();
         if bytes == b"null" {
             return if self.allow_null {
@@ -159,13 +165,13 @@ impl OriginMatcher {
         if self.any {
             return Lookup::Allowed(MatchedBy::Any, value.clone());
         }
-        if !self.patterns.is_empty() || !self.regexes.is_empty() {
+        if !self.patterns.is_empty() || !regexes.is_empty() {
             // Plausible origins are visible ASCII, hence UTF-8.
             if let Ok(text) = std::str::from_utf8(bytes) {
                 if self.patterns.matches(text) {
                     return Lookup::Allowed(MatchedBy::Pattern, value.clone());
                 }
-                if self.regexes.matches(text) {
+                if regexes.matches(text) {
                     return Lookup::Allowed(MatchedBy::Regex, value.clone());
                 }
             }

@@ -27,7 +27,11 @@ use super::pattern::split_origin;
 use crate::error::RegexFault;
 
 /// The compiled regexes of a policy.
-#[derive(Debug, Default)]
+/// The allowed-origin regexes as one set. Cloning it is cheap (the compiled program is
+/// shared) and gives the clone its own pool of match caches (regex-automata's `meta::Regex`
+/// builds a new pool on `clone`): each worker matches with its own clone, so a match never
+/// writes cache-pool state another worker uses (`crate::worker`).
+#[derive(Debug, Default, Clone)]
 pub(crate) struct OriginRegexes {
     set: Option<RegexSet>,
 }

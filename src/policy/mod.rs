@@ -34,7 +34,7 @@ pub(crate) use self::{
 
 use self::rollout_state::RolloutState;
 use crate::{
-    origin::{Lookup, MatchedBy, OriginMatcher},
+    origin::{regexes::OriginRegexes, Lookup, MatchedBy, OriginMatcher},
     settings::RolloutOptions,
     vary,
 };
@@ -111,6 +111,13 @@ impl Compiled {
 
     /// Decides a request. Does not allocate. Each request header it reads is looked up once.
     pub(crate) fn decide(&self, head: &RequestHead) -> Verdict {
+        self.decide_with(head, &self.origins.regexes)
+    }
+
+    /// [`decide`](Self::decide), matching regexes with `regexes`: a worker's own clone of
+    /// `self.origins.regexes` (see `crate::worker`).
+    #[inline]
+    pub(crate) fn decide_with(&self, head: &RequestHead, regexes: &OriginRegexes) -> Verdict {
         let mut origins = head.headers.get_all(header::ORIGIN);
         let Some(origin) = origins.next() else {
             return Verdict::NoOrigin;
@@ -122,10 +129,11 @@ impl Compiled {
             let mut methods = head.headers.get_all(header::ACCESS_CONTROL_REQUEST_METHOD);
             if let Some(method) = methods.next() {
                 let repeated = methods.next().is_some();
-                return self.decide_preflight(head, (origin, several), (method, repeated));
+                let origin = (origin, several, regexes);
+                return self.decide_preflight(head, origin, (method, repeated));
             }
         }
-        match self.allow_origin(origin, several, head) {
+        match self.allow_origin((origin, several, regexes), head) {
             Ok((origin, by)) => Verdict::Actual { origin, by },
             Err(reason) => Verdict::Refused {
                 preflight: false,
@@ -135,18 +143,18 @@ impl Compiled {
     }
 
     /// What to answer a request whose (first) `Origin` is `origin` (`several`: it has more
-    /// than one `Origin`, which is refused: none can be trusted).
+    /// than one `Origin`, which is refused: none can be trusted), matching regexes with
+    /// `regexes`.
     #[inline(always)]
     fn allow_origin(
         &self,
-        origin: &HeaderValue,
-        several: bool,
+        (origin, several, regexes): (&HeaderValue, bool, &OriginRegexes),
         head: &RequestHead,
     ) -> Result<(AllowOrigin, MatchedBy), Refusal> {
         if several {
             return Err(Refusal::MultipleOrigins);
         }
-        match self.origins.lookup(origin, head) {
+        match self.origins.lookup(origin, head, regexes) {
             Lookup::Allowed(by, echo) => {
                 Ok((AllowOrigin::answer(self.flags.send_wildcard, by, echo), by))
             }
@@ -156,19 +164,20 @@ impl Compiled {
         }
     }
 
-    /// Decides a preflight whose `Origin` is `origin` (`several`: repeated) and whose
-    /// `Access-Control-Request-Method` is `method` (`repeated`: the header came more than once).
+    /// Decides a preflight whose `Origin` is `origin` (`several`: repeated; regexes matched
+    /// with `regexes`) and whose `Access-Control-Request-Method` is `method` (`repeated`: the
+    /// header came more than once).
     fn decide_preflight(
         &self,
         head: &RequestHead,
-        (origin, several): (&HeaderValue, bool),
+        origin: (&HeaderValue, bool, &OriginRegexes),
         (method, repeated): (&HeaderValue, bool),
     ) -> Verdict {
         let refused = |reason| Verdict::Refused {
             preflight: true,
             reason,
         };
-        let (allow_origin, by) = match self.allow_origin(origin, several, head) {
+        let (allow_origin, by) = match self.allow_origin(origin, head) {
             Ok(answer) => answer,
             Err(reason) => return refused(reason),
         };
