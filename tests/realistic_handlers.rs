@@ -1,6 +1,6 @@
 //! corsair around the handlers and middleware real applications have: handlers that set
 //! `Vary` (one name, several, several fields, `*`, already `Origin`), handlers returning
-//! `Err`, an auth guard inside corsair, `DefaultHeaders`, a compression layer, and a
+//! `Err`, an auth guard inside corsair, `DefaultHeaders`, actix-web's `Compress`, and a
 //! two-worker server over real TCP. Promises pinned (README "What goes on the wire",
 //! SECURITY.md "What corsair guarantees"):
 //! * errors carry CORS headers; a refused preflight carries none and reaches no handler;
@@ -410,66 +410,91 @@ async fn default_headers_outside_corsair_do_not_break_the_grant_or_vary() {
     }
 }
 
-/// Stand-in for actix-web's `Compress`: the dev-dependency actix-web is built without
-/// compression codecs (enabling `compress-gzip` would rebuild actix-web and every test
-/// binary), so this middleware does to the response head exactly what actix-http's encoder
-/// does when `Compress` encodes a body (actix-http 3.20 `encoding/encoder.rs`,
-/// `update_head`): it sets `Content-Encoding` and *appends* `Vary: accept-encoding`.
-/// Checked once against the real `Compress` (actix-web 4.18.1 with `compress-gzip`, a 2 kB
-/// gzip-encoded body) in a scratch crate: inside corsair the wire showed exactly
-/// `Vary: Cookie, accept-encoding, Origin`, outside it `Vary: Origin` + `Vary:
-/// accept-encoding`, the two results the tests below pin for this stand-in.
-async fn compress_like(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let mut res = next.call(req).await?;
-    let h = res.headers_mut();
-    h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-    h.append(header::VARY, HeaderValue::from_static("accept-encoding"));
-    Ok(res)
+/// A body long enough that gzip is worth it (actix-web's `Compress` encodes any body, but a
+/// realistic one makes the test read like the real case).
+fn compressible_body() -> String {
+    "corsair compresses well; ".repeat(100)
+}
+
+/// `GET path` with `Accept-Encoding: gzip`, from `origin` if any.
+fn get_gzip(path: &str, origin: Option<&str>) -> atest::TestRequest {
+    get(path, origin).insert_header((header::ACCEPT_ENCODING, "gzip"))
+}
+
+/// The response was gzip-encoded by `Compress` (so it did run and did add its `Vary`).
+fn assert_gzipped(h: &header::HeaderMap, ctx: &str) {
+    assert_eq!(
+        h.get(header::CONTENT_ENCODING).map(|v| v.to_str().unwrap()),
+        Some("gzip"),
+        "{ctx}: Compress did not encode the body: {h:?}"
+    );
 }
 
 #[actix_rt::test]
-async fn a_compression_layer_inside_corsair_gets_one_merged_vary() {
+async fn actix_compress_inside_corsair_gets_one_merged_vary() {
+    // `Compress` appends `Vary: accept-encoding` to the handler's response (actix-http's
+    // encoder); corsair, outside it, merges everything into one field.
     let app = atest::init_service(
         App::new()
-            .wrap(from_fn(compress_like))
+            .wrap(actix_web::middleware::Compress::default())
             .wrap(policy())
             .route(
                 "/items",
                 web::get().to(|| async {
                     HttpResponse::Ok()
                         .insert_header((header::VARY, "Cookie"))
-                        .body("x")
+                        .body(compressible_body())
                 }),
             ),
     )
     .await;
     for origin in [Some(APP), Some(EVIL), None] {
-        let res = atest::call_service(&app, get("/items", origin).to_request()).await;
+        let res = atest::call_service(&app, get_gzip("/items", origin).to_request()).await;
+        let ctx = format!("Compress inside, origin {origin:?}");
+        assert_gzipped(res.headers(), &ctx);
         let names = one_vary(res.headers());
-        assert_eq!(names, ["cookie", "accept-encoding", "origin"], "{origin:?}");
+        assert_eq!(names, ["cookie", "accept-encoding", "origin"], "{ctx}");
         if origin == Some(APP) {
-            assert_granted(res.headers(), "compression inside");
+            assert_granted(res.headers(), &ctx);
+        } else {
+            assert!(no_cors_grant(res.headers()), "{ctx}: {:?}", res.headers());
         }
+        let body = atest::read_body(res).await;
+        assert!(
+            body.len() < compressible_body().len(),
+            "{ctx}: body not compressed"
+        );
     }
+    // A preflight is answered by corsair (inside `Compress`): empty, so nothing to encode.
+    let res = atest::call_service(
+        &app,
+        preflight("/items", APP, "PUT", "content-type")
+            .insert_header((header::ACCEPT_ENCODING, "gzip"))
+            .to_request(),
+    )
+    .await;
+    assert!(res.status().is_success(), "{:?}", res.status());
+    assert_eq!(acao(res.headers()), Some(APP));
 }
 
 #[actix_rt::test]
-async fn a_compression_layer_outside_corsair_keeps_the_grant_but_adds_its_own_vary_line() {
-    // Outside corsair, the compression layer appends after corsair has merged: two field
-    // lines, which HTTP defines as one comma-joined list (RFC 9110 §5.3). corsair cannot
-    // merge what is added after it; wrap corsair last, as the README says.
+async fn actix_compress_outside_corsair_keeps_the_grant_but_adds_its_own_vary_line() {
+    // Outside corsair, `Compress` appends after corsair has merged: two field lines, which
+    // HTTP defines as one comma-joined list (RFC 9110 §5.3). corsair cannot merge what is
+    // added after it; wrap corsair last (outermost), as the README says.
     let app = atest::init_service(
         App::new()
             .wrap(policy())
-            .wrap(from_fn(compress_like))
-            .route("/items", web::get().to(HttpResponse::Ok)),
+            .wrap(actix_web::middleware::Compress::default())
+            .route(
+                "/items",
+                web::get().to(|| async { HttpResponse::Ok().body(compressible_body()) }),
+            ),
     )
     .await;
-    let res = atest::call_service(&app, get("/items", Some(APP)).to_request()).await;
-    assert_granted(res.headers(), "compression outside");
+    let res = atest::call_service(&app, get_gzip("/items", Some(APP)).to_request()).await;
+    assert_gzipped(res.headers(), "Compress outside");
+    assert_granted(res.headers(), "Compress outside");
     assert_eq!(vary_fields(res.headers()), ["Origin", "accept-encoding"]);
 }
 
