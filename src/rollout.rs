@@ -86,7 +86,7 @@ fn complete_with_options(
     }
     if let Some(slot) = policy.rollout.shadow.get() {
         let enforced = (!options.observe_only).then_some((policy, &*verdict));
-        shadow::observe(slot, enforced, same_origin, req);
+        shadow::observe(slot, &worker.candidate_regexes, enforced, same_origin, req);
     }
     if options.observe_only {
         return;

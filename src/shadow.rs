@@ -9,7 +9,11 @@
 //! capacity, so a client cycling through origins cannot grow it; once full, new pairs are
 //! logged at `debug` (and counted as suppressed).
 
-use std::{hash::BuildHasher, sync::atomic::Ordering::Relaxed};
+use std::{
+    cell::RefCell,
+    hash::BuildHasher,
+    sync::{atomic::Ordering::Relaxed, Arc},
+};
 
 use actix_web::{
     dev::{RequestHead, ServiceRequest},
@@ -18,6 +22,7 @@ use actix_web::{
 
 use crate::{
     counters::SLOTS,
+    origin::regexes::OriginRegexes,
     policy::{AllowOrigin, Compiled, Refusal, ShadowSlot, Verdict, SEEN_CAPACITY},
 };
 
@@ -120,8 +125,31 @@ fn record(slot: &ShadowSlot, difference: Difference, head: &RequestHead) {
 
 /// Compares the candidate with the enforced decision (`None`: nothing enforces here) and
 /// records any difference. No allocation unless a difference is logged.
+/// One worker's own clone of the report-only candidate's origin regexes (its own pool of
+/// match caches, as for the enforced policy: see `crate::worker`), made when the worker first
+/// compares with that candidate. It holds the candidate until the worker sees the next one.
+#[derive(Default)]
+pub(crate) struct CandidateRegexes(RefCell<Option<(Arc<Compiled>, OriginRegexes)>>);
+
+impl CandidateRegexes {
+    /// `candidate`'s decision for `head`, matching its regexes with this worker's clone.
+    fn decide(&self, candidate: &Arc<Compiled>, head: &RequestHead) -> Verdict {
+        let mut cached = self.0.borrow_mut();
+        if !cached
+            .as_ref()
+            .is_some_and(|(c, _)| Arc::ptr_eq(c, candidate))
+        {
+            let regexes = candidate.origins.regexes.clone();
+            *cached = Some((Arc::clone(candidate), regexes));
+        }
+        let (candidate, regexes) = cached.as_ref().expect("set just above");
+        candidate.decide_with(head, regexes)
+    }
+}
+
 pub(crate) fn observe(
     slot: &ShadowSlot,
+    regexes: &CandidateRegexes,
     enforced: Option<(&Compiled, &Verdict)>,
     same_origin: bool,
     req: &ServiceRequest,
@@ -130,7 +158,7 @@ pub(crate) fn observe(
         return;
     }
     let candidate = slot.candidate.load();
-    let Some(candidate) = candidate.as_deref() else {
+    let Some(candidate) = candidate.as_ref() else {
         return;
     };
     slot.counters.bump(COMPARED);
@@ -138,7 +166,7 @@ pub(crate) fn observe(
         return; // not CORS for either policy
     }
     let head = req.head();
-    let theirs = candidate.decide(head);
+    let theirs = regexes.decide(candidate, head);
     let difference = match enforced {
         None => match theirs {
             Verdict::Refused { reason, .. } => Some(Difference::CandidateRefuses(reason)),
@@ -313,5 +341,47 @@ impl ShadowCounts {
     /// ```
     pub fn suppressed_warnings(&self) -> u64 {
         self.slots[SUPPRESSED]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::test::TestRequest;
+
+    use super::*;
+    use crate::Cors;
+
+    fn policy(regex: &str) -> Arc<Compiled> {
+        Cors::default()
+            .allowed_origin_regex(regex)
+            .build()
+            .unwrap()
+            .inner
+    }
+
+    #[test]
+    fn a_workers_candidate_regexes_follow_the_candidate_it_is_given() {
+        let a = policy(r"https://a\.shadow-regex\.example");
+        let b = policy(r"https://b\.shadow-regex\.example");
+        let (from_a, from_b) = (
+            "https://a.shadow-regex.example",
+            "https://b.shadow-regex.example",
+        );
+        let cache = CandidateRegexes::default();
+        // Back and forth: a stale clone would answer for the previous candidate.
+        for (candidate, allowed, refused) in [
+            (&a, from_a, from_b),
+            (&b, from_b, from_a),
+            (&a, from_a, from_b),
+        ] {
+            for (origin, allow) in [(allowed, true), (refused, false)] {
+                let req = TestRequest::get()
+                    .insert_header(("Origin", origin))
+                    .to_srv_request();
+                let verdict = cache.decide(candidate, req.head());
+                assert_eq!(verdict, candidate.decide(req.head()), "{origin}");
+                assert_eq!(matches!(verdict, Verdict::Actual { .. }), allow, "{origin}");
+            }
+        }
     }
 }

@@ -6,13 +6,14 @@
 //! the instance's own `Rc` (a plain increment of a count no other worker touches) and counts
 //! its outcome in the instance's own counter shard (a relaxed load and store on a cache line
 //! only this worker writes), with no thread-local lookup and no shared atomic written. Origin
-//! regexes are matched with the instance's own clone of the policy's set, whose match caches
-//! no other worker touches.
+//! regexes are matched with the instance's own clone of the policy's set (and of a report-only
+//! candidate's), whose match caches no other worker touches.
 
 use std::{ops::Deref, rc::Rc, sync::Arc};
 
 use crate::{
-    counters::Shard, counts, origin::regexes::OriginRegexes, outcome::CorsOutcome, policy::Compiled,
+    counters::Shard, counts, origin::regexes::OriginRegexes, outcome::CorsOutcome,
+    policy::Compiled, shadow::CandidateRegexes,
 };
 
 /// One middleware instance's view of a shared policy. Dereferences to the policy.
@@ -21,6 +22,8 @@ pub(crate) struct Worker {
     /// This instance's clone of the policy's origin regexes: the same compiled program, its
     /// own pool of match caches (a shared pool would be written by every worker's matches).
     pub(crate) regexes: OriginRegexes,
+    /// The same for a report-only candidate, if this instance has compared with one.
+    pub(crate) candidate_regexes: CandidateRegexes,
     /// This instance's outcome counters, registered with the policy's counter set (which sums
     /// every shard when read) and written only by this instance's thread.
     counts: Arc<Shard>,
@@ -38,6 +41,7 @@ impl Worker {
         Rc::new(Worker {
             policy,
             regexes,
+            candidate_regexes: CandidateRegexes::default(),
             counts,
         })
     }
