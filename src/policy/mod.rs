@@ -68,6 +68,18 @@ impl fmt::Debug for Compiled {
     }
 }
 
+/// A request's `Origin` as [`Compiled::decide_with`] found it, and the regexes to match it
+/// with.
+#[derive(Clone, Copy)]
+struct RequestOrigin<'a> {
+    /// The first `Origin` value.
+    value: &'a HeaderValue,
+    /// More than one `Origin`: refused, since none can be trusted.
+    several: bool,
+    /// The policy's origin regexes, or a worker's own clone of them.
+    regexes: &'a OriginRegexes,
+}
+
 /// The policy's yes/no options and the preflight status, as validated.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Flags {
@@ -119,21 +131,24 @@ impl Compiled {
     #[inline]
     pub(crate) fn decide_with(&self, head: &RequestHead, regexes: &OriginRegexes) -> Verdict {
         let mut origins = head.headers.get_all(header::ORIGIN);
-        let Some(origin) = origins.next() else {
+        let Some(value) = origins.next() else {
             return Verdict::NoOrigin;
         };
-        let several = origins.next().is_some();
+        let origin = RequestOrigin {
+            value,
+            several: origins.next().is_some(),
+            regexes,
+        };
         // A preflight: `OPTIONS` with `Origin` and `Access-Control-Request-Method` (when this
         // policy answers preflights at all).
         if self.flags.preflight && head.method == Method::OPTIONS {
             let mut methods = head.headers.get_all(header::ACCESS_CONTROL_REQUEST_METHOD);
             if let Some(method) = methods.next() {
                 let repeated = methods.next().is_some();
-                let origin = (origin, several, regexes);
                 return self.decide_preflight(head, origin, (method, repeated));
             }
         }
-        match self.allow_origin((origin, several, regexes), head) {
+        match self.allow_origin(origin, head) {
             Ok((origin, by)) => Verdict::Actual { origin, by },
             Err(reason) => Verdict::Refused {
                 preflight: false,
@@ -142,19 +157,17 @@ impl Compiled {
         }
     }
 
-    /// What to answer a request whose (first) `Origin` is `origin` (`several`: it has more
-    /// than one `Origin`, which is refused: none can be trusted), matching regexes with
-    /// `regexes`.
+    /// What to answer a request with this `Origin`.
     #[inline(always)]
     fn allow_origin(
         &self,
-        (origin, several, regexes): (&HeaderValue, bool, &OriginRegexes),
+        origin: RequestOrigin<'_>,
         head: &RequestHead,
     ) -> Result<(AllowOrigin, MatchedBy), Refusal> {
-        if several {
+        if origin.several {
             return Err(Refusal::MultipleOrigins);
         }
-        match self.origins.lookup(origin, head, regexes) {
+        match self.origins.lookup(origin.value, head, origin.regexes) {
             Lookup::Allowed(by, echo) => {
                 Ok((AllowOrigin::answer(self.flags.send_wildcard, by, echo), by))
             }
@@ -164,13 +177,12 @@ impl Compiled {
         }
     }
 
-    /// Decides a preflight whose `Origin` is `origin` (`several`: repeated; regexes matched
-    /// with `regexes`) and whose `Access-Control-Request-Method` is `method` (`repeated`: the
-    /// header came more than once).
+    /// Decides a preflight with this `Origin`, whose `Access-Control-Request-Method` is
+    /// `method` (`repeated`: the header came more than once).
     fn decide_preflight(
         &self,
         head: &RequestHead,
-        origin: (&HeaderValue, bool, &OriginRegexes),
+        origin: RequestOrigin<'_>,
         (method, repeated): (&HeaderValue, bool),
     ) -> Verdict {
         let refused = |reason| Verdict::Refused {
