@@ -12,10 +12,12 @@
 //! a pointer and a length, dropping one does nothing, and no count exists. The bytes come
 //! from a process-wide interner: each distinct text is stored once, for the life of the
 //! process (so rebuilding or reloading a policy with the same values stores nothing new).
-//! The interner holds at most [`INTERN_LIMIT`] bytes; past that (only a process that loads
-//! ever-new origins would get there), values fall back to a reference-counted buffer, cloned
-//! once here so that no request pays the first clone's allocation
-//! (`tests/header_value_sharing.rs` pins that `bytes` behaviour).
+//! The interner holds at most [`INTERN_LIMIT`] bytes of memory, counting each value's text
+//! and [`ENTRY_OVERHEAD`] bytes of bookkeeping (measured: about 86 bytes per short value), so
+//! about 130,000 origins; nothing is freed. Past that (only a process that keeps loading
+//! new values would get there), values fall back to a reference-counted buffer, cloned once
+//! here so that no request pays the first clone's allocation (`tests/header_value_sharing.rs`
+//! pins that `bytes` behaviour), and a warning is logged once.
 
 use std::{
     collections::BTreeSet,
@@ -27,10 +29,13 @@ use std::{
 
 use actix_web::{http::header::HeaderValue, web::Bytes};
 
-/// Most bytes of distinct header values stored for the life of the process.
-pub(crate) const INTERN_LIMIT: usize = 1 << 20;
+/// Most memory the interner keeps for the life of the process: 16 MiB.
+pub(crate) const INTERN_LIMIT: usize = 16 << 20;
+/// Bookkeeping counted per stored value besides its text (the allocation's header and
+/// rounding, and the set's share), rounded up from a measurement.
+pub(crate) const ENTRY_OVERHEAD: usize = 96;
 
-/// The distinct texts stored so far, and their total length (at most `limit`).
+/// The distinct texts stored so far, and the memory counted for them (at most `limit`).
 struct Interner {
     texts: BTreeSet<&'static [u8]>,
     bytes: usize,
@@ -43,11 +48,12 @@ impl Interner {
         if let Some(&text) = self.texts.get(bytes) {
             return Some(text);
         }
-        if self.bytes + bytes.len() > self.limit {
+        let cost = bytes.len() + ENTRY_OVERHEAD;
+        if self.bytes + cost > self.limit {
             return None;
         }
         let text: &'static [u8] = Box::leak(bytes.into());
-        self.bytes += text.len();
+        self.bytes += cost;
         self.texts.insert(text);
         Some(text)
     }
@@ -59,27 +65,29 @@ static INTERNED: Mutex<Interner> = Mutex::new(Interner {
     limit: INTERN_LIMIT,
 });
 
-/// The process-wide `'static` copy of `bytes`; `None` once [`INTERN_LIMIT`] is reached.
-fn interned(bytes: &[u8]) -> Option<&'static [u8]> {
-    INTERNED
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get_or_store(bytes)
-}
-
 /// Returns `value` with `'static` bytes, so that cloning it per request neither allocates nor
 /// writes a shared reference count (see the [module docs](self)).
 pub(crate) fn shared(value: HeaderValue) -> HeaderValue {
-    let Some(text) = interned(value.as_bytes()) else {
+    shared_in(&INTERNED, value)
+}
+
+/// [`shared`], storing in `interner`.
+fn shared_in(interner: &Mutex<Interner>, value: HeaderValue) -> HeaderValue {
+    let text = interner
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get_or_store(value.as_bytes());
+    let Some(text) = text else {
         static WARNED: AtomicBool = AtomicBool::new(false);
         if !WARNED.swap(true, Ordering::Relaxed) {
             log::warn!(
-                "corsair: more than {INTERN_LIMIT} bytes of distinct header values configured in \
-             this process; further values are reference-counted (each response then updates a \
-             count shared by every worker)"
+                "corsair: more than {} MiB of distinct header values configured in this \
+                 process; further values are reference-counted (each response then updates \
+                 a count shared by every worker)",
+                INTERN_LIMIT >> 20
             );
         }
-        drop(value.clone());
+        drop(value.clone()); // the first clone allocates: done here, not per request
         return value;
     };
     let mut stored = HeaderValue::from_maybe_shared(Bytes::from_static(text))
@@ -102,6 +110,24 @@ pub(crate) fn joined<'a>(names: impl Iterator<Item = &'a str>) -> Option<HeaderV
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Cors;
+
+    /// True if `value`'s bytes are the process interner's copy of its text.
+    fn is_interned(value: &HeaderValue) -> bool {
+        let interner = INTERNED.lock().unwrap();
+        interner
+            .texts
+            .get(value.as_bytes())
+            .is_some_and(|text| text.as_ptr() == value.as_bytes().as_ptr())
+    }
+
+    fn interner(limit: usize) -> Mutex<Interner> {
+        Mutex::new(Interner {
+            texts: BTreeSet::new(),
+            bytes: 0,
+            limit,
+        })
+    }
 
     #[test]
     fn equal_values_share_one_stored_copy() {
@@ -112,25 +138,40 @@ mod tests {
     }
 
     #[test]
-    fn clones_point_at_the_stored_copy_not_at_the_original_buffer() {
+    fn a_stored_value_points_at_the_interned_copy_not_at_the_original_buffer() {
         let original = HeaderValue::from_str("GET, PUT, X-Interned").unwrap();
         let stored = shared(original.clone());
+        assert_eq!(stored, original);
         assert_ne!(stored.as_bytes().as_ptr(), original.as_bytes().as_ptr());
-        assert_eq!(
-            stored.clone().as_bytes().as_ptr(),
-            stored.as_bytes().as_ptr()
-        );
-        let text = interned(b"GET, PUT, X-Interned").unwrap();
-        assert_eq!(stored.as_bytes().as_ptr(), text.as_ptr());
+        assert!(is_interned(&stored));
+    }
+
+    #[test]
+    fn every_value_a_policy_sends_is_interned() {
+        let policy = Cors::default()
+            .allowed_origin("https://every-value.example")
+            .allowed_origin("https://every-value-2.example")
+            .allowed_methods(["GET", "PUT"])
+            .allowed_headers(["x-every-value"])
+            .expose_headers(["x-every-value-exposed"])
+            .max_age(1234)
+            .build()
+            .unwrap();
+        let compiled = &policy.inner;
+        let mut values: Vec<&HeaderValue> = compiled.origins.exact.values().collect();
+        values.extend(compiled.methods.value.iter());
+        values.extend(compiled.headers.value.iter());
+        values.extend(compiled.expose.iter());
+        values.extend(compiled.max_age.iter());
+        assert_eq!(values.len(), 6);
+        for value in values {
+            assert!(is_interned(value), "{value:?} is not interned");
+        }
     }
 
     #[test]
     fn a_full_interner_stores_nothing_new_but_still_finds_what_it_has() {
-        let mut interner = Interner {
-            texts: BTreeSet::new(),
-            bytes: 0,
-            limit: 10,
-        };
+        let mut interner = interner(2 * ENTRY_OVERHEAD + 10).into_inner().unwrap();
         let first = interner.get_or_store(b"abcdef").unwrap();
         assert_eq!(interner.get_or_store(b"ghijkl"), None);
         assert_eq!(
@@ -138,7 +179,20 @@ mod tests {
             first.as_ptr()
         );
         assert_eq!(interner.get_or_store(b"ghij").unwrap(), b"ghij");
-        assert_eq!(interner.bytes, 10);
+        assert_eq!(interner.bytes, 2 * ENTRY_OVERHEAD + 10);
+    }
+
+    #[test]
+    fn past_the_limit_a_value_keeps_its_own_buffer_and_its_bytes() {
+        let full = interner(0);
+        let mut original = HeaderValue::from_str("https://past-the-limit.example").unwrap();
+        original.set_sensitive(true);
+        let ptr = original.as_bytes().as_ptr();
+        let kept = shared_in(&full, original);
+        assert_eq!(kept, "https://past-the-limit.example");
+        assert_eq!(kept.as_bytes().as_ptr(), ptr, "copied instead of kept");
+        assert!(kept.is_sensitive());
+        assert!(full.lock().unwrap().texts.is_empty());
     }
 
     #[test]
