@@ -123,11 +123,10 @@ fn record(slot: &ShadowSlot, difference: Difference, head: &RequestHead) {
     );
 }
 
-/// Compares the candidate with the enforced decision (`None`: nothing enforces here) and
-/// records any difference. No allocation unless a difference is logged.
 /// One worker's own clone of the report-only candidate's origin regexes (its own pool of
 /// match caches, as for the enforced policy: see `crate::worker`), made when the worker first
-/// compares with that candidate. It holds the candidate until the worker sees the next one.
+/// compares with that candidate. It holds the candidate until the worker sees the next one,
+/// or sees that there is none.
 #[derive(Default)]
 pub(crate) struct CandidateRegexes(RefCell<Option<(Arc<Compiled>, OriginRegexes)>>);
 
@@ -145,8 +144,25 @@ impl CandidateRegexes {
         let (candidate, regexes) = cached.as_ref().expect("set just above");
         candidate.decide_with(head, regexes)
     }
+
+    /// Lets go of the candidate held, if any (it was cleared from the slot).
+    fn forget(&self) {
+        if let Ok(mut cached) = self.0.try_borrow_mut() {
+            if cached.is_some() {
+                *cached = None;
+            }
+        }
+    }
+
+    #[cfg(test)]
+    fn holds_a_candidate(&self) -> bool {
+        self.0.borrow().is_some()
+    }
 }
 
+/// Compares the candidate with the enforced decision (`None`: nothing enforces here) and
+/// records any difference, matching the candidate's regexes with `regexes` (this worker's).
+/// No allocation unless a difference is logged.
 pub(crate) fn observe(
     slot: &ShadowSlot,
     regexes: &CandidateRegexes,
@@ -155,10 +171,12 @@ pub(crate) fn observe(
     req: &ServiceRequest,
 ) {
     if !slot.active.load(Relaxed) {
+        regexes.forget();
         return;
     }
     let candidate = slot.candidate.load();
     let Some(candidate) = candidate.as_ref() else {
+        regexes.forget();
         return;
     };
     slot.counters.bump(COMPARED);
@@ -379,9 +397,32 @@ mod tests {
                     .insert_header(("Origin", origin))
                     .to_srv_request();
                 let verdict = cache.decide(candidate, req.head());
-                assert_eq!(verdict, candidate.decide(req.head()), "{origin}");
                 assert_eq!(matches!(verdict, Verdict::Actual { .. }), allow, "{origin}");
             }
         }
+    }
+
+    #[test]
+    fn a_cleared_candidate_is_let_go_by_the_worker() {
+        let enforced = policy(r"https://a\.shadow-regex\.example");
+        let candidate = policy(r"https://b\.shadow-regex\.example");
+        let slot = ShadowSlot::attached_to(&enforced);
+        slot.candidate.store(Some(Arc::clone(&candidate)));
+        slot.active.store(true, Relaxed);
+        let cache = CandidateRegexes::default();
+        let req = TestRequest::get()
+            .insert_header(("Origin", "https://b.shadow-regex.example"))
+            .to_srv_request();
+        observe(&slot, &cache, None, false, &req);
+        assert!(cache.holds_a_candidate());
+        slot.active.store(false, Relaxed);
+        slot.candidate.store(None);
+        observe(&slot, &cache, None, false, &req);
+        assert!(!cache.holds_a_candidate());
+        assert_eq!(
+            Arc::strong_count(&candidate),
+            1,
+            "the worker still holds it"
+        );
     }
 }

@@ -26,8 +26,7 @@ use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use super::pattern::split_origin;
 use crate::error::RegexFault;
 
-/// The compiled regexes of a policy.
-/// The allowed-origin regexes as one set. Cloning it is cheap (the compiled program is
+/// The compiled allowed-origin regexes of a policy, as one set. Cloning it is cheap (the compiled program is
 /// shared) and gives the clone its own pool of match caches (regex-automata's `meta::Regex`
 /// builds a new pool on `clone`): each worker matches with its own clone, so a match never
 /// writes cache-pool state another worker uses (`crate::worker`).
