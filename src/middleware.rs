@@ -254,3 +254,44 @@ where
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use actix_service::fn_service;
+    use actix_web::test::TestRequest;
+
+    use super::*;
+    use crate::{origin::regexes::OriginRegexes, Cors};
+
+    /// The allowed origin of a request through `worker`'s middleware, if any.
+    async fn allowed_origin(worker: WorkerPolicy, origin: &str) -> Option<String> {
+        let service = fn_service(|req: ServiceRequest| async {
+            Ok::<_, Error>(req.into_response(HttpResponse::Ok().finish()))
+        });
+        let middleware = CorsMiddleware {
+            service,
+            policy: PolicyCell::Fixed(worker),
+        };
+        let req = TestRequest::get()
+            .insert_header(("Origin", origin))
+            .to_srv_request();
+        let res = middleware.call(req).await.unwrap();
+        res.headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.to_str().unwrap().to_owned())
+    }
+
+    #[actix_rt::test]
+    async fn requests_match_regexes_with_the_workers_own_set_not_the_shared_one() {
+        let policy = Cors::default()
+            .allowed_origin_regex(r"https://[a-z]+\.own-set\.example")
+            .build()
+            .unwrap();
+        let origin = "https://app.own-set.example";
+        let usual = Worker::new(Arc::clone(&policy.inner));
+        assert_eq!(allowed_origin(usual, origin).await.as_deref(), Some(origin));
+        // A handle whose own set is empty refuses: the shared set was not consulted.
+        let empty = Worker::with_regexes(Arc::clone(&policy.inner), OriginRegexes::default());
+        assert_eq!(allowed_origin(empty, origin).await, None);
+    }
+}

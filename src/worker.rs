@@ -46,6 +46,19 @@ impl Worker {
         })
     }
 
+    /// A handle that matches regexes with `regexes` instead of its own clone of the policy's
+    /// (to show that requests use the handle's set).
+    #[cfg(test)]
+    pub(crate) fn with_regexes(policy: Arc<Compiled>, regexes: OriginRegexes) -> WorkerPolicy {
+        let counts = policy.rollout.counters.new_shard();
+        Rc::new(Worker {
+            policy,
+            regexes,
+            candidate_regexes: CandidateRegexes::default(),
+            counts,
+        })
+    }
+
     /// Counts `outcome` in this instance's shard: one increment, no lookup.
     #[inline]
     pub(crate) fn count(&self, outcome: CorsOutcome) {
