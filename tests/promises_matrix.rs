@@ -26,7 +26,10 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use actix_http::Request;
 use actix_web::{
+    body::MessageBody,
+    dev::{Service, ServiceResponse},
     http::{
         header::{self, HeaderMap, HeaderValue},
         Method,
@@ -140,18 +143,13 @@ fn preflight(origin: &str, method: &'static str, headers: Option<&'static str>) 
     }
 }
 
-async fn send(cors: Cors, reqs: &[Req]) -> Vec<Seen> {
-    let ran = web::Data::new(AtomicUsize::new(0));
-    let app = atest::init_service(App::new().app_data(ran.clone()).wrap(cors).default_service(
-        web::to(|ran: web::Data<AtomicUsize>| async move {
-            ran.fetch_add(1, Ordering::SeqCst);
-            HttpResponse::Ok()
-                .insert_header(("x-id", "7"))
-                .insert_header(("x-secret", "s"))
-                .body("handler")
-        }),
-    ))
-    .await;
+/// Sends each of `reqs` to `app` and records what a client sees, and whether the handler
+/// (which increments `ran`) was reached.
+async fn probe<S, B>(app: &S, ran: &AtomicUsize, reqs: &[Req]) -> Vec<Seen>
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
     let mut out = Vec::new();
     for r in reqs {
         let mut t = atest::TestRequest::default()
@@ -179,6 +177,21 @@ async fn send(cors: Cors, reqs: &[Req]) -> Vec<Seen> {
         });
     }
     out
+}
+
+async fn send(cors: Cors, reqs: &[Req]) -> Vec<Seen> {
+    let ran = web::Data::new(AtomicUsize::new(0));
+    let app = atest::init_service(App::new().app_data(ran.clone()).wrap(cors).default_service(
+        web::to(|ran: web::Data<AtomicUsize>| async move {
+            ran.fetch_add(1, Ordering::SeqCst);
+            HttpResponse::Ok()
+                .insert_header(("x-id", "7"))
+                .insert_header(("x-secret", "s"))
+                .body("handler")
+        }),
+    ))
+    .await;
+    probe(&app, &ran, reqs).await
 }
 
 // =============================================================================================
@@ -352,33 +365,7 @@ async fn send_policy(policy: corsair::CorsPolicy) -> Vec<Seen> {
             })),
     )
     .await;
-    let mut out = Vec::new();
-    for r in order_probe() {
-        let mut t = atest::TestRequest::default()
-            .method(r.method.clone())
-            .uri("/api/items");
-        for o in &r.origins {
-            t = t.append_header((header::ORIGIN, HeaderValue::from_bytes(o).unwrap()));
-        }
-        if let Some(m) = r.acrm {
-            t = t.insert_header((header::ACCESS_CONTROL_REQUEST_METHOD, m));
-        }
-        if let Some(h) = r.acrh {
-            t = t.insert_header((header::ACCESS_CONTROL_REQUEST_HEADERS, h));
-        }
-        let before = ran.load(Ordering::SeqCst);
-        let res = atest::call_service(&app, t.to_request()).await;
-        let status = res.status().as_u16();
-        let headers = headers_of(res.headers());
-        let body = atest::read_body(res).await.to_vec();
-        out.push(Seen {
-            status,
-            headers,
-            body,
-            handler_ran: ran.load(Ordering::SeqCst) > before,
-        });
-    }
-    out
+    probe(&app, &ran, &order_probe()).await
 }
 
 /// Every permutation of `items`.
