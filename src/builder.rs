@@ -924,6 +924,68 @@ impl Cors {
         self
     }
 
+    /// Turns on cross-origin protection (CSRF and cross-site WebSocket hijacking) with this
+    /// policy's allowlist: a cross-origin write (`POST`, `PUT`, `DELETE`, ...) or WebSocket
+    /// handshake whose `Origin` the policy does not allow is answered `403 Forbidden` before
+    /// the handler runs, whatever [`block_on_origin_mismatch`](Self::block_on_origin_mismatch)
+    /// says. CORS alone only hides the *answer* from a script: a form on another site still
+    /// posts with your users' cookies, and a WebSocket handshake is never checked at all.
+    ///
+    /// The guard trusts exactly what the policy allows: exact origins, patterns, regexes and
+    /// predicates, and `null` only after [`allow_null_origin`](Self::allow_null_origin) (a
+    /// `warn` line says what that means). "Any origin" would trust every site, so
+    /// [`allow_any_origin`](Self::allow_any_origin) or an unnarrowed [`Cors::permissive`]
+    /// with protection is a build error ([`Problem::ProtectionTrustsAnyOrigin`]). Same-origin
+    /// requests and requests without browser headers pass; see
+    /// [`CrossOriginProtection`](crate::CrossOriginProtection) for the whole rule, and
+    /// [`CorsPolicy::protection_counts`](crate::CorsPolicy::protection_counts) for what it did.
+    ///
+    /// ```
+    /// use actix_web::http::{Method, StatusCode};
+    /// use corsair::{Cors, CorsRequest, GuardOutcome, GuardRefusal};
+    ///
+    /// let policy = Cors::default()
+    ///     .allowed_origin("https://app.example.com")
+    ///     .cross_origin_protection()
+    ///     .build()
+    ///     .unwrap();
+    /// // A form on another site posts: refused before the handler, though CORS would run it.
+    /// let forged = CorsRequest::new("https://evil.example").method(Method::POST).sec_fetch_site("cross-site");
+    /// let d = policy.check(&forged);
+    /// assert_eq!(d.status(), Some(StatusCode::FORBIDDEN));
+    /// assert_eq!(d.cross_origin(), Some(GuardOutcome::Refused(GuardRefusal::SecFetchSite)));
+    /// // The allowed origin may write, preflighted or not.
+    /// let app = CorsRequest::new("https://app.example.com").method(Method::POST).sec_fetch_site("same-site");
+    /// assert_eq!(policy.check(&app).cross_origin(), Some(GuardOutcome::Trusted));
+    /// assert!(Cors::default().allow_any_origin().cross_origin_protection().build().is_err());
+    /// ```
+    pub fn cross_origin_protection(mut self) -> Self {
+        self.settings.rollout.protection = Some(crate::protection::Enforce::On);
+        self
+    }
+
+    /// [`cross_origin_protection`](Self::cross_origin_protection) in report-only mode: refuses
+    /// nothing, but counts ([`GuardCounts::would_refuse_total`](crate::GuardCounts::would_refuse_total))
+    /// and logs at `debug` every request it would refuse. Run it so before enforcing.
+    ///
+    /// ```
+    /// use actix_web::http::Method;
+    /// use corsair::{Cors, CorsRequest, GuardOutcome, GuardRefusal};
+    /// let policy = Cors::default()
+    ///     .allowed_origin("https://app.example.com")
+    ///     .cross_origin_protection_report_only()
+    ///     .build()
+    ///     .unwrap();
+    /// let forged = CorsRequest::new("https://evil.example").method(Method::POST).sec_fetch_site("cross-site");
+    /// let d = policy.check(&forged);
+    /// assert_eq!(d.cross_origin(), Some(GuardOutcome::WouldRefuse(GuardRefusal::SecFetchSite)));
+    /// assert_eq!(d.status(), None); // passed on
+    /// ```
+    pub fn cross_origin_protection_report_only(mut self) -> Self {
+        self.settings.rollout.protection = Some(crate::protection::Enforce::ReportOnly);
+        self
+    }
+
     /// Names the reverse proxies whose `Forwarded` (or `X-Forwarded-Proto` and
     /// `X-Forwarded-Host`) headers say what the request's own origin is, for recognising
     /// same-origin requests. Without it those headers are ignored and the request's own

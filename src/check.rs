@@ -230,6 +230,48 @@ impl CorsRequest {
         self
     }
 
+    /// Adds the `Sec-Fetch-Site` header a browser sends: `same-origin`, `same-site`,
+    /// `cross-site` or `none`. Only cross-origin protection reads it
+    /// ([`Cors::cross_origin_protection`](crate::Cors::cross_origin_protection),
+    /// [`CrossOriginGuard::check`](crate::CrossOriginGuard::check)). A value that cannot be a
+    /// header value is left out.
+    ///
+    /// ```
+    /// use actix_web::http::Method;
+    /// use corsair::{CrossOriginProtection, CorsRequest, GuardOutcome};
+    /// let guard = CrossOriginProtection::default().build().unwrap();
+    /// let own = CorsRequest::new("https://app.example").method(Method::POST).sec_fetch_site("same-origin");
+    /// assert_eq!(guard.check(&own), GuardOutcome::SameOrigin);
+    /// ```
+    pub fn sec_fetch_site(self, value: &str) -> Self {
+        match HeaderValue::from_str(value) {
+            Ok(value) => self.with_header(HeaderName::from_static("sec-fetch-site"), value),
+            Err(_) => self,
+        }
+    }
+
+    /// Makes this a WebSocket handshake: a `GET` with `Upgrade: websocket` and
+    /// `Connection: Upgrade`, which browsers send with `Origin` and no CORS check.
+    ///
+    /// ```
+    /// use corsair::{Cors, CorsRequest, GuardOutcome, GuardRefusal};
+    /// let policy = Cors::default()
+    ///     .allowed_origin("https://app.example.com")
+    ///     .cross_origin_protection()
+    ///     .build()
+    ///     .unwrap();
+    /// let hijack = CorsRequest::new("https://evil.example").websocket().sec_fetch_site("cross-site");
+    /// assert_eq!(policy.check(&hijack).cross_origin(), Some(GuardOutcome::Refused(GuardRefusal::SecFetchSite)));
+    /// let app = CorsRequest::new("https://app.example.com").websocket().sec_fetch_site("same-site");
+    /// assert_eq!(policy.check(&app).cross_origin(), Some(GuardOutcome::Trusted));
+    /// ```
+    pub fn websocket(mut self) -> Self {
+        self.method = Method::GET;
+        self.request_method = None;
+        self.with_header(header::UPGRADE, HeaderValue::from_static("websocket"))
+            .with_header(header::CONNECTION, HeaderValue::from_static("Upgrade"))
+    }
+
     /// True if the request carries an `Origin` header.
     fn has_origin(&self) -> bool {
         !self.origins.is_empty() || self.other_headers.iter().any(|(n, _)| n == header::ORIGIN)
@@ -250,7 +292,7 @@ impl CorsRequest {
     /// A value that cannot be an HTTP header value at all (a control character, say) could
     /// never reach the middleware: HTTP parsers reject it. It is reported as the matching
     /// "malformed" refusal, attributed to the part that holds it.
-    fn head(&self) -> Result<RequestHead, Refusal> {
+    pub(crate) fn head(&self) -> Result<RequestHead, Refusal> {
         let mut head = RequestHead::default();
         head.method = self.method.clone();
         head.uri = self.uri.clone();
@@ -308,6 +350,8 @@ pub struct Decision {
     status: Option<StatusCode>,
     detail: Option<String>,
     refused_header: Option<String>,
+    /// [protection hook] What cross-origin protection decided, when the policy has it on.
+    cross_origin: Option<crate::GuardOutcome>,
 }
 
 impl Decision {
@@ -321,6 +365,26 @@ impl Decision {
     /// ```
     pub fn is_allowed(&self) -> bool {
         !matches!(self.verdict, Verdict::Refused { .. })
+            && !self.cross_origin.is_some_and(|o| o.is_refused())
+    }
+
+    /// What cross-origin protection decided, when the policy has it on
+    /// ([`Cors::cross_origin_protection`](crate::Cors::cross_origin_protection)). A refusal
+    /// makes the whole decision a refusal: [`status`](Self::status) is `403`, no CORS header
+    /// is sent, and the handler does not run.
+    ///
+    /// ```
+    /// use actix_web::http::Method;
+    /// use corsair::{Cors, CorsRequest, GuardOutcome};
+    /// let cors = Cors::default().allowed_origin("https://app.example.com");
+    /// let post = CorsRequest::new("https://evil.example").method(Method::POST).sec_fetch_site("cross-site");
+    /// assert_eq!(cors.clone().build().unwrap().check(&post).cross_origin(), None);
+    /// let guarded = cors.cross_origin_protection().build().unwrap().check(&post);
+    /// assert!(guarded.cross_origin().is_some_and(GuardOutcome::is_refused));
+    /// assert!(!guarded.is_allowed());
+    /// ```
+    pub fn cross_origin(&self) -> Option<crate::GuardOutcome> {
+        self.cross_origin
     }
 
     /// Why the request was refused, if it was.
@@ -461,6 +525,13 @@ impl Decision {
 
 impl fmt::Display for Decision {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(reason) = self
+            .cross_origin
+            .filter(|o| o.is_refused())
+            .and_then(|o| o.refusal())
+        {
+            return write!(f, "refused by cross-origin protection: {reason}");
+        }
         match &self.verdict {
             Verdict::NoOrigin => f.write_str("allowed: no Origin header, not a CORS request"),
             Verdict::Actual { by, .. } => write!(f, "allowed: origin matched by {by:?}"),
@@ -532,6 +603,7 @@ impl CorsPolicy {
             }
         };
         let verdict = compiled.decide(&head);
+        let cross_origin = crate::protection::check_cors(compiled, &head); // [protection hook]
         let (detail, refused_header) = match &verdict {
             Verdict::Refused { reason, .. } => (
                 diagnostics::detail(compiled, &head, *reason),
@@ -544,7 +616,14 @@ impl CorsPolicy {
             ),
             _ => (None, None),
         };
-        self.decision(verdict, detail, refused_header)
+        let mut decision = self.decision(verdict, detail, refused_header);
+        // [protection hook] A refusal of the guard is the middleware's whole answer.
+        decision.cross_origin = cross_origin;
+        if cross_origin.is_some_and(|o| o.is_refused()) {
+            decision.status = Some(StatusCode::FORBIDDEN);
+            decision.headers.clear();
+        }
+        decision
     }
 
     fn decision(
@@ -561,6 +640,7 @@ impl CorsPolicy {
             headers,
             detail,
             refused_header,
+            cross_origin: None,
         }
     }
 }

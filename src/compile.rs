@@ -79,7 +79,7 @@ pub(crate) fn compile(settings: &Settings) -> Result<Compiled, ConfigError> {
     ))
 }
 
-fn compile_origins(settings: &Settings, problems: &mut Vec<Problem>) -> OriginMatcher {
+pub(crate) fn compile_origins(settings: &Settings, problems: &mut Vec<Problem>) -> OriginMatcher {
     let mut matcher = OriginMatcher {
         any: settings.any_origin.is_any(),
         allow_null: settings.allow_null,
@@ -318,6 +318,7 @@ fn check_combinations(settings: &Settings, problems: &mut Vec<Problem>) {
         check_credentials(settings, problems);
     }
     check_send_wildcard(settings, problems);
+    crate::protection::check_cors_settings(settings, problems); // [protection hook]
 }
 
 /// An explicit "any origin" together with any listed origin, pattern, regex or predicate.

@@ -594,6 +594,16 @@ pub enum Problem {
         /// The header name.
         value: String,
     },
+    /// Cross-origin protection that would trust every origin: "any origin" together with
+    /// [`Cors::cross_origin_protection`](crate::Cors::cross_origin_protection), or a `*`
+    /// given to [`CrossOriginProtection::trusted_origin`](crate::CrossOriginProtection::trusted_origin).
+    #[display("`{any}` and `{protection}` are both set, but protection that trusts every origin lets any website send writes and open WebSockets with your users' cookies, so it protects nothing; list the origins to trust instead, or drop one of the two")]
+    ProtectionTrustsAnyOrigin {
+        /// The call that means every origin, e.g. `.allow_any_origin()`.
+        any: &'static str,
+        /// The protection call, e.g. `.cross_origin_protection()`.
+        protection: &'static str,
+    },
 }
 
 /// Everything wrong with a policy: the error of [`Cors::build`](crate::Cors::build).

@@ -129,6 +129,9 @@
 //                     report-only comparison
 //   shared_build.rs   one build per process for a builder given to `.wrap()`
 //   middleware.rs     the Transform and Service (top)
+//   protection/       cross-origin protection (CSRF, WebSocket hijacking): the pure decision
+//                     (mod.rs), counters, the standalone CrossOriginProtection (builder.rs)
+//                     and its middleware plus the hooks the CORS policy calls (guard.rs)
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -149,6 +152,7 @@ mod middleware;
 mod origin;
 mod outcome; // [rollout hook]
 mod policy;
+mod protection;
 mod reload;
 mod rollout; // [rollout hook]
 mod same_origin; // [rollout hook]
@@ -195,5 +199,10 @@ pub use middleware::{CorsFuture, CorsMiddleware};
 pub use origin::MatchedBy;
 pub use outcome::CorsOutcome; // [rollout hook]
 pub use policy::{CorsPolicy, Refusal};
+pub use protection::{
+    CrossOriginGuard, CrossOriginProtection, GuardCounts, GuardOutcome, GuardRefusal,
+};
+#[doc(hidden)]
+pub use protection::{GuardFuture, GuardMiddleware};
 pub use reload::LiveCors;
 pub use shadow::ShadowCounts; // [rollout hook]

@@ -161,6 +161,15 @@ where
 {
     #[inline]
     fn call_with(&self, policy: &WorkerPolicy, req: ServiceRequest) -> CorsFuture<S::Future> {
+        // [protection hook] `Cors::cross_origin_protection()` (`src/protection/`): a refused
+        // write or WebSocket handshake is answered 403 here, before CORS and the handler.
+        if let Some(refused) = crate::protection::refuse(policy, &req) {
+            return CorsFuture {
+                state: State::Answered {
+                    res: Some(req.into_response(refused)),
+                },
+            };
+        }
         let mut verdict = policy.decide_with(req.head(), &policy.regexes);
         // [rollout hook] same-origin, counters, the verdict in extensions and the report-only
         // candidate (`src/rollout.rs`); completes the verdict in place.

@@ -120,4 +120,7 @@ pub(crate) struct RolloutOptions {
     pub(crate) outcome_in_extensions: bool,
     /// Decide nothing, write nothing: only the report-only candidate runs.
     pub(crate) observe_only: bool,
+    /// [protection hook] `Cors::cross_origin_protection(_report_only)`: the guard of
+    /// `src/protection/`, trusting what this policy allows.
+    pub(crate) protection: Option<crate::protection::Enforce>,
 }

@@ -25,6 +25,9 @@ pub(crate) struct RolloutState {
     pub(crate) counters: Sharded,
     /// Set when the policy runs inside a `LiveCors`: where its candidate lives.
     pub(crate) shadow: OnceLock<Arc<ShadowSlot>>,
+    /// [protection hook] `Cors::cross_origin_protection(_report_only)`: its mode and counters
+    /// (`src/protection/`), when on.
+    pub(crate) protection: Option<crate::protection::Enforcement>,
 }
 
 impl RolloutState {
@@ -33,6 +36,9 @@ impl RolloutState {
             options: options.clone(),
             counters: Sharded::new(),
             shadow: OnceLock::new(),
+            protection: options.protection.map(|mode| {
+                crate::protection::Enforcement::new(mode, options.outcome_in_extensions)
+            }),
         }
     }
 }
