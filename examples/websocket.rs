@@ -38,22 +38,17 @@ pub async fn echo(req: HttpRequest, body: web::Payload) -> actix_web::Result<Htt
     let (response, mut session, mut messages) = actix_ws::handle(&req, body)?;
     rt::spawn(async move {
         while let Some(Ok(message)) = messages.recv().await {
-            match message {
-                Message::Text(text) => {
-                    if session.text(text).await.is_err() {
-                        return;
-                    }
-                }
-                Message::Ping(bytes) => {
-                    if session.pong(&bytes).await.is_err() {
-                        return;
-                    }
-                }
+            let sent = match message {
+                Message::Text(text) => session.text(text).await,
+                Message::Ping(bytes) => session.pong(&bytes).await,
                 Message::Close(reason) => {
                     let _ = session.close(reason).await;
                     return;
                 }
-                _ => {}
+                _ => Ok(()),
+            };
+            if sent.is_err() {
+                return; // the client has gone
             }
         }
     });
