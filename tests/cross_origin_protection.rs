@@ -930,3 +930,446 @@ async fn an_invalid_unbuilt_guard_fails_app_start_and_a_valid_one_starts() {
         .await
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// In a real browser: headless Chromium against real servers on three origins.
+// ---------------------------------------------------------------------------------------------
+
+/// One Chromium run over three origins, all on loopback:
+/// - the API, `http://localhost:A`: the `websocket` example's app (its CORS policy with
+///   protection, allowing only the app page's origin; its `/ws` echo socket), plus
+///   `POST /api/transfer`, and a page of its own that submits a same-origin form;
+/// - the allowed app page, `http://localhost:B` (same site as the API, another origin):
+///   a `fetch` POST and a socket;
+/// - an attacker's page, `http://127.0.0.1:C` (another site): a form POST and a socket.
+///
+/// The browser goes from page to page by itself; each page posts what it saw to its own
+/// server's `/report`. What the API's handlers and middleware saw is recorded server-side.
+#[cfg(unix)]
+#[path = "common/chromium.rs"]
+mod find_chromium;
+#[cfg(unix)]
+#[path = "../examples/websocket.rs"]
+mod websocket_example;
+
+#[cfg(unix)]
+mod chromium {
+    use super::{find_chromium as find, websocket_example};
+    use std::{
+        fs,
+        net::TcpListener,
+        os::unix::process::CommandExt as _,
+        path::PathBuf,
+        process::{Child, Command, Stdio},
+        sync::{mpsc, Arc, Mutex},
+        thread,
+        time::{Duration, SystemTime, UNIX_EPOCH},
+    };
+
+    use actix_web::{dev::Service as _, web, App, HttpResponse, HttpServer};
+    use serde_json::{json, Value};
+
+    /// A failure guard, not synchronisation: the test waits for the pages' reports.
+    const REPORT_TIMEOUT: Duration = Duration::from_secs(60);
+
+    /// What the API saw: method, path, `Origin`, `Sec-Fetch-Site`, status.
+    type Seen = (String, String, Option<String>, Option<String>, u16);
+
+    /// Helpers shared by the three pages: reporting, a form POST into a frame, a socket.
+    const SCRIPT: &str = r#"
+const report = (page, obs, next) => fetch('/report', { method: 'POST', body: JSON.stringify({ page, obs }) })
+  .then(() => { if (next) location.href = next; });
+const formPost = (action) => new Promise((resolve) => {
+  const sink = document.createElement('iframe');
+  sink.name = 'sink';
+  document.body.appendChild(sink);
+  const form = document.createElement('form');
+  form.method = 'POST'; form.action = action; form.target = 'sink';
+  const field = document.createElement('input');
+  field.name = 'amount'; field.value = '100';
+  form.appendChild(field); document.body.appendChild(form);
+  let submitted = false;
+  sink.onload = () => {
+    if (!submitted) return;
+    let body = null;
+    try { body = sink.contentDocument.body.textContent; } catch (e) { body = 'unreadable'; }
+    resolve({ submitted: true, body });
+  };
+  submitted = true;
+  form.submit();
+});
+const socket = (url) => new Promise((resolve) => {
+  let opened = false;
+  const ws = new WebSocket(url);
+  const timer = setTimeout(() => resolve({ opened, echo: null, timeout: true }), 10000);
+  ws.onopen = () => { opened = true; ws.send('ping'); };
+  ws.onmessage = (e) => { clearTimeout(timer); resolve({ opened: true, echo: e.data }); ws.close(); };
+  ws.onclose = () => { clearTimeout(timer); resolve({ opened, echo: null }); };
+});
+"#;
+
+    fn page(body: String) -> HttpResponse {
+        HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(format!(
+                "<!doctype html><meta charset=\"utf-8\"><body><script>{SCRIPT}\n{body}</script>"
+            ))
+    }
+
+    /// The API's own page: a same-origin form POST, then on to the app page.
+    fn own_page(next: &str) -> HttpResponse {
+        page(format!(
+            "formPost('/api/transfer').then((form) => report('own', {{ form }}, '{next}/'));"
+        ))
+    }
+
+    /// The allowed app page: a `fetch` POST and a socket to the API, then on.
+    fn app_page(api: &str, ws: &str, next: &str) -> HttpResponse {
+        page(format!(
+            "(async () => {{
+  let fetched;
+  try {{
+    const r = await fetch('{api}/api/transfer', {{ method: 'POST', headers: {{ 'Content-Type': 'text/plain' }}, body: 'amount=1' }});
+    fetched = {{ status: r.status, body: await r.text() }};
+  }} catch (e) {{ fetched = {{ error: e.name }}; }}
+  const sock = await socket('{ws}/ws');
+  report('app', {{ fetched, socket: sock }}, '{next}/');
+}})();"
+        ))
+    }
+
+    /// The attacker's page: a cross-site form POST and a socket to the API.
+    fn evil_page(api: &str, ws: &str) -> HttpResponse {
+        page(format!(
+            "(async () => {{
+  const form = await formPost('{api}/api/transfer');
+  const sock = await socket('{ws}/ws');
+  report('evil', {{ form, socket: sock }}, null);
+}})();"
+        ))
+    }
+
+    /// Chromium, headless, with a throwaway profile; killed with its helpers on drop.
+    struct Browser {
+        child: Child,
+        profile: PathBuf,
+    }
+
+    impl Browser {
+        fn open(binary: &PathBuf, url: &str) -> Browser {
+            let stamp = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .unwrap()
+                .as_nanos();
+            let profile = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+                .join(format!("chromium-csrf-{}-{stamp}", std::process::id()));
+            fs::create_dir_all(&profile).unwrap();
+            let stderr = fs::File::create(profile.join("chromium.log")).unwrap();
+            let child = Command::new(binary)
+                .args([
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--disable-dev-shm-usage",
+                    "--no-first-run",
+                    "--no-default-browser-check",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--disable-extensions",
+                    "--no-proxy-server",
+                    "--password-store=basic",
+                    "--mute-audio",
+                ])
+                .arg(format!("--user-data-dir={}", profile.display()))
+                .arg(url)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(stderr)
+                .process_group(0)
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
+            Browser { child, profile }
+        }
+
+        fn log_tail(&self) -> String {
+            let log = fs::read_to_string(self.profile.join("chromium.log")).unwrap_or_default();
+            let lines: Vec<&str> = log.lines().collect();
+            lines[lines.len().saturating_sub(30)..].join("\n")
+        }
+    }
+
+    impl Drop for Browser {
+        fn drop(&mut self) {
+            let pid = self.child.id();
+            let _ = Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status();
+            let _ = self.child.wait();
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{pid}")])
+                .stderr(Stdio::null())
+                .status();
+            for _ in 0..100 {
+                if fs::remove_dir_all(&self.profile).is_ok() || !self.profile.exists() {
+                    break;
+                }
+                thread::yield_now();
+            }
+        }
+    }
+
+    #[test]
+    fn chromium_cross_site_writes_and_sockets_are_refused_allowed_ones_pass() {
+        let Some(binary) = find::chromium_or_skip("cross-origin protection browser test") else {
+            return;
+        };
+        let listeners: Vec<TcpListener> = (0..3)
+            .map(|_| TcpListener::bind("127.0.0.1:0").expect("bind"))
+            .collect();
+        let port = |i: usize| listeners[i].local_addr().unwrap().port();
+        let api = format!("http://localhost:{}", port(0));
+        let app_origin = format!("http://localhost:{}", port(1));
+        let evil_origin = format!("http://127.0.0.1:{}", port(2));
+
+        let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
+        let transfers: Arc<Mutex<Vec<Option<String>>>> = Arc::default();
+        let (report_tx, reports) = mpsc::channel::<Value>();
+        let report_tx = Arc::new(Mutex::new(report_tx));
+        let (handles_tx, handles_rx) = mpsc::channel();
+        let (server_seen, server_transfers) = (Arc::clone(&seen), Arc::clone(&transfers));
+        let (a, b, c) = (api.clone(), app_origin.clone(), evil_origin.clone());
+        let mut listeners = listeners.into_iter();
+        let (l_api, l_app, l_evil) = (
+            listeners.next().unwrap(),
+            listeners.next().unwrap(),
+            listeners.next().unwrap(),
+        );
+        let thread = thread::spawn(move || {
+            actix_rt::System::new().block_on(async move {
+                let report = move |tx: Arc<Mutex<mpsc::Sender<Value>>>| {
+                    web::post().to(move |body: String| {
+                        let tx = Arc::clone(&tx);
+                        async move {
+                            if let Ok(v) = serde_json::from_str(&body) {
+                                let _ = tx.lock().unwrap().send(v);
+                            }
+                            HttpResponse::NoContent().finish()
+                        }
+                    })
+                };
+                let (api_tx, app_tx, evil_tx) = (
+                    Arc::clone(&report_tx),
+                    Arc::clone(&report_tx),
+                    Arc::clone(&report_tx),
+                );
+                let (next, allowed) = (b.clone(), b.clone());
+                let api_server = HttpServer::new(move || {
+                    let (seen, transfers) =
+                        (Arc::clone(&server_seen), Arc::clone(&server_transfers));
+                    let next = next.clone();
+                    App::new()
+                        .wrap(websocket_example::policy(&allowed))
+                        .wrap_fn(move |req, srv| {
+                            let header = |name: &str| {
+                                req.headers()
+                                    .get(name)
+                                    .map(|v| v.to_str().unwrap_or("?").to_owned())
+                            };
+                            let (origin, site) = (header("origin"), header("sec-fetch-site"));
+                            let (method, path) = (req.method().to_string(), req.path().to_owned());
+                            let fut = srv.call(req);
+                            let seen = Arc::clone(&seen);
+                            async move {
+                                let res = fut.await?;
+                                let status = res.status().as_u16();
+                                seen.lock()
+                                    .unwrap()
+                                    .push((method, path, origin, site, status));
+                                Ok(res)
+                            }
+                        })
+                        .configure(websocket_example::routes)
+                        .route(
+                            "/own",
+                            web::get().to(move || {
+                                let next = next.clone();
+                                async move { own_page(&next) }
+                            }),
+                        )
+                        .route(
+                            "/api/transfer",
+                            web::post().to(move |req: actix_web::HttpRequest| {
+                                let origin = req
+                                    .headers()
+                                    .get("origin")
+                                    .map(|v| v.to_str().unwrap_or("?").to_owned());
+                                transfers.lock().unwrap().push(origin);
+                                async { HttpResponse::Ok().body("transferred") }
+                            }),
+                        )
+                        .route("/report", report(Arc::clone(&api_tx)))
+                })
+                .workers(1)
+                .disable_signals()
+                .listen(l_api)
+                .expect("listen")
+                .run();
+                let (api_url, ws_url, evil) = (a.clone(), a.replacen("http", "ws", 1), c.clone());
+                let app_server = HttpServer::new(move || {
+                    let (api_url, ws_url, evil) = (api_url.clone(), ws_url.clone(), evil.clone());
+                    App::new()
+                        .route(
+                            "/",
+                            web::get().to(move || {
+                                let page = app_page(&api_url, &ws_url, &evil);
+                                async move { page }
+                            }),
+                        )
+                        .route("/report", report(Arc::clone(&app_tx)))
+                })
+                .workers(1)
+                .disable_signals()
+                .listen(l_app)
+                .expect("listen")
+                .run();
+                let (api_url, ws_url) = (a.clone(), a.replacen("http", "ws", 1));
+                let evil_server = HttpServer::new(move || {
+                    let (api_url, ws_url) = (api_url.clone(), ws_url.clone());
+                    App::new()
+                        .route(
+                            "/",
+                            web::get().to(move || {
+                                let page = evil_page(&api_url, &ws_url);
+                                async move { page }
+                            }),
+                        )
+                        .route("/report", report(Arc::clone(&evil_tx)))
+                })
+                .workers(1)
+                .disable_signals()
+                .listen(l_evil)
+                .expect("listen")
+                .run();
+                handles_tx
+                    .send([
+                        api_server.handle(),
+                        app_server.handle(),
+                        evil_server.handle(),
+                    ])
+                    .unwrap();
+                let _ = futures_util::future::join3(api_server, app_server, evil_server).await;
+            })
+        });
+        let handles = handles_rx.recv().expect("servers started");
+
+        let browser = Browser::open(&binary, &format!("{api}/own"));
+        let mut got = serde_json::Map::new();
+        while got.len() < 3 {
+            match reports.recv_timeout(REPORT_TIMEOUT) {
+                Ok(report) => {
+                    let page = report["page"].as_str().unwrap_or("?").to_owned();
+                    got.insert(page, report["obs"].clone());
+                }
+                Err(e) => panic!(
+                    "pages reported {got:?} only ({e}); the API saw {:?}\nChromium said:\n{}",
+                    seen.lock().unwrap(),
+                    browser.log_tail()
+                ),
+            }
+        }
+        drop(browser);
+        actix_rt::System::new().block_on(async {
+            for h in handles {
+                h.stop(false).await;
+            }
+        });
+        let _ = thread.join();
+
+        let seen = seen.lock().unwrap().clone();
+        let status_of = |method: &str, path: &str, origin: &str| -> Vec<u16> {
+            seen.iter()
+                .filter(|(m, p, o, ..)| m == method && p == path && o.as_deref() == Some(origin))
+                .map(|(.., status)| *status)
+                .collect()
+        };
+        let context = format!("pages saw {got:?}\nthe API saw {seen:?}");
+
+        // A same-origin form POST passes (the browser sends `Origin` and `same-origin`).
+        assert_eq!(
+            got["own"]["form"],
+            json!({ "submitted": true, "body": "transferred" }),
+            "{context}"
+        );
+        assert_eq!(
+            status_of("POST", "/api/transfer", &api),
+            vec![200],
+            "{context}"
+        );
+        // The allowed origin's fetch POST passes, and its answer is readable.
+        assert_eq!(
+            got["app"]["fetched"],
+            json!({ "status": 200, "body": "transferred" }),
+            "{context}"
+        );
+        assert_eq!(
+            status_of("POST", "/api/transfer", &app_origin),
+            vec![200],
+            "{context}"
+        );
+        // ...and its socket opens and echoes.
+        assert_eq!(
+            got["app"]["socket"],
+            json!({ "opened": true, "echo": "ping" }),
+            "{context}"
+        );
+        assert_eq!(status_of("GET", "/ws", &app_origin), vec![101], "{context}");
+        // The attacker's cross-site form POST is refused before the handler runs.
+        assert_eq!(got["evil"]["form"]["submitted"], json!(true), "{context}");
+        assert_eq!(
+            status_of("POST", "/api/transfer", &evil_origin),
+            vec![403],
+            "{context}"
+        );
+        // ...and its socket never opens.
+        assert_eq!(
+            got["evil"]["socket"],
+            json!({ "opened": false, "echo": null }),
+            "{context}"
+        );
+        assert_eq!(
+            status_of("GET", "/ws", &evil_origin),
+            vec![403],
+            "{context}"
+        );
+        // The browser said where each request came from: the guard's inputs were real.
+        let site_of = |origin: &str, path: &str| {
+            seen.iter()
+                .find(|(_, p, o, ..)| p == path && o.as_deref() == Some(origin))
+                .and_then(|(_, _, _, site, _)| site.clone())
+        };
+        assert_eq!(
+            site_of(&api, "/api/transfer").as_deref(),
+            Some("same-origin"),
+            "{context}"
+        );
+        assert_eq!(
+            site_of(&app_origin, "/api/transfer").as_deref(),
+            Some("same-site"),
+            "{context}"
+        );
+        assert_eq!(
+            site_of(&evil_origin, "/api/transfer").as_deref(),
+            Some("cross-site"),
+            "{context}"
+        );
+        // The transfer handler ran for the page's own origin and the allowed one only.
+        let ran = transfers.lock().unwrap().clone();
+        assert_eq!(
+            ran,
+            vec![Some(api.clone()), Some(app_origin.clone())],
+            "{context}"
+        );
+    }
+}
