@@ -22,6 +22,8 @@
 //! `instructions list` prints every runnable `SCENARIO VARIANT` pair, one per line.
 
 mod common;
+// Cross-origin protection (issue 23): `guard_*` scenarios with variants of their own.
+mod protection;
 
 use std::{hint::black_box, process::ExitCode};
 
@@ -139,6 +141,19 @@ fn main() -> ExitCode {
                 println!("{} 4-headers", s.name());
             }
         }
+        protection::list();
+        return ExitCode::SUCCESS;
+    }
+    // Cross-origin protection scenarios (`benches/protection/`), handled apart.
+    let guard_variant = arg(1, "CORSAIR_BENCH_VARIANT").unwrap_or_default();
+    let guard_n = arg(2, "CORSAIR_BENCH_N")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1000);
+    if let Some(out) = protection::run(&scenario, &guard_variant, guard_n) {
+        let Ok(out) = out.map_err(|e| eprintln!("{e}")) else {
+            return ExitCode::from(2);
+        };
+        println!("{scenario} {guard_variant} {guard_n} {out}");
         return ExitCode::SUCCESS;
     }
     let Some(scenario) = Scenario::parse(&scenario) else {

@@ -132,8 +132,22 @@ END {
     }
     printf "\n%s\n", missed ? missed " target(s) missed" : "all instruction-count targets met"
     exit (check && missed) ? 1 : 0
-}' "$OUT/per-request.txt" | tee "$OUT/table.md"
+}' <(grep -v '^guard_' "$OUT/per-request.txt") | tee "$OUT/table.md"
 status=${PIPESTATUS[0]}
+
+# --- Cross-origin protection (issue 23): the `guard_*` scenarios of benches/protection/ ---
+if grep -q '^guard_' "$OUT/per-request.txt"; then
+    awk '
+    { I[$1" "$2] = $3; if (!seen[$1]++) order[++n] = $1 }
+    END {
+        printf "\nCross-origin protection (benches/protection/): instructions per request. cors: a CORS policy (1 exact origin, credentials) without protection; cors-guard: the same with .cross_origin_protection(); guard: the standalone CrossOriginProtection alone.\n\n"
+        printf "| scenario | none | cors | cors-guard | guard on a CORS policy (cors-guard - cors) | guard | standalone guard (guard - none) |\n|---|---:|---:|---:|---:|---:|---:|\n"
+        for (i = 1; i <= n; i++) {
+            s = order[i]
+            printf "| %s | %d | %d | %d | %+d | %d | %+d |\n", s, I[s" none"], I[s" cors"], I[s" cors-guard"], I[s" cors-guard"] - I[s" cors"], I[s" guard"], I[s" guard"] - I[s" none"]
+        }
+    }' <(grep '^guard_' "$OUT/per-request.txt") | tee -a "$OUT/table.md"
+fi
 
 if [[ "$PROFILE" == 1 ]]; then
     # Where corsair's instructions go, from the same callgrind runs, differenced the same
