@@ -199,10 +199,10 @@ pub use middleware::{CorsFuture, CorsMiddleware};
 pub use origin::MatchedBy;
 pub use outcome::CorsOutcome; // [rollout hook]
 pub use policy::{CorsPolicy, Refusal};
+#[doc(hidden)]
+pub use protection::GuardMiddleware;
 pub use protection::{
     CrossOriginGuard, CrossOriginProtection, GuardCounts, GuardOutcome, GuardRefusal,
 };
-#[doc(hidden)]
-pub use protection::{GuardFuture, GuardMiddleware};
 pub use reload::LiveCors;
 pub use shadow::ShadowCounts; // [rollout hook]

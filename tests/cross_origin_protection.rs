@@ -27,14 +27,15 @@ use std::{
     },
 };
 
-use actix_service::{IntoServiceFactory, ServiceFactory};
+use actix_service::{IntoServiceFactory, Service, ServiceFactory};
 use actix_web::{
-    body::MessageBody,
+    body::{to_bytes, MessageBody},
     dev::{AppConfig, ServiceRequest, ServiceResponse},
-    http::{Method, StatusCode},
-    middleware::{ErrorHandlerResponse, ErrorHandlers},
+    http::{header::HeaderMap, Method, StatusCode},
+    middleware::{from_fn, Next},
     test::{self, TestRequest},
-    web, App, HttpRequest, HttpResponse,
+    web::{self, Bytes},
+    App, HttpRequest, HttpResponse,
 };
 use corsair::{
     Cors, CorsRequest, CrossOriginProtection, GuardOutcome, GuardRefusal, OriginFault, Problem,
@@ -104,6 +105,31 @@ where
         .is_ok()
 }
 
+/// What the client gets: the response, or the error's response as the server would send it.
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+async fn answer<S, B>(app: &S, req: actix_http::Request) -> Answer
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody + 'static,
+{
+    let res = match app.call(req).await {
+        Ok(res) => res.into_parts().1.map_into_boxed_body(),
+        Err(err) => err.error_response(),
+    };
+    let (status, headers) = (res.status(), res.headers().clone());
+    let body = to_bytes(res.into_body()).await.unwrap_or_default();
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Go's csrf_test.go, translated.
 // ---------------------------------------------------------------------------------------------
@@ -139,8 +165,8 @@ async fn go_sec_fetch_site_table_gives_go_statuses() {
         ("PUT blocked", "PUT", "cross-site", "", FORBIDDEN),
     ];
     for (name, method, site, origin, want) in rows {
-        let res = test::call_service(&app, go_request(method, site, origin).to_request()).await;
-        assert_eq!(res.status(), want, "{name}");
+        let res = answer(&app, go_request(method, site, origin).to_request()).await;
+        assert_eq!(res.status, want, "{name}");
     }
 }
 
@@ -175,8 +201,8 @@ async fn go_trusted_origin_passes_with_or_without_sec_fetch_site() {
         ),
     ];
     for (name, origin, site, want) in rows {
-        let res = test::call_service(&app, go_request("POST", site, origin).to_request()).await;
-        assert_eq!(res.status(), want, "{name}");
+        let res = answer(&app, go_request("POST", site, origin).to_request()).await;
+        assert_eq!(res.status, want, "{name}");
     }
 }
 
@@ -214,39 +240,47 @@ async fn go_bypass_patterns_become_unguarded_scopes() {
     ];
     for (name, path, site, want) in rows {
         let req = go_request("POST", site, "https://attacker.example").uri(path);
-        let res = test::call_service(&app, req.to_request()).await;
-        assert_eq!(res.status(), want, "{name}");
+        let res = answer(&app, req.to_request()).await;
+        assert_eq!(res.status, want, "{name}");
     }
 }
 
 /// `TestCrossOriginProtectionSetDenyHandler`: the default refusal is `403`, and safe methods
-/// still pass. corsair has no deny handler of its own; actix's `ErrorHandlers`, wrapped
-/// outside, restyles the `403` as Go's custom handler does.
+/// still pass. corsair has no deny handler of its own: the guard refuses with an error whose
+/// response is the `403`, and a middleware wrapped outside restyles it, as Go's custom
+/// handler does.
 #[actix_rt::test]
-async fn go_deny_handler_is_an_outer_error_handler() {
-    fn teapot<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-        let (req, _) = res.into_parts();
-        let custom = HttpResponse::build(StatusCode::IM_A_TEAPOT).body("custom error");
-        Ok(ErrorHandlerResponse::Response(
-            ServiceResponse::new(req, custom).map_into_right_body(),
-        ))
+async fn go_deny_handler_is_an_outer_middleware() {
+    async fn teapot(
+        req: ServiceRequest,
+        next: Next<impl MessageBody + 'static>,
+    ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+        let request = req.request().clone();
+        match next.call(req).await {
+            Err(err) if err.as_response_error().status_code() == FORBIDDEN => {
+                let custom = HttpResponse::build(StatusCode::IM_A_TEAPOT).body("custom error");
+                Ok(ServiceResponse::new(request, custom).map_into_right_body())
+            }
+            other => other.map(ServiceResponse::map_into_left_body),
+        }
     }
     let (plain, _) = app!(go_protection());
-    let res = test::call_service(&plain, go_request("POST", "cross-site", "").to_request()).await;
-    assert_eq!(res.status(), FORBIDDEN);
+    let res = answer(&plain, go_request("POST", "cross-site", "").to_request()).await;
+    assert_eq!(res.status, FORBIDDEN);
+    assert_eq!(res.body, "cross-origin request refused");
 
     let custom = test::init_service(
         App::new()
             .wrap(go_protection())
-            .wrap(ErrorHandlers::new().handler(StatusCode::FORBIDDEN, teapot))
+            .wrap(from_fn(teapot))
             .default_service(web::to(HttpResponse::Ok)),
     )
     .await;
-    let res = test::call_service(&custom, go_request("POST", "cross-site", "").to_request()).await;
-    assert_eq!(res.status(), StatusCode::IM_A_TEAPOT);
-    assert_eq!(test::read_body(res).await, "custom error");
-    let res = test::call_service(&custom, go_request("GET", "", "").to_request()).await;
-    assert_eq!(res.status(), OK);
+    let res = answer(&custom, go_request("POST", "cross-site", "").to_request()).await;
+    assert_eq!(res.status, StatusCode::IM_A_TEAPOT);
+    assert_eq!(res.body, "custom error");
+    let res = answer(&custom, go_request("GET", "", "").to_request()).await;
+    assert_eq!(res.status, OK);
 }
 
 /// `TestCrossOriginProtectionAddTrustedOriginErrors`, every row: Go's verdict (error or not),
@@ -371,12 +405,12 @@ async fn go_server_cases_over_tcp() {
 async fn the_scheme_is_part_of_the_origin() {
     let (app, calls) = app!(go_protection());
     // Behind the proxy the request arrived over https: an http page is another origin.
-    let res = test::call_service(
+    let res = answer(
         &app,
         go_request("POST", "", "http://example.com").to_request(),
     )
     .await;
-    assert_eq!(res.status(), FORBIDDEN, "Go: 200");
+    assert_eq!(res.status, FORBIDDEN, "Go: 200");
     // Straight to a plain-http listener: an https page is another origin.
     let direct = |origin| {
         TestRequest::post()
@@ -385,26 +419,19 @@ async fn the_scheme_is_part_of_the_origin() {
             .to_request()
     };
     assert_eq!(
-        test::call_service(&app, direct("https://example.com"))
-            .await
-            .status(),
+        answer(&app, direct("https://example.com")).await.status,
         FORBIDDEN
     );
-    assert_eq!(
-        test::call_service(&app, direct("http://example.com"))
-            .await
-            .status(),
-        OK
-    );
+    assert_eq!(answer(&app, direct("http://example.com")).await.status, OK);
     // A default port written in `Host` is still the same origin.
-    let res = test::call_service(
+    let res = answer(
         &app,
         go_request("POST", "", "https://example.com")
             .insert_header(("host", "example.com:443"))
             .to_request(),
     )
     .await;
-    assert_eq!(res.status(), OK);
+    assert_eq!(res.status, OK);
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 }
 
@@ -420,10 +447,7 @@ async fn repeated_or_empty_browser_headers_are_refused() {
         go_request("POST", "same-origin", "").append_header(("sec-fetch-site", "same-origin"));
     let empty_site = go_request("POST", "", "").insert_header(("sec-fetch-site", ""));
     for req in [twice_origin, twice_site, empty_site] {
-        assert_eq!(
-            test::call_service(&app, req.to_request()).await.status(),
-            FORBIDDEN
-        );
+        assert_eq!(answer(&app, req.to_request()).await.status, FORBIDDEN);
     }
     assert_eq!(calls.load(Ordering::SeqCst), 0);
 }
@@ -436,16 +460,8 @@ async fn null_origin_passes_only_when_explicitly_allowed() {
     let (kiosk, _) = app!(go_protection().allow_null_origin());
     for site in ["", "cross-site"] {
         let req = || go_request("POST", site, "null").to_request();
-        assert_eq!(
-            test::call_service(&strict, req()).await.status(),
-            FORBIDDEN,
-            "{site:?}"
-        );
-        assert_eq!(
-            test::call_service(&kiosk, req()).await.status(),
-            OK,
-            "{site:?}"
-        );
+        assert_eq!(answer(&strict, req()).await.status, FORBIDDEN, "{site:?}");
+        assert_eq!(answer(&kiosk, req()).await.status, OK, "{site:?}");
     }
 }
 
@@ -497,8 +513,8 @@ async fn a_websocket_from_an_untrusted_origin_is_refused_before_the_upgrade() {
         ("null", ""),
     ];
     for (origin, site) in refused {
-        let res = test::call_service(&app, handshake(origin, site).to_request()).await;
-        assert_eq!(res.status(), FORBIDDEN, "{origin} {site:?}");
+        let res = answer(&app, handshake(origin, site).to_request()).await;
+        assert_eq!(res.status, FORBIDDEN, "{origin} {site:?}");
     }
     assert_eq!(calls.load(Ordering::SeqCst), 0, "the handler never ran");
     let opened = [
@@ -507,9 +523,9 @@ async fn a_websocket_from_an_untrusted_origin_is_refused_before_the_upgrade() {
         ("http://api.example", ""), // own origin, an old browser
     ];
     for (origin, site) in opened {
-        let res = test::call_service(&app, handshake(origin, site).to_request()).await;
+        let res = answer(&app, handshake(origin, site).to_request()).await;
         assert_eq!(
-            res.status(),
+            res.status,
             StatusCode::SWITCHING_PROTOCOLS,
             "{origin} {site:?}"
         );
@@ -519,7 +535,7 @@ async fn a_websocket_from_an_untrusted_origin_is_refused_before_the_upgrade() {
     let mut bare = bare;
     bare.headers_mut().remove("origin");
     assert_eq!(
-        test::call_service(&app, bare).await.status(),
+        answer(&app, bare).await.status,
         StatusCode::SWITCHING_PROTOCOLS
     );
 }
@@ -532,19 +548,19 @@ async fn a_cors_policy_with_protection_decides_who_opens_a_websocket() {
         .build()
         .unwrap();
     let (app, calls) = socket_app!(policy.clone());
-    let res = test::call_service(
+    let res = answer(
         &app,
         handshake("https://evil.example", "cross-site").to_request(),
     )
     .await;
-    assert_eq!(res.status(), FORBIDDEN);
+    assert_eq!(res.status, FORBIDDEN);
     assert_eq!(calls.load(Ordering::SeqCst), 0);
-    let res = test::call_service(
+    let res = answer(
         &app,
         handshake("https://app.example", "cross-site").to_request(),
     )
     .await;
-    assert_eq!(res.status(), StatusCode::SWITCHING_PROTOCOLS);
+    assert_eq!(res.status, StatusCode::SWITCHING_PROTOCOLS);
     let counts = policy.protection_counts().unwrap();
     assert_eq!(
         (counts.upgrades_refused(), counts.get(GuardOutcome::Trusted)),
@@ -553,12 +569,12 @@ async fn a_cors_policy_with_protection_decides_who_opens_a_websocket() {
 
     // Without protection, CORS never looks at a handshake: the evil page's socket opens.
     let (open, _) = socket_app!(Cors::default().allowed_origin("https://app.example"));
-    let res = test::call_service(
+    let res = answer(
         &open,
         handshake("https://evil.example", "cross-site").to_request(),
     )
     .await;
-    assert_eq!(res.status(), StatusCode::SWITCHING_PROTOCOLS);
+    assert_eq!(res.status, StatusCode::SWITCHING_PROTOCOLS);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -588,14 +604,13 @@ fn cross(method: Method, origin: &str) -> TestRequest {
 #[actix_rt::test]
 async fn without_protection_a_cross_site_write_reaches_the_handler() {
     let (app, calls) = app!(cors());
-    let res = test::call_service(
+    let res = answer(
         &app,
         cross(Method::POST, "https://evil.example").to_request(),
     )
     .await;
     assert_eq!(
-        res.status(),
-        OK,
+        res.status, OK,
         "CORS hides the answer; it does not stop the write"
     );
     assert_eq!(calls.load(Ordering::SeqCst), 1);
@@ -612,22 +627,19 @@ async fn every_kind_of_allowed_origin_may_write_preflighted_or_not() {
     ];
     for origin in allowed {
         // A simple POST (a form, or fetch with a safelisted type): never preflighted.
-        let res = test::call_service(&app, cross(Method::POST, origin).to_request()).await;
-        assert_eq!(res.status(), OK, "{origin}");
+        let res = answer(&app, cross(Method::POST, origin).to_request()).await;
+        assert_eq!(res.status, OK, "{origin}");
         assert_eq!(
-            res.headers().get("access-control-allow-origin").unwrap(),
+            res.headers.get("access-control-allow-origin").unwrap(),
             origin
         );
         // A PUT, after its preflight.
         let preflight = cross(Method::OPTIONS, origin)
             .insert_header(("access-control-request-method", "PUT"))
             .to_request();
-        assert_eq!(
-            test::call_service(&app, preflight).await.status(),
-            StatusCode::NO_CONTENT
-        );
-        let res = test::call_service(&app, cross(Method::PUT, origin).to_request()).await;
-        assert_eq!(res.status(), OK, "{origin}");
+        assert_eq!(answer(&app, preflight).await.status, StatusCode::NO_CONTENT);
+        let res = answer(&app, cross(Method::PUT, origin).to_request()).await;
+        assert_eq!(res.status, OK, "{origin}");
     }
     assert_eq!(calls.load(Ordering::SeqCst), 2 * allowed.len());
 }
@@ -638,30 +650,30 @@ async fn a_disallowed_origins_write_is_refused_even_when_cors_would_not_block() 
         .block_on_origin_mismatch(false)
         .cross_origin_protection());
     for method in [Method::POST, Method::PUT, Method::DELETE, Method::PATCH] {
-        let res = test::call_service(
+        let res = answer(
             &app,
             cross(method.clone(), "https://evil.example").to_request(),
         )
         .await;
-        assert_eq!(res.status(), FORBIDDEN, "{method}");
-        assert!(res.headers().get("access-control-allow-origin").is_none());
-        assert_eq!(test::read_body(res).await, "cross-origin request refused");
+        assert_eq!(res.status, FORBIDDEN, "{method}");
+        assert!(res.headers.get("access-control-allow-origin").is_none());
+        assert_eq!(res.body, "cross-origin request refused");
     }
     assert_eq!(calls.load(Ordering::SeqCst), 0);
     // Reads are CORS's business, unchanged: the handler runs, the browser hides the answer.
-    let res = test::call_service(
+    let res = answer(
         &app,
         cross(Method::GET, "https://evil.example").to_request(),
     )
     .await;
-    assert_eq!(res.status(), OK);
-    assert!(res.headers().get("access-control-allow-origin").is_none());
+    assert_eq!(res.status, OK);
+    assert!(res.headers.get("access-control-allow-origin").is_none());
     // A same-origin form post from an old browser (no Sec-Fetch-Site) passes.
     let own = TestRequest::post()
         .insert_header(("host", "api.example"))
         .insert_header(("origin", "http://api.example"))
         .to_request();
-    assert_eq!(test::call_service(&app, own).await.status(), OK);
+    assert_eq!(answer(&app, own).await.status, OK);
 }
 
 #[test]
@@ -711,12 +723,9 @@ async fn null_is_trusted_by_the_cors_form_only_after_allow_null_origin_with_a_wa
     capture_logs();
     let null_post = || cross(Method::POST, "null").to_request();
     let (strict, _) = app!(cors().cross_origin_protection());
-    assert_eq!(
-        test::call_service(&strict, null_post()).await.status(),
-        FORBIDDEN
-    );
+    assert_eq!(answer(&strict, null_post()).await.status, FORBIDDEN);
     let (open, _) = app!(cors().allow_null_origin().cross_origin_protection());
-    assert_eq!(test::call_service(&open, null_post()).await.status(), OK);
+    assert_eq!(answer(&open, null_post()).await.status, OK);
     assert!(!logged("trusts `Origin: null` for writes too").is_empty());
 }
 
@@ -753,12 +762,12 @@ async fn check_agrees_with_the_middleware_on_the_guard() {
                         .insert_header(("connection", "Upgrade"));
                 }
                 let decision = policy.check(&described);
-                let res = test::call_service(&app, sent.to_request()).await;
+                let res = answer(&app, sent.to_request()).await;
                 let case = format!("{method} socket={socket} from {origin} ({site})");
                 let refused = decision
                     .cross_origin()
                     .is_some_and(GuardOutcome::is_refused);
-                assert_eq!(refused, res.status() == FORBIDDEN, "{case}: {decision}");
+                assert_eq!(refused, res.status == FORBIDDEN, "{case}: {decision}");
                 if refused {
                     assert_eq!(decision.status(), Some(FORBIDDEN), "{case}");
                     assert!(!decision.is_allowed(), "{case}");
@@ -789,7 +798,7 @@ async fn report_only_refuses_nothing_and_counts_and_logs_what_it_would_refuse() 
     let forged = cross(Method::POST, "https://would-refuse.example")
         .uri("/transfer")
         .to_request();
-    assert_eq!(test::call_service(&app, forged).await.status(), OK);
+    assert_eq!(answer(&app, forged).await.status, OK);
     assert_eq!(calls.load(Ordering::SeqCst), 1);
     let counts = guard.counts();
     assert_eq!(
@@ -820,7 +829,7 @@ async fn a_refusal_logs_which_header_had_which_value() {
         .insert_header(("host", "api.example"))
         .insert_header(("origin", "https://mismatch.example"))
         .to_request();
-    assert_eq!(test::call_service(&app, req).await.status(), FORBIDDEN);
+    assert_eq!(answer(&app, req).await.status, FORBIDDEN);
     let lines = logged("refused POST /logged-mismatch");
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(
@@ -835,7 +844,7 @@ async fn a_refusal_logs_which_header_had_which_value() {
     let socket = handshake("https://socket-thief.example", "cross-site")
         .uri("/logged-socket")
         .to_request();
-    test::call_service(&app, socket).await;
+    answer(&app, socket).await;
     assert_eq!(
         logged("refused WebSocket handshake (Upgrade: websocket) /logged-socket").len(),
         1
@@ -850,20 +859,20 @@ async fn each_guard_counts_only_its_own_requests() {
     );
     let (app_a, _) = app!(a.clone());
     let (app_b, _) = app!(b.clone());
-    test::call_service(
+    answer(
         &app_a,
         cross(Method::POST, "https://evil.example").to_request(),
     )
     .await;
-    test::call_service(
+    answer(
         &app_a,
         TestRequest::post()
             .insert_header(("sec-fetch-site", "none"))
             .to_request(),
     )
     .await;
-    test::call_service(&app_a, TestRequest::get().to_request()).await; // safe: not counted
-    test::call_service(&app_b, TestRequest::post().to_request()).await;
+    answer(&app_a, TestRequest::get().to_request()).await; // safe: not counted
+    answer(&app_b, TestRequest::post().to_request()).await;
     assert_eq!(a.counts().total(), 2);
     assert_eq!(a.counts().get(GuardOutcome::UserInitiated), 1);
     assert_eq!(b.counts().total(), 1);

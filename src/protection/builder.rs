@@ -34,6 +34,10 @@ use crate::{
 ///    [`trusted_proxies`](Self::trusted_proxies) says it reached you) or trusted.
 ///    `Origin: null` passes only with [`allow_null_origin`](Self::allow_null_origin).
 ///
+/// A refusal is an error whose response is `403 Forbidden`, a short `text/plain` body: outer
+/// middleware sees an `Err`, as from an authentication guard, and can restyle it; a request
+/// that passes reaches the inner service untouched.
+///
 /// It does not protect handlers that change state on `GET`: fix those. To exempt routes
 /// (webhooks, payment callbacks), wrap only the scopes to protect (see
 /// `examples/csrf.rs`). In an app with CORS, use
@@ -62,9 +66,10 @@ use crate::{
 ///         .insert_header(("Origin", origin))
 ///         .to_request()
 /// };
-/// // A form on another site posts to /transfer: refused before the handler runs.
-/// let res = test::call_service(&app, post("cross-site", "https://evil.example")).await;
-/// assert_eq!(res.status(), StatusCode::FORBIDDEN);
+/// // A form on another site posts to /transfer: refused (an error whose response is a
+/// // 403) before the handler runs.
+/// let err = test::try_call_service(&app, post("cross-site", "https://evil.example")).await.unwrap_err();
+/// assert_eq!(err.error_response().status(), StatusCode::FORBIDDEN);
 /// // The partner's page may.
 /// let res = test::call_service(&app, post("cross-site", "https://partner.example")).await;
 /// assert_eq!(res.status(), StatusCode::OK);

@@ -79,7 +79,7 @@ impl Counters {
 /// .await;
 /// for site in ["same-origin", "cross-site"] {
 ///     let req = test::TestRequest::post().insert_header(("Sec-Fetch-Site", site)).to_request();
-///     test::call_service(&app, req).await;
+///     let _ = test::try_call_service(&app, req).await; // the second is refused: an `Err`
 /// }
 /// let counts = guard.counts();
 /// assert_eq!(counts.get(GuardOutcome::SameOrigin), 1);

@@ -1,22 +1,14 @@
 //! The guard at work: the standalone middleware ([`Transform`] for [`CrossOriginGuard`] and
-//! [`CrossOriginProtection`], the service [`GuardMiddleware`] and its future
-//! [`GuardFuture`]), what happens once [`decide`] has spoken (report-only, counters, the log
-//! line, extensions), and the three hooks of the CORS-policy form: its build check
-//! ([`check_cors_settings`]), its middleware hook ([`refuse`]) and `CorsPolicy::check`'s
-//! ([`check_cors`]).
+//! [`CrossOriginProtection`], and the service [`GuardMiddleware`]), what happens once
+//! [`decide`] has spoken (report-only, counters, the log line, extensions), and the three
+//! hooks of the CORS-policy form: its build check ([`check_cors_settings`]), its middleware
+//! hook ([`refuse`]) and `CorsPolicy::check`'s ([`check_cors`]).
 
-use std::{
-    fmt,
-    future::Future,
-    net::IpAddr,
-    pin::Pin,
-    sync::Arc,
-    task::{ready, Context, Poll},
-};
+use std::{fmt, net::IpAddr, sync::Arc};
 
 use actix_service::{Service, Transform};
 use actix_web::{
-    body::{BoxBody, EitherBody, MessageBody},
+    body::MessageBody,
     dev::{RequestHead, ServiceRequest, ServiceResponse},
     http::{
         header::{self, HeaderName, HeaderValue},
@@ -24,8 +16,7 @@ use actix_web::{
     },
     Error, HttpMessage, HttpResponse,
 };
-use futures_util::future::{ready as ready_future, Ready};
-use pin_project_lite::pin_project;
+use futures_util::future::{ready as ready_future, Either, Ready};
 
 use super::{
     builder::{CrossOriginGuard, CrossOriginProtection},
@@ -77,12 +68,12 @@ impl Enforcement {
     #[inline]
     fn settle(&self, decided: GuardOutcome, req: &ServiceRequest) -> GuardOutcome {
         let outcome = self.report(decided);
-        if outcome != GuardOutcome::SafeMethod {
+        if outcome.refusal().is_some() {
             let upgrade = req.head().headers.contains_key(header::UPGRADE);
             self.counters.record(outcome, upgrade);
-            if outcome.refusal().is_some() {
-                log_refusal(outcome, req);
-            }
+            log_refusal(outcome, req);
+        } else {
+            self.counters.record(outcome, false);
         }
         if self.outcome_in_extensions {
             req.extensions_mut().insert(outcome);
@@ -150,6 +141,28 @@ impl Guard {
             if self.trusted.allow_null { ", null trusted" } else { "" },
             self.proxies.len(),
         );
+    }
+}
+
+/// The standalone guard's refusal: an error whose response is the `403` below (the same
+/// each time it is asked for), so that passing requests keep the inner service's body type,
+/// unwrapped.
+#[derive(Debug)]
+struct Refused;
+
+impl fmt::Display for Refused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(REFUSAL_BODY)
+    }
+}
+
+impl actix_web::ResponseError for Refused {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::FORBIDDEN
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        forbidden()
     }
 }
 
@@ -236,6 +249,11 @@ fn report_start_failure(err: &crate::ConfigError) {
 /// The per-worker service of [`CrossOriginProtection`]. Created by `.wrap(..)`; you never build
 /// it yourself.
 ///
+/// A refused request is answered with an error whose response is `403 Forbidden`
+/// (`text/plain`, "cross-origin request refused"); outer middleware sees it as an `Err`, as it
+/// sees an authentication guard's. A request that passes reaches the inner service untouched,
+/// and its response comes back as it was, body type included.
+///
 /// ```
 /// use actix_web::{test, web, App, HttpResponse};
 /// use corsair::CrossOriginProtection;
@@ -246,7 +264,8 @@ fn report_start_failure(err: &crate::ConfigError) {
 /// )
 /// .await;
 /// let req = test::TestRequest::post().insert_header(("Sec-Fetch-Site", "same-site")).to_request();
-/// assert_eq!(test::call_service(&app, req).await.status(), 403);
+/// let err = test::try_call_service(&app, req).await.unwrap_err();
+/// assert_eq!(err.error_response().status(), 403);
 /// # });
 /// ```
 pub struct GuardMiddleware<S> {
@@ -260,7 +279,7 @@ where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
     B: MessageBody + 'static,
 {
-    type Response = ServiceResponse<EitherBody<B>>;
+    type Response = ServiceResponse<B>;
     type Error = Error;
     type Transform = GuardMiddleware<S>;
     type InitError = ();
@@ -283,7 +302,7 @@ where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
     B: MessageBody + 'static,
 {
-    type Response = ServiceResponse<EitherBody<B>>;
+    type Response = ServiceResponse<B>;
     type Error = Error;
     type Transform = GuardMiddleware<S>;
     type InitError = ();
@@ -308,58 +327,18 @@ where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
     B: MessageBody + 'static,
 {
-    type Response = ServiceResponse<EitherBody<B>>;
+    type Response = ServiceResponse<B>;
     type Error = Error;
-    type Future = GuardFuture<S::Future>;
+    type Future = Either<Ready<Result<ServiceResponse<B>, Error>>, S::Future>;
 
     actix_service::forward_ready!(service);
 
+    #[inline]
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let state = if self.guard.judge(&req).is_refused() {
-            GuardState::Refused {
-                res: Some(req.into_response(forbidden())),
-            }
+        if self.guard.judge(&req).is_refused() {
+            Either::Left(ready_future(Err(Refused.into())))
         } else {
-            GuardState::Inner {
-                fut: self.service.call(req),
-            }
-        };
-        GuardFuture { state }
-    }
-}
-
-pin_project! {
-    /// The response future of [`GuardMiddleware`]: the refusal, or the inner service's
-    /// response.
-    pub struct GuardFuture<F> {
-        #[pin]
-        state: GuardState<F>,
-    }
-}
-
-pin_project! {
-    #[project = GuardStateProj]
-    enum GuardState<F> {
-        Refused { res: Option<ServiceResponse<BoxBody>> },
-        Inner { #[pin] fut: F },
-    }
-}
-
-impl<F, B> Future for GuardFuture<F>
-where
-    F: Future<Output = Result<ServiceResponse<B>, Error>>,
-{
-    type Output = Result<ServiceResponse<EitherBody<B>>, Error>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.project().state.project() {
-            GuardStateProj::Refused { res } => Poll::Ready(Ok(res
-                .take()
-                .expect("GuardFuture polled after completion")
-                .map_into_right_body())),
-            GuardStateProj::Inner { fut } => {
-                Poll::Ready(ready!(fut.poll(cx)).map(ServiceResponse::map_into_left_body))
-            }
+            Either::Right(self.service.call(req))
         }
     }
 }

@@ -34,9 +34,9 @@ use actix_web::{
     HttpMessage,
 };
 
-pub(crate) use self::guard::{check_cors, check_cors_settings, refuse, Enforcement};
 #[doc(hidden)]
-pub use self::guard::{GuardFuture, GuardMiddleware};
+pub use self::guard::GuardMiddleware;
+pub(crate) use self::guard::{check_cors, check_cors_settings, refuse, Enforcement};
 pub use self::{
     builder::{CrossOriginGuard, CrossOriginProtection},
     counts::GuardCounts,
