@@ -175,6 +175,11 @@ pub struct ReadmeDoctests;
 #[doc = include_str!("../docs/origins.md")]
 pub struct OriginsDocDoctests;
 
+/// The Rust examples of `docs/csrf.md`, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/csrf.md")]
+pub struct CsrfDocDoctests;
+
 /// The Rust examples of `docs/rollout.md`, compiled as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../docs/rollout.md")]
