@@ -24,8 +24,17 @@ use actix_web::{
 
 use crate::common::{self, Request};
 
-/// Every scenario: name, method, `Origin`, `Sec-Fetch-Site`, what it shows.
-const SCENARIOS: [(&str, &str, Option<&str>, Option<&str>, &str); 5] = [
+/// One scenario: name, method, `Origin`, `Sec-Fetch-Site`, what it shows.
+type GuardScenario = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    &'static str,
+);
+
+/// Every scenario.
+const SCENARIOS: [GuardScenario; 5] = [
     (
         "guard_get",
         "GET",

@@ -179,6 +179,7 @@ pub enum GuardRefusal {
 
 impl GuardRefusal {
     /// Every reason, in counter order.
+    #[cfg(any(test, feature = "metrics"))]
     pub(crate) const ALL: [GuardRefusal; 4] = [
         GuardRefusal::SecFetchSite,
         GuardRefusal::OriginMismatch,
