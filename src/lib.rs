@@ -60,6 +60,11 @@
 //! - **Cheap.** Header values are built once and the hot path boxes nothing; deciding a
 //!   request allocates nothing (merging into a handler's existing `Vary` header builds one
 //!   new value).
+//! - **CSRF and WebSocket hijacking protection, from the same allowlist.** CORS never stops a
+//!   cross-site form post or WebSocket handshake; [`Cors::cross_origin_protection`] refuses
+//!   those whose origin the policy does not allow, with `403` before the handler runs, from
+//!   `Sec-Fetch-Site` and `Origin` (no token). [`CrossOriginProtection`] does the same for
+//!   apps without CORS.
 //! - **The browser's side, in `cargo test`.** With the `testing` feature, `corsair::testing`
 //!   runs the client half of CORS (preflight decision, preflight cache, checks, Chromium's
 //!   console messages) against your whole in-process app, whatever CORS middleware it uses.

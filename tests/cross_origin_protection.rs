@@ -910,6 +910,41 @@ async fn outcomes_reach_the_handler_in_extensions() {
 }
 
 #[actix_rt::test]
+async fn the_cors_form_puts_its_outcome_beside_the_cors_outcome() {
+    let app = test::init_service(
+        App::new()
+            .wrap(
+                cors()
+                    .outcome_in_extensions()
+                    .cross_origin_protection_report_only(),
+            )
+            .default_service(web::to(|req: HttpRequest| async move {
+                let cors = corsair::CorsOutcome::of(&req).map(|o| o.to_string());
+                let guard = GuardOutcome::of(&req).map(|o| o.to_string());
+                HttpResponse::Ok().body(format!(
+                    "{} {}",
+                    cors.unwrap_or_default(),
+                    guard.unwrap_or_default()
+                ))
+            })),
+    )
+    .await;
+    let body = |req: TestRequest| async { test::call_and_read_body(&app, req.to_request()).await };
+    assert_eq!(
+        body(cross(Method::POST, "https://app.example")).await,
+        "allowed:exact trusted"
+    );
+    assert_eq!(
+        body(cross(Method::POST, "https://evil.example")).await,
+        "refused:origin-not-allowed would-refuse:sec-fetch-site"
+    );
+    assert_eq!(
+        body(cross(Method::GET, "https://evil.example")).await,
+        "refused:origin-not-allowed safe-method"
+    );
+}
+
+#[actix_rt::test]
 async fn an_invalid_unbuilt_guard_fails_app_start_and_a_valid_one_starts() {
     let broken = CrossOriginProtection::default().trusted_origin("https://partner.example/");
     assert!(
