@@ -55,6 +55,7 @@ pub struct Fetch {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Option<Vec<u8>>,
     pub(crate) credentials: Credentials,
+    pub(crate) no_cors: bool,
 }
 
 impl Fetch {
@@ -74,6 +75,7 @@ impl Fetch {
             headers: Vec::new(),
             body: None,
             credentials: Credentials::default(),
+            no_cors: false,
         }
     }
 
@@ -202,6 +204,35 @@ impl Fetch {
     /// ```
     pub fn credentials_mode(mut self, mode: Credentials) -> Fetch {
         self.credentials = mode;
+        self
+    }
+
+    /// `mode: 'no-cors'`: the request goes without a preflight and without a CORS check, and
+    /// the script gets an opaque response (status 0, no headers, no body; see
+    /// [`Outcome::is_opaque`](super::Outcome::is_opaque)). Only `GET`, `HEAD` and `POST` are
+    /// possible (`fetch()` throws for others), and headers other than `Accept`,
+    /// `Accept-Language`, `Content-Language` and a safelisted `Content-Type` are dropped. This
+    /// is the "simple request" an attacker's page can send with the user's cookies: the
+    /// browser sends it whatever the CORS policy says.
+    ///
+    /// ```
+    /// # actix_web::rt::System::new().block_on(async {
+    /// use actix_web::{test, web, App};
+    /// use corsair::{testing::{Browser, Fetch}, Cors};
+    /// let app = test::init_service(
+    ///     App::new()
+    ///         .wrap(Cors::default().allowed_origin("https://app.example.com"))
+    ///         .route("/transfer", web::post().to(|| async { "done" })),
+    /// ).await;
+    /// let evil = Browser::new("https://evil.example").app_origin("https://bank.example");
+    /// let out = evil.fetch(&app, Fetch::post("/transfer").form("to=mallory").no_cors()).await;
+    /// assert!(out.is_opaque());
+    /// assert_eq!(out.status(), 0);
+    /// assert_eq!(out.server_status(), Some(200), "the handler ran: CORS is not CSRF protection");
+    /// # });
+    /// ```
+    pub fn no_cors(mut self) -> Fetch {
+        self.no_cors = true;
         self
     }
 

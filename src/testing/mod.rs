@@ -76,11 +76,17 @@
 mod browser;
 mod cache;
 mod checks;
+mod cookies;
 mod fetch;
+mod form;
 mod outcome;
 pub mod safelist;
+mod site;
+mod websocket;
 
 pub use browser::Browser;
 pub use checks::{CHROMIUM_MAX_AGE_CAP, DEFAULT_MAX_AGE};
 pub use fetch::{Credentials, Fetch};
-pub use outcome::{Blocked, Outcome, Preflight, Reason, Step};
+pub use form::{Form, Navigation};
+pub use outcome::{Blocked, Outcome, Preflight, Reason, Step, Warning};
+pub use websocket::{Socket, SocketFailure};

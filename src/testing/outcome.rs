@@ -17,6 +17,8 @@ pub enum Step {
     /// A redirect response of the actual request (Fetch standard, "HTTP fetch" runs the CORS
     /// check on it, then "HTTP-redirect fetch").
     Redirect,
+    /// The `fetch()` call itself threw, before any request was sent.
+    Call,
 }
 
 impl fmt::Display for Step {
@@ -25,6 +27,7 @@ impl fmt::Display for Step {
             Step::Preflight => "preflight",
             Step::Actual => "actual request",
             Step::Redirect => "redirect",
+            Step::Call => "fetch() call",
         })
     }
 }
@@ -74,6 +77,9 @@ pub enum Reason {
     /// A redirect to another origin than the app's. A browser would follow it; the simulator
     /// has only the one in-process app, so it stops and reports it (not a Chromium message).
     RedirectLeavesApp(String),
+    /// A `mode: 'no-cors'` request with a method other than `GET`, `HEAD` or `POST`:
+    /// `fetch()` throws a `TypeError` and sends nothing.
+    NoCorsMethod(String),
 }
 
 impl fmt::Display for Reason {
@@ -132,6 +138,10 @@ impl fmt::Display for Reason {
                  for cross-origin requests."
             ),
             Reason::TooManyRedirects => f.write_str("net::ERR_TOO_MANY_REDIRECTS"),
+            Reason::NoCorsMethod(m) => write!(
+                f,
+                "Failed to execute 'fetch' on 'Window': '{m}' is unsupported in no-cors mode."
+            ),
             Reason::RedirectLeavesApp(u) => write!(
                 f,
                 "(simulator) the response redirects to '{u}', another origin than the app under \
@@ -168,6 +178,37 @@ pub struct Blocked {
     pub step: Step,
     /// Why.
     pub reason: Reason,
+}
+
+/// Something the browser allowed today that is fragile: it works in Chromium and Firefox, but
+/// the standard (or a browser change already announced) says otherwise. Each one names the
+/// fix. An allowed [`Outcome`] lists them in [`Outcome::warnings`] and in its `Display`.
+///
+/// ```
+/// use corsair::testing::Warning;
+/// let w = Warning::AuthorizationCoveredByWildcard;
+/// assert!(w.to_string().contains("list `Authorization` explicitly"));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Warning {
+    /// The request sent `Authorization`, and the preflight allowed it only through
+    /// `Access-Control-Allow-Headers: *`. The Fetch standard says `*` does not cover
+    /// `Authorization` (a "CORS non-wildcard request-header name"), but Chromium and Firefox
+    /// let it through today (whatwg/fetch#1919), so the simulator allows it too.
+    AuthorizationCoveredByWildcard,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::AuthorizationCoveredByWildcard => f.write_str(
+                "`Authorization` was allowed only by `Access-Control-Allow-Headers: *`: allowed \
+                 today (Chromium, Firefox); list `Authorization` explicitly, the standard says \
+                 `*` does not cover it (whatwg/fetch#1919).",
+            ),
+        }
+    }
 }
 
 /// What happened about the preflight.
@@ -217,6 +258,12 @@ pub struct Outcome {
     pub(crate) body: Vec<u8>,
     pub(crate) preflight: Preflight,
     pub(crate) requests_sent: Vec<(String, String, u16)>,
+    pub(crate) warnings: Vec<Warning>,
+    pub(crate) hidden: Vec<String>,
+    /// The response exposed `*`, which exposes nothing under `credentials: 'include'`.
+    pub(crate) hidden_by_star_with_credentials: bool,
+    pub(crate) refused_headers: Vec<String>,
+    pub(crate) opaque: bool,
 }
 
 impl Outcome {
@@ -326,6 +373,90 @@ impl Outcome {
         &self.requests_sent
     }
 
+    /// What worked today but is fragile, each with its fix (see [`Warning`]).
+    ///
+    /// ```
+    /// # actix_web::rt::System::new().block_on(async {
+    /// use actix_web::{test, web, App};
+    /// use corsair::{testing::{Browser, Fetch, Warning}, Cors};
+    /// let app = test::init_service(
+    ///     App::new()
+    ///         .wrap(Cors::default().allow_any_origin().send_wildcard().allow_any_header())
+    ///         .route("/me", web::get().to(|| async { "me" })),
+    /// ).await;
+    /// let out = Browser::new("http://localhost:5173")
+    ///     .fetch(&app, Fetch::get("/me").header("Authorization", "Bearer t"))
+    ///     .await;
+    /// assert!(out.is_allowed(), "{out}");
+    /// assert_eq!(out.warnings(), [Warning::AuthorizationCoveredByWildcard]);
+    /// # });
+    /// ```
+    pub fn warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
+    /// The response headers the app sent but the script cannot read, because no
+    /// `Access-Control-Expose-Headers` names them (or it says `*` under
+    /// `credentials: 'include'`, where `*` exposes nothing). Lower-case names, in response
+    /// order; `Set-Cookie`, `Vary` and the `Access-Control-*` headers are left out (no
+    /// exposure makes them readable, or they are not meant for scripts). The `Display` shows
+    /// them with the fix.
+    ///
+    /// ```
+    /// # actix_web::rt::System::new().block_on(async {
+    /// use actix_web::{test, web, App, HttpResponse};
+    /// use corsair::{testing::{Browser, Fetch}, Cors};
+    /// let app = test::init_service(
+    ///     App::new()
+    ///         .wrap(Cors::default().allowed_origin("http://localhost:5173"))
+    ///         .route("/items", web::get().to(|| async {
+    ///             HttpResponse::Ok().insert_header(("x-request-id", "r1")).body("[]")
+    ///         })),
+    /// ).await;
+    /// let out = Browser::new("http://localhost:5173").fetch(&app, Fetch::get("/items")).await;
+    /// assert_eq!(out.header("x-request-id"), None);
+    /// assert_eq!(out.hidden_headers(), ["x-request-id"]);
+    /// assert!(out.to_string().contains(r#".expose_headers(["x-request-id"])"#));
+    /// # });
+    /// ```
+    pub fn hidden_headers(&self) -> &[String] {
+        &self.hidden
+    }
+
+    /// When the preflight refused request headers: every one it refused (lower case,
+    /// alphabetical). [`Reason::HeaderNotAllowed`] names the first of them; Chromium names one
+    /// of them too, but in an order of its own (neither the script's order nor alphabetical),
+    /// so with several refused headers the named one may differ from Chromium's console.
+    ///
+    /// ```
+    /// # actix_web::rt::System::new().block_on(async {
+    /// use actix_web::{test, web, App};
+    /// use corsair::{testing::{Browser, Fetch}, Cors};
+    /// let app = test::init_service(
+    ///     App::new()
+    ///         .wrap(Cors::default().allowed_origin("http://localhost:5173").allowed_header("x-a"))
+    ///         .route("/x", web::get().to(|| async { "x" })),
+    /// ).await;
+    /// let f = Fetch::get("/x").header("X-Zeta", "1").header("X-A", "1").header("X-Beta", "1");
+    /// let out = Browser::new("http://localhost:5173").fetch(&app, f).await;
+    /// assert_eq!(out.refused_headers(), ["x-beta", "x-zeta"]);
+    /// # });
+    /// ```
+    pub fn refused_headers(&self) -> &[String] {
+        &self.refused_headers
+    }
+
+    /// A `mode: 'no-cors'` fetch that went through: the script gets an opaque response
+    /// (status 0, no headers, no body) whatever the app answered; see
+    /// [`Fetch::no_cors`](super::Fetch::no_cors).
+    ///
+    /// ```
+    /// # fn f(out: corsair::testing::Outcome) { assert!(out.is_opaque()); }
+    /// ```
+    pub fn is_opaque(&self) -> bool {
+        self.opaque && self.blocked.is_none()
+    }
+
     /// Chromium's console message for a blocked fetch:
     /// `Access to fetch at '…' from origin '…' has been blocked by CORS policy: …`.
     ///
@@ -336,6 +467,12 @@ impl Outcome {
     /// ```
     pub fn console_message(&self) -> Option<String> {
         let blocked = self.blocked.as_ref()?;
+        if blocked.step == Step::Call {
+            return Some(format!(
+                "Uncaught (in promise) TypeError: {}",
+                blocked.reason
+            ));
+        }
         let redirected = self
             .redirected_from
             .as_ref()
@@ -367,13 +504,56 @@ impl fmt::Display for Outcome {
                 if let Some(s) = self.server_status {
                     write!(f, "; the app answered {s}, hidden from the script")?;
                 }
-                f.write_str(")")
+                f.write_str(")")?;
+                if self.refused_headers.len() > 1 {
+                    write!(
+                        f,
+                        "\n  every request header the preflight refused: {} (Chromium names \
+                         one of them, not always the same one as here)",
+                        self.refused_headers.join(", ")
+                    )?;
+                }
+                Ok(())
             }
-            _ => write!(
+            _ if self.opaque => write!(
                 f,
-                "{} {} from origin '{}': allowed, status {} ({preflight})",
-                self.method, self.url, self.origin, self.status
+                "{} {} from origin '{}' in no-cors mode: sent; the script gets an opaque \
+                 response (status 0, no headers, no body); the app answered {}",
+                self.method,
+                self.url,
+                self.origin,
+                self.server_status.unwrap_or(0)
             ),
+            _ => {
+                write!(
+                    f,
+                    "{} {} from origin '{}': allowed, status {} ({preflight})",
+                    self.method, self.url, self.origin, self.status
+                )?;
+                for w in &self.warnings {
+                    write!(f, "\n  warning: {w}")?;
+                }
+                if !self.hidden.is_empty() {
+                    let why = if self.hidden_by_star_with_credentials {
+                        "`Access-Control-Expose-Headers: *` exposes nothing under \
+                         credentials: 'include'"
+                    } else {
+                        "no Access-Control-Expose-Headers names them"
+                    };
+                    let quoted: Vec<String> =
+                        self.hidden.iter().map(|h| format!("\"{h}\"")).collect();
+                    write!(
+                        f,
+                        "\n  sent by the app but hidden from the script: {} ({why}); to let \
+                         the script read them, name them on the server: \
+                         `.expose_headers([{}])` (Access-Control-Expose-Headers: {})",
+                        self.hidden.join(", "),
+                        quoted.join(", "),
+                        self.hidden.join(", ")
+                    )?;
+                }
+                Ok(())
+            }
         }
     }
 }
