@@ -343,6 +343,10 @@ impl Browser {
             refused_headers: Vec::new(),
             opaque: false,
         };
+        if body.is_some() && matches!(method.as_str(), "GET" | "HEAD") {
+            // Fetch standard, "new Request": a GET or HEAD request cannot have a body.
+            return blocked(out, Step::Call, Reason::BodyWithGetOrHead);
+        }
         if no_cors {
             // Fetch standard, "new Request" step 30: a no-cors request must use a
             // CORS-safelisted method, or `fetch()` throws before anything is sent. (Its

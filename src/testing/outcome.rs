@@ -80,6 +80,9 @@ pub enum Reason {
     /// A `mode: 'no-cors'` request with a method other than `GET`, `HEAD` or `POST`:
     /// `fetch()` throws a `TypeError` and sends nothing.
     NoCorsMethod(String),
+    /// A `GET` or `HEAD` request with a body: `fetch()` throws a `TypeError` and sends
+    /// nothing (Fetch standard, "new Request").
+    BodyWithGetOrHead,
 }
 
 impl fmt::Display for Reason {
@@ -95,16 +98,17 @@ impl fmt::Display for Reason {
             Reason::MultipleAllowOriginValues(v) => write!(
                 f,
                 "The 'Access-Control-Allow-Origin' header contains multiple values '{v}', but only \
-                 one is allowed."
+                 one is allowed. Have the server send the header with a valid value."
             ),
             Reason::InvalidAllowOrigin(v) => write!(
                 f,
-                "The 'Access-Control-Allow-Origin' header contains the invalid value '{v}'."
+                "The 'Access-Control-Allow-Origin' header contains the invalid value '{v}'. Have \
+                 the server send the header with a valid value."
             ),
             Reason::AllowOriginMismatch(v) => write!(
                 f,
                 "The 'Access-Control-Allow-Origin' header has a value '{v}' that is not equal to \
-                 the supplied origin."
+                 the supplied origin. Have the server send the header with a valid value."
             ),
             Reason::AllowCredentialsNotTrue(v) => write!(
                 f,
@@ -138,6 +142,10 @@ impl fmt::Display for Reason {
                  for cross-origin requests."
             ),
             Reason::TooManyRedirects => f.write_str("net::ERR_TOO_MANY_REDIRECTS"),
+            Reason::BodyWithGetOrHead => f.write_str(
+                "Failed to execute 'fetch' on 'Window': Request with GET/HEAD method cannot have \
+                 body.",
+            ),
             Reason::NoCorsMethod(m) => write!(
                 f,
                 "Failed to execute 'fetch' on 'Window': '{m}' is unsupported in no-cors mode."
