@@ -385,13 +385,17 @@ impl Outcome {
     ///
     /// ```
     /// # actix_web::rt::System::new().block_on(async {
-    /// use actix_web::{test, web, App};
-    /// use corsair::{testing::{Browser, Fetch, Warning}, Cors};
-    /// let app = test::init_service(
-    ///     App::new()
-    ///         .wrap(Cors::default().allow_any_origin().send_wildcard().allow_any_header())
-    ///         .route("/me", web::get().to(|| async { "me" })),
-    /// ).await;
+    /// use actix_web::{http::Method, test, web, App, HttpResponse};
+    /// use corsair::testing::{Browser, Fetch, Warning};
+    /// // A hand-written CORS answer: any origin, any header, no credentials.
+    /// let app = test::init_service(App::new().route("/me", web::route().to(|req: actix_web::HttpRequest| async move {
+    ///     let mut res = HttpResponse::Ok();
+    ///     res.insert_header(("access-control-allow-origin", "*"));
+    ///     if req.method() == Method::OPTIONS {
+    ///         res.insert_header(("access-control-allow-headers", "*"));
+    ///     }
+    ///     res.body("me")
+    /// }))).await;
     /// let out = Browser::new("http://localhost:5173")
     ///     .fetch(&app, Fetch::get("/me").header("Authorization", "Bearer t"))
     ///     .await;
@@ -438,13 +442,15 @@ impl Outcome {
     ///
     /// ```
     /// # actix_web::rt::System::new().block_on(async {
-    /// use actix_web::{test, web, App};
-    /// use corsair::{testing::{Browser, Fetch}, Cors};
-    /// let app = test::init_service(
-    ///     App::new()
-    ///         .wrap(Cors::default().allowed_origin("http://localhost:5173").allowed_header("x-a"))
-    ///         .route("/x", web::get().to(|| async { "x" })),
-    /// ).await;
+    /// use actix_web::{test, web, App, HttpResponse};
+    /// use corsair::testing::{Browser, Fetch};
+    /// // A hand-written preflight answer that allows only `x-a`.
+    /// let app = test::init_service(App::new().route("/x", web::route().to(|| async {
+    ///     HttpResponse::Ok()
+    ///         .insert_header(("access-control-allow-origin", "http://localhost:5173"))
+    ///         .insert_header(("access-control-allow-headers", "x-a"))
+    ///         .finish()
+    /// }))).await;
     /// let f = Fetch::get("/x").header("X-Zeta", "1").header("X-A", "1").header("X-Beta", "1");
     /// let out = Browser::new("http://localhost:5173").fetch(&app, f).await;
     /// assert_eq!(out.refused_headers(), ["x-beta", "x-zeta"]);
