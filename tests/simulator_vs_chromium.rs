@@ -31,7 +31,7 @@ use actix_web::{
 };
 use chromium::chromium_or_skip;
 use corsair::{
-    testing::{Browser, Fetch, Reason, Step},
+    testing::{Browser, Fetch, Form, Reason, Step},
     Cors,
 };
 use serde_json::{json, Value};
@@ -858,5 +858,304 @@ fn simulator_agrees_with_chromium_on_generated_scripted_answers() {
         "simulator and Chromium disagree on {} of {GENERATED} generated scenarios:\n{}",
         failures.len(),
         failures.join("\n")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cross-origin writes and sockets: what the browser sends for a form submission and a
+// WebSocket handshake, and what a hand-written guard makes of it, in Chromium and in the
+// simulator.
+
+/// The cookies `/login` sets: no `SameSite`, `Lax` and `Strict`.
+const LOGIN_COOKIES: [&str; 3] = [
+    "session=s1; Path=/; HttpOnly",
+    "lax=1; Path=/; SameSite=Lax",
+    "strict=1; Path=/; SameSite=Strict",
+];
+
+/// What the guarded app saw of one request: path, method, then `Origin`, the four
+/// `Sec-Fetch-*` headers, `Content-Type`, `Upgrade`, and the names of the cookies sent.
+type GuardSeen = (String, String, Vec<Option<String>>, String);
+
+const GUARD_RECORDED: [&str; 7] = [
+    "origin",
+    "sec-fetch-site",
+    "sec-fetch-mode",
+    "sec-fetch-dest",
+    "sec-fetch-user",
+    "content-type",
+    "upgrade",
+];
+
+/// An app with a hand-written stand-in for a cross-origin write guard: a write or a WebSocket
+/// handshake whose `Origin` is not the app's own is refused with 403 (the 403 page sends the
+/// tab on to the app's own page, so one Chromium run covers both sides).
+macro_rules! guarded_app {
+    ($own:expr, $evil:expr, $seen:expr, $done:expr) => {{
+        let own: String = $own;
+        let evil: String = $evil;
+        let seen: std::sync::Arc<Mutex<Vec<GuardSeen>>> = $seen;
+        let done: web::Data<Mutex<mpsc::Sender<Value>>> = $done;
+        let own_guard = own.clone();
+        App::new()
+            .app_data(done)
+            .wrap(from_fn(
+                move |req: ServiceRequest, next: Next<actix_web::body::BoxBody>| {
+                    let (own, seen) = (own_guard.clone(), seen.clone());
+                    async move {
+                        let h =
+                            |n: &str| req.headers().get(n).map(|v| v.to_str().unwrap().to_owned());
+                        let mut cookies: Vec<String> = h("cookie")
+                            .unwrap_or_default()
+                            .split("; ")
+                            .filter_map(|c| c.split_once('=').map(|(n, _)| n.to_owned()))
+                            .collect();
+                        cookies.sort();
+                        seen.lock().unwrap().push((
+                            req.path().to_owned(),
+                            req.method().to_string(),
+                            GUARD_RECORDED.iter().map(|n| h(n)).collect(),
+                            cookies.join(","),
+                        ));
+                        let foreign = h("origin").is_some_and(|o| o != own);
+                        let write = !matches!(req.method().as_str(), "GET" | "HEAD" | "OPTIONS");
+                        if foreign && (write || h("upgrade").is_some()) {
+                            let res = HttpResponse::Forbidden()
+                                .content_type("text/html")
+                                .body("<script>location = '/app'</script>refused");
+                            return Ok(req.into_response(res));
+                        }
+                        next.call(req).await
+                    }
+                },
+            ))
+            .route(
+                "/login",
+                web::get().to(move || {
+                    let evil = evil.clone();
+                    async move {
+                        let mut res = HttpResponse::Ok();
+                        for c in LOGIN_COOKIES {
+                            res.append_header(("set-cookie", c));
+                        }
+                        res.content_type("text/html").body(format!(
+                            "<script>location = {:?}</script>",
+                            format!("{evil}/attack")
+                        ))
+                    }
+                }),
+            )
+            .route(
+                "/app",
+                web::get()
+                    .to(|| async { HttpResponse::Ok().content_type("text/html").body(APP_PAGE) }),
+            )
+            .route("/report-app", web::post().to(HttpResponse::NoContent))
+            .route(
+                "/transfer",
+                web::post().to(|req: actix_web::HttpRequest| async move {
+                    match req.cookie("session") {
+                        Some(_) => HttpResponse::SeeOther()
+                            .insert_header((header::LOCATION, "/done"))
+                            .finish(),
+                        None => HttpResponse::Unauthorized().body("log in first"),
+                    }
+                }),
+            )
+            .route(
+                "/done",
+                web::get().to(|done: web::Data<Mutex<mpsc::Sender<Value>>>| async move {
+                    let _ = done.lock().unwrap().send(json!("done"));
+                    HttpResponse::Ok().body("transfer done")
+                }),
+            )
+            .route(
+                "/ws",
+                web::get().to(|req: actix_web::HttpRequest| async move {
+                    match actix_http::ws::handshake(req.head()) {
+                        // Keep the socket open until the page closes it.
+                        Ok(mut res) => HttpResponse::from(res.body(
+                            actix_web::body::BodyStream::new(futures_util::stream::pending::<
+                                Result<actix_web::web::Bytes, actix_web::Error>,
+                            >()),
+                        ))
+                        .map_into_boxed_body(),
+                        Err(_) => HttpResponse::BadRequest().finish(),
+                    }
+                }),
+            )
+    }};
+}
+
+/// Opens a socket and resolves to `open` or `error`.
+const OPEN_SOCKET_JS: &str = "const socket = url => new Promise(res => { const w = new \
+     WebSocket(url); w.onopen = () => { w.close(); res('open'); }; w.onerror = () => \
+     res('error'); });";
+
+/// The app's own page: opens a socket, reports, then submits the form.
+const APP_PAGE: &str = "<!doctype html><form id=f method=post action=/transfer><input name=to \
+     value=alice></form><script>const socket = url => new Promise(res => { const w = new \
+     WebSocket(url); w.onopen = () => { w.close(); res('open'); }; w.onerror = () => \
+     res('error'); }); (async () => { const ws = await socket('ws://' + location.host + \
+     '/ws'); await fetch('/report-app', { method: 'POST', headers: { 'Content-Type': \
+     'application/json' }, body: JSON.stringify({ ws }) }); \
+     document.getElementById('f').submit(); })();</script>";
+
+/// Issue 23's browser results, side by side with the simulator: a page on another site cannot
+/// open the app's socket and its form POST is refused, while the app's own page opens the socket
+/// and its form POST passes. Every request the app saw must match, header for header: `Origin`,
+/// `Sec-Fetch-Site`/`-Mode`/`-Dest`/`-User`, `Content-Type`, `Upgrade` and which cookies went
+/// (the cross-site POST carries only the young cookie without `SameSite`; the socket from the
+/// other site carries none).
+#[test]
+fn form_posts_sockets_and_fetch_metadata_agree_with_chromium() {
+    let Some(chromium) = chromium_or_skip("simulator vs Chromium, forms and sockets") else {
+        return;
+    };
+    let evil_l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let api_l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let evil = format!("http://127.0.0.1:{}", evil_l.local_addr().unwrap().port());
+    let api = format!("http://localhost:{}", api_l.local_addr().unwrap().port());
+    let attack = format!(
+        "<!doctype html><form id=f method=post action={api}/transfer><input name=to \
+         value=mallory></form><script>{OPEN_SOCKET_JS} (async () => {{ const ws = await \
+         socket({ws:?}); await fetch('/report-evil', {{ method: 'POST', body: JSON.stringify({{ \
+         ws }}) }}); document.getElementById('f').submit(); }})();</script>",
+        ws = format!("{}/ws", api.replace("http://", "ws://"))
+    );
+    let chromium_seen = std::sync::Arc::new(Mutex::new(Vec::<GuardSeen>::new()));
+    let evil_reports = std::sync::Arc::new(Mutex::new(Vec::<String>::new()));
+    let (tx, rx) = mpsc::channel::<Value>();
+    let done = web::Data::new(Mutex::new(tx));
+    let (handles_tx, handles_rx) = mpsc::channel();
+    let (own, ev, seen, reports) = (
+        api.clone(),
+        evil.clone(),
+        chromium_seen.clone(),
+        evil_reports.clone(),
+    );
+    let servers = thread::spawn(move || {
+        actix_rt::System::new().block_on(async move {
+            let ev2 = ev.clone();
+            let api = HttpServer::new(move || {
+                guarded_app!(own.clone(), ev2.clone(), seen.clone(), done.clone())
+            })
+            .workers(1)
+            .listen(api_l)
+            .unwrap()
+            .run();
+            let page = HttpServer::new(move || {
+                let (attack, reports) = (attack.clone(), reports.clone());
+                App::new()
+                    .route(
+                        "/attack",
+                        web::get().to(move || {
+                            let attack = attack.clone();
+                            async move { HttpResponse::Ok().content_type("text/html").body(attack) }
+                        }),
+                    )
+                    .route(
+                        "/report-evil",
+                        web::post().to(move |body: String| {
+                            let reports = reports.clone();
+                            async move {
+                                reports.lock().unwrap().push(body);
+                                HttpResponse::NoContent().finish()
+                            }
+                        }),
+                    )
+            })
+            .workers(1)
+            .listen(evil_l)
+            .unwrap()
+            .run();
+            handles_tx.send((api.handle(), page.handle())).unwrap();
+            let _ = futures_util::future::join(api, page).await;
+        })
+    });
+    let (api_handle, page_handle) = handles_rx.recv().unwrap();
+    let (finished, console) = open_in_chromium(&chromium, &format!("{api}/login"), &[], &rx);
+    actix_rt::System::new().block_on(async {
+        api_handle.stop(false).await;
+        page_handle.stop(false).await;
+    });
+    let _ = servers.join();
+    assert!(
+        finished.is_some(),
+        "Chromium never reached /done; the app saw {:?}\n{console}",
+        chromium_seen.lock().unwrap()
+    );
+    let skip = |r: &&GuardSeen| !["/login", "/app", "/favicon.ico"].contains(&r.0.as_str());
+    let chromium_seen: Vec<GuardSeen> = chromium_seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(skip)
+        .cloned()
+        .collect();
+
+    let sim_seen = std::sync::Arc::new(Mutex::new(Vec::<GuardSeen>::new()));
+    let (sim_evil_ws, sim_own_ws, evil_status, own_status) =
+        actix_rt::System::new().block_on(async {
+            let (tx, _rx) = mpsc::channel::<Value>();
+            let app = actix_web::test::init_service(guarded_app!(
+                api.clone(),
+                evil.clone(),
+                sim_seen.clone(),
+                web::Data::new(Mutex::new(tx))
+            ))
+            .await;
+            let attacker = Browser::new(&evil).app_origin(&api);
+            let own = Browser::new(&api).app_origin(&api);
+            for c in LOGIN_COOKIES {
+                attacker.set_cookie(c);
+                own.set_cookie(c);
+            }
+            let evil_ws = attacker.websocket(&app, "/ws").await;
+            let evil_nav = attacker
+                .submit(&app, Form::post("/transfer").field("to", "mallory"))
+                .await;
+            let own_ws = own.websocket(&app, "/ws").await;
+            own.fetch(
+                &app,
+                Fetch::post("/report-app").json_body(r#"{"ws":"open"}"#),
+            )
+            .await;
+            let own_nav = own
+                .submit(&app, Form::post("/transfer").field("to", "alice"))
+                .await;
+            (evil_ws, own_ws, evil_nav, own_nav)
+        });
+    let sim_seen: Vec<GuardSeen> = sim_seen
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(skip)
+        .cloned()
+        .collect();
+
+    assert_eq!(
+        evil_reports.lock().unwrap().as_slice(),
+        [r#"{"ws":"error"}"#],
+        "Chromium: the other site's socket must not open"
+    );
+    assert!(!sim_evil_ws.is_open(), "{sim_evil_ws}");
+    assert!(sim_own_ws.is_open(), "{sim_own_ws}");
+    assert_eq!(evil_status.status(), 403, "{evil_status}");
+    assert_eq!(own_status.status(), 200, "{own_status}");
+    assert_eq!(
+        sim_seen.len(),
+        chromium_seen.len(),
+        "\nsimulator: {sim_seen:#?}\nChromium: {chromium_seen:#?}"
+    );
+    for (sim, chrome) in sim_seen.iter().zip(&chromium_seen) {
+        assert_eq!(
+            sim, chrome,
+            "\nsimulator: {sim_seen:#?}\nChromium: {chromium_seen:#?}"
+        );
+    }
+    println!(
+        "forms and sockets: {} requests agree, header for header: {sim_seen:?}",
+        sim_seen.len()
     );
 }
