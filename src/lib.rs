@@ -77,8 +77,8 @@
 //! 2. [`Cors::build`] checks everything at once and returns a [`ConfigError`] listing every
 //!    [`Problem`] (each typed, with its [`Source`] and a fix: [`OriginFault`], [`NameList`],
 //!    [`OriginRules`], ...) or a [`CorsPolicy`]. The Fetch standard's facts it checks against
-//!    (forbidden methods and headers, safelisted methods, token characters) are written once
-//!    in the crate and shared with the middleware and `corsair::testing`.
+//!    (forbidden methods and headers, safelisted methods, token characters) are written once,
+//!    in the `corsair-fetch` crate, and shared with the middleware and `corsair::testing`.
 //! 3. [`CorsPolicy`] is compiled and immutable. Each response header has its own rule and
 //!    its value built once: `Access-Control-Allow-Origin` (with `-Allow-Credentials`),
 //!    `-Allow-Methods`, `-Allow-Headers`, `-Expose-Headers`, `-Max-Age`, and `Vary`, which is
@@ -101,7 +101,7 @@
 //!   built, and for each refusal the reason with near-miss hints.
 
 // Source map, in dependency order (each module uses only those above it):
-//   fetch.rs          the Fetch standard's facts (leaf)
+//   fetch.rs          the Fetch standard's facts (names them from the corsair-fetch crate)
 //   error.rs          ConfigError, Problem and their typed reasons (leaf)
 //   header_value.rs   the one "shared HeaderValue" helper (leaf)
 //   vary.rs           merging `Vary` into a response (leaf)
@@ -129,6 +129,9 @@
 //                     report-only comparison
 //   shared_build.rs   one build per process for a builder given to `.wrap()`
 //   middleware.rs     the Transform and Service (top)
+// Beside the crate, workspace members: corsair-fetch/ (the Fetch facts, no dependencies) and
+// corsair-testing/ (the browser simulator, re-exported as `testing`; it depends on
+// corsair-fetch, never on corsair).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -155,9 +158,11 @@ mod same_origin; // [rollout hook]
 mod settings;
 mod shadow; // [rollout hook]
 mod shared_build;
+/// The browser simulator: the `corsair-testing` crate (it works with any CORS middleware).
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
-pub mod testing;
+#[doc(inline)]
+pub use corsair_testing as testing;
 mod vary;
 mod worker;
 

@@ -5,7 +5,7 @@ use std::fmt;
 /// Which request of a `fetch` failed its check.
 ///
 /// ```
-/// use corsair::testing::Step;
+/// use corsair_testing::Step;
 /// assert_eq!(Step::Preflight.to_string(), "preflight");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,7 +36,7 @@ impl fmt::Display for Step {
 /// is Chromium's console wording for the reason (from Chromium's `cors_error_string.cc`).
 ///
 /// ```
-/// use corsair::testing::Reason;
+/// use corsair_testing::Reason;
 /// assert_eq!(
 ///     Reason::MethodNotAllowed("PUT".into()).to_string(),
 ///     "Method PUT is not allowed by Access-Control-Allow-Methods in preflight response."
@@ -176,7 +176,7 @@ impl Reason {
 /// A refused `fetch`: which step failed and why.
 ///
 /// ```
-/// use corsair::testing::{Blocked, Reason, Step};
+/// use corsair_testing::{Blocked, Reason, Step};
 /// let b = Blocked { step: Step::Actual, reason: Reason::MissingAllowOrigin };
 /// assert_eq!(b.step, Step::Actual);
 /// ```
@@ -193,7 +193,7 @@ pub struct Blocked {
 /// fix. An allowed [`Outcome`] lists them in [`Outcome::warnings`] and in its `Display`.
 ///
 /// ```
-/// use corsair::testing::Warning;
+/// use corsair_testing::Warning;
 /// let w = Warning::AuthorizationCoveredByWildcard;
 /// assert!(w.to_string().contains("list `Authorization` explicitly"));
 /// ```
@@ -222,7 +222,7 @@ impl fmt::Display for Warning {
 /// What happened about the preflight.
 ///
 /// ```
-/// use corsair::testing::Preflight;
+/// use corsair_testing::Preflight;
 /// assert_ne!(Preflight::Cached, Preflight::NotNeeded);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -241,7 +241,8 @@ pub enum Preflight {
 /// ```
 /// # actix_web::rt::System::new().block_on(async {
 /// use actix_web::{test, web, App};
-/// use corsair::{testing::{Browser, Fetch}, Cors};
+/// use corsair::Cors;
+/// use corsair_testing::{Browser, Fetch};
 /// let app = test::init_service(
 ///     App::new()
 ///         .wrap(Cors::default().allowed_origin("http://localhost:5173"))
@@ -278,7 +279,7 @@ impl Outcome {
     /// The script got the response (`fetch` resolved).
     ///
     /// ```
-    /// # fn f(out: corsair::testing::Outcome) { assert!(out.is_allowed(), "{out}"); }
+    /// # fn f(out: corsair_testing::Outcome) { assert!(out.is_allowed(), "{out}"); }
     /// ```
     pub fn is_allowed(&self) -> bool {
         self.blocked.is_none()
@@ -287,7 +288,7 @@ impl Outcome {
     /// The browser refused it (`fetch` rejected with `TypeError: Failed to fetch`).
     ///
     /// ```
-    /// # fn f(out: corsair::testing::Outcome) { assert!(out.is_blocked(), "{out}"); }
+    /// # fn f(out: corsair_testing::Outcome) { assert!(out.is_blocked(), "{out}"); }
     /// ```
     pub fn is_blocked(&self) -> bool {
         self.blocked.is_some()
@@ -296,7 +297,7 @@ impl Outcome {
     /// The failed step and reason, if blocked.
     ///
     /// ```
-    /// # use corsair::testing::{Outcome, Step};
+    /// # use corsair_testing::{Outcome, Step};
     /// # fn f(out: Outcome) { assert_eq!(out.blocked().map(|b| b.step), Some(Step::Preflight)); }
     /// ```
     pub fn blocked(&self) -> Option<&Blocked> {
@@ -306,7 +307,7 @@ impl Outcome {
     /// The status the script sees: `response.status`, or 0 when blocked.
     ///
     /// ```
-    /// # fn f(out: corsair::testing::Outcome) { assert_eq!(out.status(), 0); }
+    /// # fn f(out: corsair_testing::Outcome) { assert_eq!(out.status(), 0); }
     /// ```
     pub fn status(&self) -> u16 {
         self.status
@@ -316,7 +317,7 @@ impl Outcome {
     /// it (`None` if only a preflight was sent, or nothing).
     ///
     /// ```
-    /// # fn f(out: corsair::testing::Outcome) { assert_eq!(out.server_status(), Some(200)); }
+    /// # fn f(out: corsair_testing::Outcome) { assert_eq!(out.server_status(), Some(200)); }
     /// ```
     pub fn server_status(&self) -> Option<u16> {
         self.server_status
@@ -326,7 +327,7 @@ impl Outcome {
     /// read it (safelisted, or exposed by `Access-Control-Expose-Headers`).
     ///
     /// ```
-    /// # fn f(out: corsair::testing::Outcome) { assert_eq!(out.header("x-request-id"), None); }
+    /// # fn f(out: corsair_testing::Outcome) { assert_eq!(out.header("x-request-id"), None); }
     /// ```
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -338,7 +339,7 @@ impl Outcome {
     /// Every header the script can read (lower-case names, duplicate values joined by `, `).
     ///
     /// ```
-    /// # fn f(out: corsair::testing::Outcome) { assert!(out.readable_headers().is_empty()); }
+    /// # fn f(out: corsair_testing::Outcome) { assert!(out.readable_headers().is_empty()); }
     /// ```
     pub fn readable_headers(&self) -> &[(String, String)] {
         &self.headers
@@ -347,7 +348,7 @@ impl Outcome {
     /// The body the script reads (empty when blocked).
     ///
     /// ```
-    /// # fn f(out: corsair::testing::Outcome) { assert!(out.body().is_empty()); }
+    /// # fn f(out: corsair_testing::Outcome) { assert!(out.body().is_empty()); }
     /// ```
     pub fn body(&self) -> &[u8] {
         &self.body
@@ -356,7 +357,7 @@ impl Outcome {
     /// The body as text (lossy UTF-8).
     ///
     /// ```
-    /// # fn f(out: corsair::testing::Outcome) { assert_eq!(out.text(), "hi"); }
+    /// # fn f(out: corsair_testing::Outcome) { assert_eq!(out.text(), "hi"); }
     /// ```
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
@@ -365,7 +366,7 @@ impl Outcome {
     /// Whether a preflight was needed, sent or served from the cache.
     ///
     /// ```
-    /// # use corsair::testing::{Outcome, Preflight};
+    /// # use corsair_testing::{Outcome, Preflight};
     /// # fn f(out: Outcome) { assert_eq!(out.preflight(), Preflight::Cached); }
     /// ```
     pub fn preflight(&self) -> Preflight {
@@ -375,7 +376,7 @@ impl Outcome {
     /// Every request that reached the app, in order, as `(method, path, status)`.
     ///
     /// ```
-    /// # fn f(out: corsair::testing::Outcome) { assert_eq!(out.requests_sent().len(), 2); }
+    /// # fn f(out: corsair_testing::Outcome) { assert_eq!(out.requests_sent().len(), 2); }
     /// ```
     pub fn requests_sent(&self) -> &[(String, String, u16)] {
         &self.requests_sent
@@ -386,7 +387,7 @@ impl Outcome {
     /// ```
     /// # actix_web::rt::System::new().block_on(async {
     /// use actix_web::{http::Method, test, web, App, HttpResponse};
-    /// use corsair::testing::{Browser, Fetch, Warning};
+    /// use corsair_testing::{Browser, Fetch, Warning};
     /// // A hand-written CORS answer: any origin, any header, no credentials.
     /// let app = test::init_service(App::new().route("/me", web::route().to(|req: actix_web::HttpRequest| async move {
     ///     let mut res = HttpResponse::Ok();
@@ -417,7 +418,8 @@ impl Outcome {
     /// ```
     /// # actix_web::rt::System::new().block_on(async {
     /// use actix_web::{test, web, App, HttpResponse};
-    /// use corsair::{testing::{Browser, Fetch}, Cors};
+    /// use corsair::Cors;
+    /// use corsair_testing::{Browser, Fetch};
     /// let app = test::init_service(
     ///     App::new()
     ///         .wrap(Cors::default().allowed_origin("http://localhost:5173"))
@@ -443,7 +445,7 @@ impl Outcome {
     /// ```
     /// # actix_web::rt::System::new().block_on(async {
     /// use actix_web::{test, web, App, HttpResponse};
-    /// use corsair::testing::{Browser, Fetch};
+    /// use corsair_testing::{Browser, Fetch};
     /// // A hand-written preflight answer that allows only `x-a`.
     /// let app = test::init_service(App::new().route("/x", web::route().to(|| async {
     ///     HttpResponse::Ok()
@@ -465,7 +467,7 @@ impl Outcome {
     /// [`Fetch::no_cors`](super::Fetch::no_cors).
     ///
     /// ```
-    /// # fn f(out: corsair::testing::Outcome) { assert!(out.is_opaque()); }
+    /// # fn f(out: corsair_testing::Outcome) { assert!(out.is_opaque()); }
     /// ```
     pub fn is_opaque(&self) -> bool {
         self.opaque && self.blocked.is_none()
@@ -475,7 +477,7 @@ impl Outcome {
     /// `Access to fetch at '…' from origin '…' has been blocked by CORS policy: …`.
     ///
     /// ```
-    /// # fn f(out: corsair::testing::Outcome) {
+    /// # fn f(out: corsair_testing::Outcome) {
     /// assert!(out.console_message().unwrap().contains("has been blocked by CORS policy"));
     /// # }
     /// ```

@@ -32,7 +32,8 @@ pub(super) const MAX_REDIRECTS: usize = 20;
 /// ```
 /// # actix_web::rt::System::new().block_on(async {
 /// use actix_web::{test, web, App};
-/// use corsair::{testing::{Browser, Fetch, Preflight}, Cors};
+/// use corsair::Cors;
+/// use corsair_testing::{Browser, Fetch, Preflight};
 /// let app = test::init_service(
 ///     App::new()
 ///         .wrap(Cors::default().allowed_origin("http://localhost:5173")
@@ -118,7 +119,7 @@ impl Browser {
     /// at `http://localhost:8080` unless [`Browser::app_origin`] says otherwise.
     ///
     /// ```
-    /// let browser = corsair::testing::Browser::new("http://localhost:5173");
+    /// let browser = corsair_testing::Browser::new("http://localhost:5173");
     /// assert_eq!(browser.origin(), "http://localhost:5173");
     /// ```
     pub fn new(page_origin: &str) -> Browser {
@@ -133,7 +134,7 @@ impl Browser {
     /// When it equals the page's origin, requests are same-origin and CORS does not apply.
     ///
     /// ```
-    /// let browser = corsair::testing::Browser::new("http://localhost:5173")
+    /// let browser = corsair_testing::Browser::new("http://localhost:5173")
     ///     .app_origin("https://api.example.com");
     /// assert_eq!(browser.app_origin_of(), "https://api.example.com");
     /// ```
@@ -145,7 +146,7 @@ impl Browser {
     /// The page's origin (sent as `Origin`).
     ///
     /// ```
-    /// assert_eq!(corsair::testing::Browser::new("http://a.test").origin(), "http://a.test");
+    /// assert_eq!(corsair_testing::Browser::new("http://a.test").origin(), "http://a.test");
     /// ```
     pub fn origin(&self) -> &str {
         &self.origin
@@ -154,7 +155,7 @@ impl Browser {
     /// The app's origin.
     ///
     /// ```
-    /// let b = corsair::testing::Browser::new("http://a.test");
+    /// let b = corsair_testing::Browser::new("http://a.test");
     /// assert_eq!(b.app_origin_of(), "http://localhost:8080");
     /// ```
     pub fn app_origin_of(&self) -> &str {
@@ -164,7 +165,7 @@ impl Browser {
     /// Moves the simulated clock forward, expiring preflight-cache entries.
     ///
     /// ```
-    /// let b = corsair::testing::Browser::new("http://a.test");
+    /// let b = corsair_testing::Browser::new("http://a.test");
     /// b.advance(std::time::Duration::from_secs(5));
     /// ```
     pub fn advance(&self, by: Duration) {
@@ -174,7 +175,7 @@ impl Browser {
     /// Empties the preflight cache (as a new browser profile would be).
     ///
     /// ```
-    /// corsair::testing::Browser::new("http://a.test").clear_preflight_cache();
+    /// corsair_testing::Browser::new("http://a.test").clear_preflight_cache();
     /// ```
     pub fn clear_preflight_cache(&self) {
         self.state().cache.clear();
@@ -183,7 +184,7 @@ impl Browser {
     /// The cookies stored for the app, `name=value` in name order.
     ///
     /// ```
-    /// assert!(corsair::testing::Browser::new("http://a.test").cookies().is_empty());
+    /// assert!(corsair_testing::Browser::new("http://a.test").cookies().is_empty());
     /// ```
     pub fn cookies(&self) -> Vec<String> {
         self.state().jar.list()
@@ -196,7 +197,7 @@ impl Browser {
     /// simulated clock.
     ///
     /// ```
-    /// let b = corsair::testing::Browser::new("https://evil.example")
+    /// let b = corsair_testing::Browser::new("https://evil.example")
     ///     .app_origin("https://bank.example");
     /// b.set_cookie("session=s1; SameSite=Lax; HttpOnly");
     /// b.set_cookie("tracking=t; SameSite=None"); // refused: None without Secure
@@ -295,7 +296,7 @@ impl Browser {
     /// ```
     /// # actix_web::rt::System::new().block_on(async {
     /// use actix_web::{test, web, App};
-    /// use corsair::testing::{Browser, Fetch, Step};
+    /// use corsair_testing::{Browser, Fetch, Step};
     /// // No CORS middleware at all: the request reaches the app, the script gets nothing.
     /// let app = test::init_service(App::new().route("/x", web::get().to(|| async { "x" }))).await;
     /// let out = Browser::new("http://localhost:5173").fetch(&app, Fetch::get("/x")).await;

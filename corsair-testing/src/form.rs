@@ -34,7 +34,7 @@ enum Enctype {
 /// the app's origin, as [`Fetch`](super::Fetch) paths do.
 ///
 /// ```
-/// use corsair::testing::Form;
+/// use corsair_testing::Form;
 /// // <form method=post action=/transfer><input name=to value=mallory>
 /// //   <input name=amount value="1 000"></form>
 /// let form = Form::post("/transfer").field("to", "mallory").field("amount", "1 000");
@@ -55,7 +55,7 @@ impl Form {
     /// `<form method=post action=…>`.
     ///
     /// ```
-    /// assert_eq!(corsair::testing::Form::post("/a").method_of(), "POST");
+    /// assert_eq!(corsair_testing::Form::post("/a").method_of(), "POST");
     /// ```
     pub fn post(action: &str) -> Form {
         Form {
@@ -71,7 +71,7 @@ impl Form {
     /// `<form method=get action=…>`: the fields go in the query string, and no body.
     ///
     /// ```
-    /// let f = corsair::testing::Form::get("/search").field("q", "a b");
+    /// let f = corsair_testing::Form::get("/search").field("q", "a b");
     /// assert_eq!(f.method_of(), "GET");
     /// assert!(f.body_of().is_empty());
     /// ```
@@ -85,7 +85,7 @@ impl Form {
     /// An `<input name=… value=…>`.
     ///
     /// ```
-    /// let f = corsair::testing::Form::post("/a").field("a", "1").field("b", "2");
+    /// let f = corsair_testing::Form::post("/a").field("a", "1").field("b", "2");
     /// assert_eq!(f.body_of(), b"a=1&b=2");
     /// ```
     pub fn field(mut self, name: &str, value: &str) -> Form {
@@ -96,7 +96,7 @@ impl Form {
     /// `enctype="multipart/form-data"`.
     ///
     /// ```
-    /// let f = corsair::testing::Form::post("/a").multipart();
+    /// let f = corsair_testing::Form::post("/a").multipart();
     /// assert!(f.content_type_of().unwrap().starts_with("multipart/form-data; boundary="));
     /// ```
     pub fn multipart(mut self) -> Form {
@@ -107,7 +107,7 @@ impl Form {
     /// `enctype="text/plain"` (a way to post a JSON-looking body without a preflight).
     ///
     /// ```
-    /// let f = corsair::testing::Form::post("/a").text_plain().field(r#"{"a":1,"x":""#, r#""}"#);
+    /// let f = corsair_testing::Form::post("/a").text_plain().field(r#"{"a":1,"x":""#, r#""}"#);
     /// assert_eq!(f.body_of(), b"{\"a\":1,\"x\":\"=\"}\r\n");
     /// ```
     pub fn text_plain(mut self) -> Form {
@@ -119,7 +119,7 @@ impl Form {
     /// cross-site it carries no `SameSite=Lax` cookies even for `GET`.
     ///
     /// ```
-    /// let f = corsair::testing::Form::post("/a").in_iframe();
+    /// let f = corsair_testing::Form::post("/a").in_iframe();
     /// # let _ = f;
     /// ```
     pub fn in_iframe(mut self) -> Form {
@@ -131,7 +131,7 @@ impl Form {
     /// the form is submitted by a script, as an attacker's page does.
     ///
     /// ```
-    /// let f = corsair::testing::Form::post("/a").by_user();
+    /// let f = corsair_testing::Form::post("/a").by_user();
     /// # let _ = f;
     /// ```
     pub fn by_user(mut self) -> Form {
@@ -142,7 +142,7 @@ impl Form {
     /// The method: `GET` or `POST`.
     ///
     /// ```
-    /// assert_eq!(corsair::testing::Form::get("/a").method_of(), "GET");
+    /// assert_eq!(corsair_testing::Form::get("/a").method_of(), "GET");
     /// ```
     pub fn method_of(&self) -> &str {
         &self.method
@@ -152,7 +152,7 @@ impl Form {
     /// Chromium's shape, `----WebKitFormBoundary` and 16 characters (fixed here).
     ///
     /// ```
-    /// assert_eq!(corsair::testing::Form::get("/a").content_type_of(), None);
+    /// assert_eq!(corsair_testing::Form::get("/a").content_type_of(), None);
     /// ```
     pub fn content_type_of(&self) -> Option<String> {
         if self.method == "GET" {
@@ -169,7 +169,7 @@ impl Form {
     /// `application/x-www-form-urlencoded`, `multipart/form-data` or `text/plain` encoding.
     ///
     /// ```
-    /// let f = corsair::testing::Form::post("/a").field("q", "é&=");
+    /// let f = corsair_testing::Form::post("/a").field("q", "é&=");
     /// assert_eq!(f.body_of(), b"q=%C3%A9%26%3D");
     /// ```
     pub fn body_of(&self) -> Vec<u8> {
@@ -236,7 +236,7 @@ fn urlencoded(fields: &[(String, String)]) -> String {
 /// ```
 /// # actix_web::rt::System::new().block_on(async {
 /// use actix_web::{test, web, App, HttpRequest, HttpResponse};
-/// use corsair::testing::{Browser, Form};
+/// use corsair_testing::{Browser, Form};
 /// // A stand-in guard: refuse writes whose Origin is not the app's own.
 /// let app = test::init_service(App::new().route("/transfer", web::post().to(|req: HttpRequest| async move {
 ///     match req.headers().get("origin").map(|o| o.as_bytes()) {
@@ -268,7 +268,7 @@ impl Navigation {
     /// The status of the document the navigation ended on (after same-app redirects).
     ///
     /// ```
-    /// # fn f(nav: corsair::testing::Navigation) { assert_eq!(nav.status(), 403); }
+    /// # fn f(nav: corsair_testing::Navigation) { assert_eq!(nav.status(), 403); }
     /// ```
     pub fn status(&self) -> u16 {
         self.status
@@ -277,7 +277,7 @@ impl Navigation {
     /// The final URL.
     ///
     /// ```
-    /// # fn f(nav: corsair::testing::Navigation) { assert!(nav.url().ends_with("/done")); }
+    /// # fn f(nav: corsair_testing::Navigation) { assert!(nav.url().ends_with("/done")); }
     /// ```
     pub fn url(&self) -> &str {
         &self.url
@@ -286,7 +286,7 @@ impl Navigation {
     /// A header of the final response (lower-case name match), as the user's tab got it.
     ///
     /// ```
-    /// # fn f(nav: corsair::testing::Navigation) { assert_eq!(nav.header("x-frame-options"), Some("DENY")); }
+    /// # fn f(nav: corsair_testing::Navigation) { assert_eq!(nav.header("x-frame-options"), Some("DENY")); }
     /// ```
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -298,7 +298,7 @@ impl Navigation {
     /// The final document's body as text (lossy UTF-8).
     ///
     /// ```
-    /// # fn f(nav: corsair::testing::Navigation) { assert_eq!(nav.text(), "sent"); }
+    /// # fn f(nav: corsair_testing::Navigation) { assert_eq!(nav.text(), "sent"); }
     /// ```
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
@@ -307,7 +307,7 @@ impl Navigation {
     /// Every request that reached the app, in order, as `(method, path, status)`.
     ///
     /// ```
-    /// # fn f(nav: corsair::testing::Navigation) { assert_eq!(nav.requests_sent()[0].2, 303); }
+    /// # fn f(nav: corsair_testing::Navigation) { assert_eq!(nav.requests_sent()[0].2, 303); }
     /// ```
     pub fn requests_sent(&self) -> &[(String, String, u16)] {
         &self.requests_sent
@@ -318,7 +318,7 @@ impl Navigation {
     /// ([`Reason::TooManyRedirects`]).
     ///
     /// ```
-    /// # fn f(nav: corsair::testing::Navigation) { assert!(nav.stopped().is_none()); }
+    /// # fn f(nav: corsair_testing::Navigation) { assert!(nav.stopped().is_none()); }
     /// ```
     pub fn stopped(&self) -> Option<&Reason> {
         self.stopped.as_ref()
@@ -358,7 +358,7 @@ impl Browser {
     /// ```
     /// # actix_web::rt::System::new().block_on(async {
     /// use actix_web::{test, web, App, HttpRequest, HttpResponse};
-    /// use corsair::testing::{Browser, Form};
+    /// use corsair_testing::{Browser, Form};
     /// // Who is logged in, as the app sees it.
     /// let app = test::init_service(App::new().route("/transfer", web::post().to(|req: HttpRequest| async move {
     ///     match req.cookie("session") {

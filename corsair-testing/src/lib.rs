@@ -1,4 +1,6 @@
-//! The browser's side of CORS, in your own unit tests (feature `testing`).
+//! The browser's side of CORS, in your own unit tests: a simulated browser for actix-web apps,
+//! whatever CORS middleware they use (corsair, `actix-cors`, your own). corsair re-exports this
+//! crate as `corsair::testing` under its `testing` feature.
 //!
 //! [`Browser`] runs the **client** half of the Fetch standard's CORS protocol
 //! (<https://fetch.spec.whatwg.org/#http-cors-protocol>) against a whole actix-web app
@@ -15,7 +17,8 @@
 //! ```
 //! # actix_web::rt::System::new().block_on(async {
 //! use actix_web::{test, web, App};
-//! use corsair::{testing::{Browser, Fetch}, Cors};
+//! use corsair::Cors;
+//! use corsair_testing::{Browser, Fetch};
 //!
 //! let app = test::init_service(
 //!     App::new()
@@ -98,6 +101,9 @@
 //! navigations other than form submissions; request bodies other than bytes; and the network
 //! partition key (one `Browser` is one top-level page).
 
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
 mod browser;
 mod cache;
 mod checks;
@@ -115,3 +121,8 @@ pub use fetch::{Credentials, Fetch};
 pub use form::{Form, Navigation};
 pub use outcome::{Blocked, Outcome, Preflight, Reason, Step, Warning};
 pub use websocket::{Socket, SocketFailure};
+
+/// The README's example, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -73,7 +73,7 @@ pub(crate) struct Allowance {
 /// `services/network/cors/preflight_result.cc` (Chromium 76 and later; Firefox: 24 hours).
 ///
 /// ```
-/// assert_eq!(corsair::testing::CHROMIUM_MAX_AGE_CAP.as_secs(), 7200);
+/// assert_eq!(corsair_testing::CHROMIUM_MAX_AGE_CAP.as_secs(), 7200);
 /// ```
 pub const CHROMIUM_MAX_AGE_CAP: Duration = Duration::from_secs(2 * 60 * 60);
 
@@ -81,7 +81,7 @@ pub const CHROMIUM_MAX_AGE_CAP: Duration = Duration::from_secs(2 * 60 * 60);
 /// standard, "CORS-preflight fetch" step 7.5; Chromium's `kDefaultTimeout`).
 ///
 /// ```
-/// assert_eq!(corsair::testing::DEFAULT_MAX_AGE.as_secs(), 5);
+/// assert_eq!(corsair_testing::DEFAULT_MAX_AGE.as_secs(), 5);
 /// ```
 pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(5);
 
@@ -96,7 +96,7 @@ fn parse_list(headers: &Headers, name: &str) -> Result<Vec<String>, ()> {
         .map(|item| item.trim_matches([' ', '\t']))
         .filter(|item| !item.is_empty())
         .map(|item| {
-            if crate::fetch::is_token(item.as_bytes()) {
+            if corsair_fetch::is_token(item.as_bytes()) {
                 Ok(item.to_owned())
             } else {
                 Err(())
@@ -180,7 +180,7 @@ pub(crate) fn readable_headers(
     let star = credentials != Credentials::Include && exposed.iter().any(|e| e == "*");
     let mut out: Vec<(String, String)> = Vec::new();
     for (name, _) in headers {
-        if crate::fetch::FORBIDDEN_RESPONSE_HEADERS.contains(&name.as_str())
+        if corsair_fetch::FORBIDDEN_RESPONSE_HEADERS.contains(&name.as_str())
             || out.iter().any(|(n, _)| n == name)
         {
             continue;
@@ -210,7 +210,8 @@ pub(crate) fn hidden_headers(
         return out;
     }
     for (name, _) in headers {
-        let addressed_elsewhere = crate::fetch::FORBIDDEN_RESPONSE_HEADERS.contains(&name.as_str())
+        let addressed_elsewhere = corsair_fetch::FORBIDDEN_RESPONSE_HEADERS
+            .contains(&name.as_str())
             || name.starts_with("access-control-")
             || name == "vary";
         if addressed_elsewhere || readable.iter().any(|(n, _)| n == name) || out.contains(name) {

@@ -25,7 +25,7 @@ use super::{
 /// after "Error during WebSocket handshake: ".
 ///
 /// ```
-/// use corsair::testing::SocketFailure;
+/// use corsair_testing::SocketFailure;
 /// assert_eq!(SocketFailure::UnexpectedStatus(403).to_string(), "Unexpected response code: 403");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,7 +68,7 @@ impl fmt::Display for SocketFailure {
 /// The result of [`Browser::websocket`]: did the socket open, and if not, why.
 ///
 /// ```
-/// # fn f(socket: corsair::testing::Socket) { assert!(!socket.is_open(), "{socket}"); }
+/// # fn f(socket: corsair_testing::Socket) { assert!(!socket.is_open(), "{socket}"); }
 /// ```
 #[derive(Clone, Debug)]
 pub struct Socket {
@@ -83,7 +83,7 @@ impl Socket {
     /// with the user's credentials.
     ///
     /// ```
-    /// # fn f(socket: corsair::testing::Socket) { assert!(socket.is_open()); }
+    /// # fn f(socket: corsair_testing::Socket) { assert!(socket.is_open()); }
     /// ```
     pub fn is_open(&self) -> bool {
         self.failure.is_none()
@@ -92,7 +92,7 @@ impl Socket {
     /// The status the app answered the handshake with (`101` when it accepted).
     ///
     /// ```
-    /// # fn f(socket: corsair::testing::Socket) { assert_eq!(socket.status(), 403); }
+    /// # fn f(socket: corsair_testing::Socket) { assert_eq!(socket.status(), 403); }
     /// ```
     pub fn status(&self) -> u16 {
         self.status
@@ -101,7 +101,7 @@ impl Socket {
     /// Why it did not open, if it did not.
     ///
     /// ```
-    /// # use corsair::testing::{Socket, SocketFailure};
+    /// # use corsair_testing::{Socket, SocketFailure};
     /// # fn f(socket: Socket) {
     /// assert_eq!(socket.failure(), Some(&SocketFailure::UnexpectedStatus(403)));
     /// # }
@@ -163,7 +163,7 @@ impl Browser {
     /// ```
     /// # actix_web::rt::System::new().block_on(async {
     /// use actix_web::{test, web, App, HttpRequest, HttpResponse};
-    /// use corsair::testing::Browser;
+    /// use corsair_testing::Browser;
     /// // A stand-in guard: only the app's own pages may open the socket.
     /// let app = test::init_service(App::new().route("/ws", web::get().to(|req: HttpRequest| async move {
     ///     if req.headers().get("origin").is_some_and(|o| o != "https://app.example") {
