@@ -16,9 +16,10 @@ use actix_web::{
 
 use crate::{
     compile::compile,
+    cors_policy::CorsPolicy,
     diagnostics,
     error::{ConfigError, Problem, Source},
-    policy::CorsPolicy,
+    rollout::Rollout,
     settings::{Any, EnvOrigins, Settings},
 };
 
@@ -965,10 +966,22 @@ impl Cors {
     /// println!("{err}");
     /// ```
     pub fn build(self) -> Result<CorsPolicy, ConfigError> {
-        let cors = self.read_environment();
-        let policy = CorsPolicy::from_compiled(compile(&cors.settings)?);
-        diagnostics::log_summary(&policy.inner);
+        let policy = self.build_quietly()?;
+        diagnostics::log_summary(&policy.rules);
         Ok(policy)
+    }
+}
+
+impl Cors {
+    /// [`build`](Self::build) without the start-up summary (the caller logs it, or has
+    /// logged it already for an equal builder).
+    pub(crate) fn build_quietly(self) -> Result<CorsPolicy, ConfigError> {
+        let cors = self.read_environment();
+        let rules = compile(&cors.settings)?;
+        Ok(CorsPolicy::new(
+            rules,
+            Rollout::new(cors.settings.rollout.clone()),
+        ))
     }
 }
 

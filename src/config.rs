@@ -16,9 +16,9 @@ use serde::{
 
 use crate::{
     builder::Cors,
+    cors_policy::CorsPolicy,
     diagnostics::STARLETTE_ALWAYS_ALLOWED_HEADERS,
     error::{HeaderList, OriginFault, Problem, Source},
-    policy::CorsPolicy,
 };
 
 /// What `allow_methods = ["*"]` means to Starlette 1.10 (its `ALL_METHODS`).
