@@ -268,7 +268,7 @@ fn env_or_validates_the_default_too() {
 }
 
 #[test]
-fn env_entries_with_a_star_are_patterns_and_a_lone_star_is_any_origin() {
+fn env_entries_with_a_star_are_patterns_and_a_lone_star_is_refused() {
     let policy = env::with_var(
         "CORSAIR_T_ENV_PATTERNS",
         "https://*.preview.example.com, http://localhost:*",
@@ -289,15 +289,21 @@ fn env_entries_with_a_star_are_patterns_and_a_lone_star_is_any_origin() {
         .check(&CorsRequest::new("https://preview.example.com"))
         .is_allowed());
 
-    let policy = env::with_var("CORSAIR_T_ENV_STAR", " * ", || {
+    // A lone `*` is not read as "every origin" (actix-cors refuses `allowed_origin("*")`).
+    let err = env::with_var("CORSAIR_T_ENV_STAR", " * ", || {
         Cors::default()
             .allowed_origins_from_env("CORSAIR_T_ENV_STAR")
             .build()
-            .unwrap()
+            .unwrap_err()
     });
-    assert!(policy
-        .check(&CorsRequest::new("https://anyone.example"))
-        .is_allowed());
+    assert_eq!(
+        err.problems(),
+        [Problem::InvalidOrigin {
+            value: "*".into(),
+            source: env_source("CORSAIR_T_ENV_STAR", 1),
+            fault: OriginFault::AnyOrigin,
+        }]
+    );
 }
 
 #[test]
