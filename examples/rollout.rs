@@ -174,9 +174,10 @@ async fn promote(live: web::Data<LiveCors>) -> HttpResponse {
 #[actix_web::main]
 async fn main() -> io::Result<()> {
     // `RUST_LOG` as in every example; by default the differences, refusals and access log.
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(
-        "warn,corsair=debug,actix_web::middleware::logger=info",
-    ))
+    env_logger::Builder::from_env(
+        env_logger::Env::default()
+            .default_filter_or("warn,corsair=debug,actix_web::middleware::logger=info"),
+    )
     .init();
     let origins = env::var("CANDIDATE_ORIGINS").unwrap_or_else(|_| FIRST_CANDIDATE.into());
     let live = live_policy(&origins);

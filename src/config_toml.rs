@@ -77,7 +77,7 @@ impl CorsConfig {
 }
 
 fn parse(text: &str) -> Result<CorsConfig, Kind> {
-    toml::from_str(text).map_err(|error| Kind::Parse(Parse::new(text, &error)))
+    toml::from_str(text).map_err(|error| Kind::Parse(Box::new(Parse::new(text, &error))))
 }
 
 /// Why a TOML `CorsConfig` could not be loaded: the error of
@@ -107,7 +107,8 @@ pub struct TomlConfigError {
 
 enum Kind {
     Read(io::Error),
-    Parse(Parse),
+    /// Boxed: the error stays small in a `Result`.
+    Parse(Box<Parse>),
 }
 
 /// A parse error, located.

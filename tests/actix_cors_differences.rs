@@ -338,7 +338,10 @@ async fn allowed_origin_star_stops_both_at_start_up_and_corsair_names_the_two_fi
     assert!(err.contains("`.send_wildcard()`"), "{err}");
     // The two fixes: echo any origin, or send `*`.
     let origin = "https://any.example";
-    let (_, echo, _) = answer!(corsair::Cors::default().allow_any_origin(), get_from(origin));
+    let (_, echo, _) = answer!(
+        corsair::Cors::default().allow_any_origin(),
+        get_from(origin)
+    );
     let (_, star, _) = answer!(
         corsair::Cors::default().allow_any_origin().send_wildcard(),
         get_from(origin)
@@ -350,8 +353,13 @@ async fn allowed_origin_star_stops_both_at_start_up_and_corsair_names_the_two_fi
     assert_eq!(text(&star, header::ACCESS_CONTROL_ALLOW_ORIGIN), Some("*"));
     // actix-cors's own fix, `send_wildcard()` with any origin, answers the same `*`.
     let (_, old_star, _) = answer!(
-        actix_cors::Cors::default().allow_any_origin().send_wildcard(),
+        actix_cors::Cors::default()
+            .allow_any_origin()
+            .send_wildcard(),
         get_from(origin)
     );
-    assert_eq!(text(&old_star, header::ACCESS_CONTROL_ALLOW_ORIGIN), Some("*"));
+    assert_eq!(
+        text(&old_star, header::ACCESS_CONTROL_ALLOW_ORIGIN),
+        Some("*")
+    );
 }

@@ -752,7 +752,10 @@ mod toml_config {
             "{text}"
         );
         assert!(text.contains("`allow_credentials`"), "{text}");
-        assert!(text.contains("\n  2 | allow_credential = true\n    | ^"), "{text}");
+        assert!(
+            text.contains("\n  2 | allow_credential = true\n    | ^"),
+            "{text}"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

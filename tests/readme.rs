@@ -262,10 +262,7 @@ async fn run_curl(client: &awc::Client, line: &str, base: &str) -> String {
 
 #[actix_rt::test]
 async fn rollout_steps_print_what_the_readme_shows_and_match_the_examples_walkthrough() {
-    let block = block_after(
-        "`cargo run --example rollout` runs these steps",
-        "console",
-    );
+    let block = block_after("`cargo run --example rollout` runs these steps", "console");
     // Each `$ ` command, with the lines it prints (up to the next command or `#` comment).
     let mut steps: Vec<(&str, Vec<&str>)> = Vec::new();
     let mut in_output = false;
@@ -292,7 +289,11 @@ async fn rollout_steps_print_what_the_readme_shows_and_match_the_examples_walkth
     // The commands the example prints at start-up are the README's, in the same order.
     let printed = rollout::walkthrough("http://127.0.0.1:8000", rollout::FIRST_CANDIDATE);
     let mut readme_commands = steps.iter().map(|(c, _)| *c);
-    for command in printed.lines().map(str::trim).filter(|l| l.starts_with("curl ")) {
+    for command in printed
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("curl "))
+    {
         assert!(
             readme_commands.any(|c| c == command),
             "the example prints `{command}`, which the README does not show (in this order)"

@@ -814,7 +814,11 @@ fn a_star_origin_keeps_starlettes_meaning_in_the_config_where_the_builder_refuse
             .build()
             .unwrap()
             .check(&CorsRequest::new("https://one.example"));
-        assert_eq!(d.header(header::ACCESS_CONTROL_ALLOW_ORIGIN), Some("*"), "{text}");
+        assert_eq!(
+            d.header(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+            Some("*"),
+            "{text}"
+        );
     }
     assert!(Cors::default().allowed_origin("*").build().is_err());
     assert!(Cors::default().allowed_origins_list("*").build().is_err());

@@ -539,7 +539,8 @@ fn a_lone_star_origin_is_a_build_error_naming_allow_any_origin_and_send_wildcard
             },
         ),
         (
-            Cors::default().allowed_origins_list_from("origins.txt", "https://app.example.com\n*\n"),
+            Cors::default()
+                .allowed_origins_list_from("origins.txt", "https://app.example.com\n*\n"),
             Source::Named {
                 name: "origins.txt".into(),
                 line: 2,
@@ -570,9 +571,16 @@ fn a_lone_star_origin_is_a_build_error_naming_allow_any_origin_and_send_wildcard
     ));
     // What the message names works, and answers what `*` was meant to.
     let echo = Cors::default().allow_any_origin().build().unwrap();
-    let star = Cors::default().allow_any_origin().send_wildcard().build().unwrap();
+    let star = Cors::default()
+        .allow_any_origin()
+        .send_wildcard()
+        .build()
+        .unwrap();
     let d = echo.check(&CorsRequest::new("https://any.example"));
-    assert_eq!(d.header(header::ACCESS_CONTROL_ALLOW_ORIGIN), Some("https://any.example"));
+    assert_eq!(
+        d.header(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+        Some("https://any.example")
+    );
     let d = star.check(&CorsRequest::new("https://any.example"));
     assert_eq!(d.header(header::ACCESS_CONTROL_ALLOW_ORIGIN), Some("*"));
 }
