@@ -55,6 +55,10 @@ const STARLETTE_ALL_METHODS: [&str; 8] = [
 /// | `allow_insecure_credentialed_origins` | bool (corsair only) | accept plain-`http` origins with credentials |
 /// | `preflight_status`   | integer (corsair only)  | status of an accepted preflight (default 204; Starlette's is 200) |
 ///
+/// With the feature `toml`, `CorsConfig::from_toml_file` reads a file and names the line and
+/// column of a TOML mistake (a regex goes in single quotes, `'https://.*\.example\.com'`,
+/// so that TOML keeps its backslashes).
+///
 /// Every list field also accepts one comma-separated string (white space trimmed, empty entries
 /// ignored), as environment variables and `.env` files hold them. Unknown fields are an error
 /// (a misspelt `allow_origin` is not silently ignored).

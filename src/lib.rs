@@ -98,7 +98,8 @@
 //!    comparison ([`ShadowCounts`]). [`LiveCors`] holds a policy you can replace, and its own
 //!    report-only candidate, while the server runs.
 //! - With the feature `serde`, `CorsConfig` reads FastAPI-style settings from TOML or JSON and
-//!   goes through the same builder methods.
+//!   goes through the same builder methods; the feature `toml` adds `CorsConfig::from_toml_file`,
+//!   whose errors show the file, line and column.
 //! - Log output goes through the [`log`](https://docs.rs/log) crate, under targets starting
 //!   with `corsair` (with `env_logger`: `RUST_LOG=corsair=debug`): one summary when a policy is
 //!   built, and for each refusal the reason with near-miss hints.
@@ -125,6 +126,7 @@
 //   diagnostics.rs    the start-up summary and refusal hints with near misses
 //   builder.rs        Cors, the actix-cors-compatible surface over settings
 //   config.rs         CorsConfig (serde), through builder methods only
+//   config_toml.rs    CorsConfig from TOML files, errors located (feature `toml`)
 //   check.rs          CorsPolicy::check: Decision for a described CorsRequest
 //   worker.rs         what one middleware instance owns: its copy of the rules, its counter
 //                     shard, its Vary memory; records counters, extensions, report-only
@@ -142,6 +144,8 @@ mod check;
 mod compile;
 #[cfg(feature = "serde")]
 mod config;
+#[cfg(feature = "toml")]
+mod config_toml;
 mod cors_policy;
 mod counters;
 mod counts;
@@ -186,6 +190,8 @@ pub use compile::MAX_AGE_LIMIT;
 pub use config::CorsConfig;
 #[cfg(feature = "serde")]
 pub use config::CorsConfigError;
+#[cfg(feature = "toml")]
+pub use config_toml::TomlConfigError;
 pub use counts::CorsCounts;
 pub use error::{
     ConfigError, CorsError, HeaderList, NameList, OriginFault, OriginRules, PatternFault, Problem,

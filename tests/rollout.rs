@@ -90,7 +90,7 @@ async fn example_walks_the_four_steps_over_tcp() {
         let r = get(&client, &items, partner).await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(r.allow_origin.as_deref(), Some(partner));
-        assert_eq!(r.body, "items (cors: allowed:any)");
+        assert_eq!(r.body, "items (cors: allowed:any)\n");
         assert_eq!(r.vary.as_deref(), Some("Origin"));
     }
     let r = get(&client, &items, "https://app.example.com").await;
@@ -155,7 +155,7 @@ async fn example_walks_the_four_steps_over_tcp() {
         let r = get(&client, &items, partner).await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(r.allow_origin.as_deref(), Some(partner));
-        assert_eq!(r.body, "items (cors: allowed:exact)");
+        assert_eq!(r.body, "items (cors: allowed:exact)\n");
     }
     assert_eq!(live.counts().refused(Refusal::OriginNotAllowed), 6);
     handle.stop(true).await;
