@@ -16,9 +16,10 @@ use actix_web::{
 
 use crate::{
     compile::compile,
+    cors_policy::CorsPolicy,
     diagnostics,
     error::{ConfigError, Problem, Source},
-    policy::CorsPolicy,
+    rollout::Rollout,
     settings::{Any, EnvOrigins, Settings},
 };
 
@@ -156,7 +157,11 @@ impl Cors {
 
     /// Allows one origin, written exactly as browsers send it in the `Origin` header:
     /// `scheme://host[:port]`, no trailing slash, no path, no default port (`:443` for
-    /// `https`, `:80` for `http`). `"*"` means [`allow_any_origin`](Self::allow_any_origin).
+    /// `https`, `:80` for `http`).
+    ///
+    /// `"*"` is a build error, as in actix-cors ([`OriginFault::AnyOrigin`](crate::OriginFault::AnyOrigin)): for every
+    /// origin call [`allow_any_origin`](Self::allow_any_origin), plus
+    /// [`send_wildcard`](Self::send_wildcard) to answer a literal `*`.
     ///
     /// Origins are compared **byte for byte**, as the Fetch standard serializes them:
     /// - *Case.* Browsers always send scheme and host in lower case, so a configured origin
@@ -173,7 +178,7 @@ impl Cors {
     /// [`allowed_origin_fn`](Self::allowed_origin_fn) for the whole evaluation order.
     ///
     /// ```
-    /// use corsair::{Cors, CorsRequest};
+    /// use corsair::{Cors, CorsRequest, OriginFault, Problem};
     /// let policy = Cors::default()
     ///     .allowed_origin("https://app.example.com")
     ///     .allowed_origin("http://localhost:5173")
@@ -183,6 +188,10 @@ impl Cors {
     /// assert!(policy.check(&CorsRequest::new("https://xn--bcher-kva.example")).is_allowed());
     /// assert!(!policy.check(&CorsRequest::new("https://APP.example.com")).is_allowed());
     /// assert!(Cors::default().allowed_origin("https://bücher.example").build().is_err());
+    ///
+    /// let err = Cors::default().allowed_origin("*").build().unwrap_err();
+    /// assert!(matches!(err.problems(), [Problem::InvalidOrigin { fault: OriginFault::AnyOrigin, .. }]));
+    /// assert!(err.to_string().contains("call `.allow_any_origin()`"));
     /// ```
     pub fn allowed_origin(self, origin: &str) -> Self {
         self.push_origin(origin, Source::Code, false)
@@ -318,7 +327,8 @@ impl Cors {
     /// Allows every origin of a comma-separated list, as found in configuration:
     /// white space around entries is trimmed and empty entries are ignored. An entry with a
     /// `*` is a pattern (see [`allowed_origin_pattern`](Self::allowed_origin_pattern)); a lone
-    /// `*` allows any origin.
+    /// `*` is a build error, as in [`allowed_origin`](Self::allowed_origin) (say
+    /// [`allow_any_origin`](Self::allow_any_origin) in code instead).
     ///
     /// ```
     /// use corsair::{Cors, CorsRequest};
@@ -328,6 +338,7 @@ impl Cors {
     ///     .unwrap();
     /// assert!(policy.check(&CorsRequest::new("https://app.example.com")).is_allowed());
     /// assert!(!policy.check(&CorsRequest::new("https://evil.example")).is_allowed());
+    /// assert!(Cors::default().allowed_origins_list("*").build().is_err());
     /// ```
     pub fn allowed_origins_list(self, list: &str) -> Self {
         self.push_list(list, |_| Source::Code)
@@ -337,7 +348,9 @@ impl Cors {
     /// [`allowed_origins_list`](Self::allowed_origins_list)). A missing variable is a build
     /// error naming it; use [`allowed_origins_from_env_or`](Self::allowed_origins_from_env_or)
     /// for a default. A variable that is set but lists nothing counts as missing. Errors name
-    /// the variable and the entry's position (counting the non-empty entries, from 1).
+    /// the variable and the entry's position (counting the non-empty entries, from 1). A lone
+    /// `*` is refused, as in the list: "every origin" is
+    /// [`allow_any_origin`](Self::allow_any_origin), in code.
     ///
     /// The variable is read when the policy is built ([`Cors::build`], or when the app starts
     /// for a builder given to `.wrap()`), not when this method is called.
@@ -351,6 +364,10 @@ impl Cors {
     ///
     /// let err = Cors::default().allowed_origins_from_env("DOC_UNSET_VAR").build().unwrap_err();
     /// assert_eq!(err.problems(), &[Problem::MissingEnvVar { var: "DOC_UNSET_VAR".into() }]);
+    ///
+    /// std::env::set_var("DOC_STAR_ORIGINS", "*");
+    /// let err = Cors::default().allowed_origins_from_env("DOC_STAR_ORIGINS").build().unwrap_err();
+    /// assert!(err.to_string().contains("origin `*` (in $DOC_STAR_ORIGINS, entry 1) is not valid"));
     /// ```
     pub fn allowed_origins_from_env(mut self, var: &str) -> Self {
         self.settings.env_origins.push(EnvOrigins {
@@ -430,9 +447,9 @@ impl Cors {
     /// Records one origin entry. From configuration lists (`lenient`), an entry with `*` is
     /// taken as a pattern; in code, `*` inside an origin is an error pointing at the pattern API.
     pub(crate) fn push_origin(mut self, origin: &str, source: Source, lenient: bool) -> Self {
-        if origin == "*" {
-            self.settings.any_origin = Any::Explicit;
-        } else if lenient && origin.contains('*') {
+        // A lone `*` is kept as an origin, so that the build refuses it naming its source
+        // (`OriginFault::AnyOrigin`): "every origin" is only ever `allow_any_origin()`.
+        if lenient && origin.contains('*') && origin != "*" {
             self.settings.patterns.push((origin.to_owned(), source));
             self.narrow_permissive_origin();
         } else {
@@ -965,10 +982,22 @@ impl Cors {
     /// println!("{err}");
     /// ```
     pub fn build(self) -> Result<CorsPolicy, ConfigError> {
-        let cors = self.read_environment();
-        let policy = CorsPolicy::from_compiled(compile(&cors.settings)?);
-        diagnostics::log_summary(&policy.inner);
+        let policy = self.build_quietly()?;
+        diagnostics::log_summary(&policy.rules);
         Ok(policy)
+    }
+}
+
+impl Cors {
+    /// [`build`](Self::build) without the start-up summary (the caller logs it, or has
+    /// logged it already for an equal builder).
+    pub(crate) fn build_quietly(self) -> Result<CorsPolicy, ConfigError> {
+        let cors = self.read_environment();
+        let rules = compile(&cors.settings)?;
+        Ok(CorsPolicy::new(
+            rules,
+            Rollout::new(cors.settings.rollout.clone()),
+        ))
     }
 }
 
@@ -980,7 +1009,7 @@ impl Cors {
     /// `text` is read line by line. On each line, `#` starts a comment, entries are separated
     /// by commas, white space around them is trimmed, and empty entries are ignored. As in
     /// [`allowed_origins_list`](Self::allowed_origins_list), an entry with a `*` is a pattern
-    /// and a lone `*` allows any origin.
+    /// and a lone `*` is a build error.
     ///
     /// ```
     /// use corsair::{Cors, CorsRequest, Problem, Source};

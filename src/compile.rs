@@ -75,7 +75,6 @@ pub(crate) fn compile(settings: &Settings) -> Result<Compiled, ConfigError> {
         expose,
         settings.max_age,
         flags,
-        &settings.rollout,
     ))
 }
 

@@ -161,6 +161,11 @@ pub enum OriginFault {
         /// The origin with the address in canonical form.
         suggestion: String,
     },
+    /// A lone `*` given as an origin. actix-cors refuses it too (`allowed_origin("*")`), and
+    /// corsair refuses it wherever origins are listed (lists, environment variables, files),
+    /// so that "every origin" is always written out as [`Cors::allow_any_origin`](crate::Cors::allow_any_origin).
+    #[display("`*` is not an origin, and corsair does not read it as \"every origin\" (actix-cors refuses it too); to allow every origin call `.allow_any_origin()`, which echoes the request's origin, and add `.send_wildcard()` to answer `Access-Control-Allow-Origin: *` instead")]
+    AnyOrigin,
     /// A `*` inside an origin string.
     #[display("a `*` inside an origin matches nothing; use `.allowed_origin_pattern(\"{value}\")` for wildcard subdomains or ports, or `.allow_any_origin()` for every origin")]
     Wildcard {
@@ -460,7 +465,7 @@ pub enum Problem {
     #[display("`expose_any_header` is set together with credentials, and browsers read `Access-Control-Expose-Headers: *` literally on credentialed requests (exposing nothing); list the headers with `.expose_headers([..])`")]
     CredentialedExposeAny,
     /// `allow_any_origin` together with specific origins, patterns, regexes or predicates.
-    #[display("`allow_any_origin` (or a `*` origin entry) is set together with {with}, so it is unclear whether you mean every origin or only those; keep one of them")]
+    #[display("`allow_any_origin` is set together with {with}, so it is unclear whether you mean every origin or only those; keep one of them")]
     AnyOriginConflict {
         /// What it conflicts with.
         with: OriginRules,

@@ -13,7 +13,7 @@
 use std::net::IpAddr;
 
 use actix_web::{
-    dev::{RequestHead, ServiceRequest},
+    dev::RequestHead,
     http::header::{self, HeaderName},
 };
 
@@ -21,17 +21,22 @@ const X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto
 const X_FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
 
 /// True when `origin` (the request's single `Origin` value) is the request's own origin.
+/// `secure`: whether the request reached this listener over TLS (asked only when needed).
 ///
 /// Cheapest test first: without trusted proxies, an `Origin` whose scheme is not the
 /// listener's (an `https://` page calling an app that sees plain HTTP behind TLS termination,
 /// the usual cross-origin request) is answered inline, without looking `Host` up.
 #[inline]
-pub(crate) fn is_own_origin(origin: &[u8], trusted: &[IpAddr], req: &ServiceRequest) -> bool {
+pub(crate) fn is_own_origin(
+    origin: &[u8],
+    trusted: &[IpAddr],
+    head: &RequestHead,
+    secure: impl FnOnce() -> bool,
+) -> bool {
     if trusted.is_empty() {
-        let scheme = listener_scheme(req);
-        return has_scheme(origin, scheme) && is_direct_origin(origin, scheme, req.head());
+        let scheme = listener_scheme(secure);
+        return has_scheme(origin, scheme) && is_direct_origin(origin, scheme, head);
     }
-    let head = req.head();
     let behind_trusted_proxy = head
         .peer_addr
         .is_some_and(|peer| trusted.contains(&peer.ip()));
@@ -40,14 +45,14 @@ pub(crate) fn is_own_origin(origin: &[u8], trusted: &[IpAddr], req: &ServiceRequ
             return host.is_some_and(|host| matches(origin, scheme, host));
         }
     }
-    let scheme = listener_scheme(req);
+    let scheme = listener_scheme(secure);
     has_scheme(origin, scheme) && is_direct_origin(origin, scheme, head)
 }
 
 /// `https` or `http`: the scheme the request reached this listener with.
 #[inline]
-fn listener_scheme(req: &ServiceRequest) -> &'static [u8] {
-    if req.app_config().secure() {
+fn listener_scheme(secure: impl FnOnce() -> bool) -> &'static [u8] {
+    if secure() {
         b"https"
     } else {
         b"http"

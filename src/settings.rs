@@ -72,7 +72,7 @@ pub(crate) struct Settings {
     pub(crate) early_problems: Vec<Problem>,
     /// Origin lists to read from environment variables when the policy is built.
     pub(crate) env_origins: Vec<EnvOrigins>,
-    /// [rollout hook] Same-origin, verdict and report-only options (`src/rollout.rs`).
+    /// Same-origin, verdict and observe-only options (read by `crate::rollout`).
     pub(crate) rollout: RolloutOptions,
 }
 
@@ -107,13 +107,13 @@ impl Default for Settings {
             allow_insecure_credentialed: false,
             early_problems: Vec::new(),
             env_origins: Vec::new(),
-            rollout: Default::default(), // [rollout hook]
+            rollout: Default::default(),
         }
     }
 }
 
 /// The roll-out options, recorded by the builder and carried by each compiled policy (read
-/// by `src/rollout.rs`, `src/same_origin.rs`, `src/shadow.rs`).
+/// by `crate::rollout` and `crate::same_origin`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct RolloutOptions {
     pub(crate) trusted_proxies: Vec<IpAddr>,

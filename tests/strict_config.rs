@@ -665,6 +665,11 @@ fn every_variant() -> Vec<(&'static str, Cors, Problem)> {
             ),
         ),
         (
+            "InvalidOrigin/AnyOrigin",
+            Cors::default().allowed_origin("*"),
+            origin("*", OriginFault::AnyOrigin),
+        ),
+        (
             "NullOrigin",
             Cors::default().allowed_origin("null"),
             Problem::NullOrigin { source: code() },

@@ -347,7 +347,7 @@ pub(crate) fn split_origin(origin: &str) -> Option<(&str, &str, Option<u16>)> {
 }
 
 /// All patterns of a policy, indexed by host.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct PatternSet {
     /// `*.domain` patterns keyed by `domain`.
     subdomain: HashMap<Box<str>, Vec<OriginPattern>, foldhash::fast::RandomState>,

@@ -35,6 +35,9 @@ fn check_characters(s: &str) -> Result<(), OriginFault> {
     if !s.is_ascii() {
         return Err(OriginFault::NonAscii);
     }
+    if s == "*" {
+        return Err(OriginFault::AnyOrigin);
+    }
     if s.contains('*') {
         return Err(OriginFault::Wildcard {
             value: s.to_owned(),
@@ -480,6 +483,7 @@ mod tests {
             fault("https://*.a.com"),
             OriginFault::Wildcard { .. }
         ));
+        assert_eq!(fault("*"), OriginFault::AnyOrigin);
         assert_eq!(fault("https://a.com:0"), OriginFault::InvalidPort);
         assert_eq!(fault("https://a.com:080"), OriginFault::InvalidPort);
         assert_eq!(fault("https://a.com:99999"), OriginFault::InvalidPort);

@@ -26,6 +26,15 @@ pub(crate) struct HeaderRule {
 }
 
 impl HeaderRule {
+    /// One middleware instance's own copy (see `Compiled::for_worker`).
+    pub(crate) fn for_worker(&self) -> Self {
+        HeaderRule {
+            any: self.any,
+            list: self.list.clone(),
+            value: self.value.as_ref().map(crate::header_value::own_copy),
+        }
+    }
+
     /// The rule for validated names (or any name), with its value joined once.
     pub(crate) fn new(any: bool, list: Vec<HeaderName>) -> Self {
         HeaderRule {
