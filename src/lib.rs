@@ -190,10 +190,12 @@ pub use error::{
 };
 // The service and future types: nameable (code written for actix-cors may name
 // `CorsMiddleware`), but not part of the front page.
+pub use error::ProxyFault;
 #[doc(hidden)]
 pub use middleware::{CorsFuture, CorsMiddleware};
 pub use origin::MatchedBy;
 pub use outcome::CorsOutcome; // [rollout hook]
 pub use policy::{CorsPolicy, Refusal};
 pub use reload::LiveCors;
+pub use same_origin::TrustedProxy;
 pub use shadow::ShadowCounts; // [rollout hook]

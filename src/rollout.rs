@@ -4,14 +4,13 @@
 //! Kept apart from `middleware.rs` and `policy.rs` so those files only carry a hook:
 //! `CorsMiddleware::call` calls [`complete`] on the verdict of `Compiled::decide`.
 
-use std::net::IpAddr;
-
 use actix_web::{dev::ServiceRequest, HttpMessage};
 
 use crate::{
     outcome::CorsOutcome,
     policy::{AllowOrigin, Compiled, Refusal, Verdict},
-    same_origin, shadow,
+    same_origin::{self, SameOriginRule},
+    shadow,
     worker::Worker,
 };
 
@@ -26,7 +25,7 @@ use crate::{
 #[inline]
 pub(crate) fn complete(worker: &Worker, req: &ServiceRequest, verdict: &mut Verdict) {
     let rollout = &worker.rollout;
-    let same_origin = is_same_origin(verdict, &rollout.options.trusted_proxies, req);
+    let same_origin = is_same_origin(verdict, &rollout.options.same_origin, req);
     if same_origin
         || rollout.options.observe_only
         || rollout.options.outcome_in_extensions
@@ -42,7 +41,7 @@ pub(crate) fn complete(worker: &Worker, req: &ServiceRequest, verdict: &mut Verd
 /// `Origin` is the request's own origin. Judged after deciding, so that the headers already
 /// looked up are not looked up again.
 #[inline]
-fn is_same_origin(decided: &Verdict, trusted: &[IpAddr], req: &ServiceRequest) -> bool {
+fn is_same_origin(decided: &Verdict, trusted: &SameOriginRule, req: &ServiceRequest) -> bool {
     match decided {
         Verdict::NoOrigin
         | Verdict::Preflight { .. }
