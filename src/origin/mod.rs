@@ -166,10 +166,7 @@ impl OriginMatcher {
         if self.any {
             // Everyone is allowed, but only as an origin: a value that is not one
             // (`https://a.example/page`, `invalid_origin`) is neither echoed nor answered `*`.
-            // Plausible origins are visible ASCII, hence UTF-8.
-            let serialized =
-                std::str::from_utf8(bytes).is_ok_and(|text| pattern::split_origin(text).is_some());
-            return if serialized {
+            return if pattern::is_serialized_origin(bytes) {
                 Lookup::Allowed(MatchedBy::Any, value.clone())
             } else {
                 Lookup::Malformed
