@@ -3,7 +3,7 @@
 //! Builder methods never fail and never panic: they record what was asked. [`Cors::build`]
 //! checks everything at once and compiles the policy (`compile.rs`).
 
-use std::{env, net::IpAddr, sync::Arc};
+use std::{env, sync::Arc};
 
 use actix_web::{
     dev::RequestHead,
@@ -870,6 +870,16 @@ impl Cors {
     /// network. Keep this option for older browsers if you need it, but plan for the prompt
     /// (or serve the page from the private-network server itself).
     ///
+    /// The grant switches the browser's protection off for the origins allowed, so it is
+    /// refused at build time together with every origin
+    /// ([`allow_any_origin`](Self::allow_any_origin), with or without `send_wildcard`, or
+    /// [`Cors::permissive`]: [`Problem::PrivateNetworkAnyOrigin`]), with the `null` origin
+    /// ([`Problem::PrivateNetworkNullOrigin`]), and with plain-`http` origins, patterns or
+    /// regexes other than loopback ([`Problem::InsecurePrivateNetworkOrigin`],
+    /// [`Problem::PrivateNetworkInsecureRegex`]) unless
+    /// [`allow_insecure_credentialed_origins`](Self::allow_insecure_credentialed_origins) is
+    /// called.
+    ///
     /// ```
     /// use actix_web::http::header::HeaderName;
     /// use corsair::{Cors, CorsRequest};
@@ -878,6 +888,9 @@ impl Cors {
     /// let d = policy.check(&CorsRequest::preflight("https://a.example", "GET").private_network());
     /// let allow_pna = HeaderName::from_static("access-control-allow-private-network");
     /// assert_eq!(d.header(allow_pna), Some("true"));
+    ///
+    /// let err = Cors::default().allow_any_origin().allow_private_network_access().build();
+    /// assert!(err.is_err()); // every website could reach the private network
     /// ```
     pub fn allow_private_network_access(mut self) -> Self {
         self.settings.private_network = true;
@@ -901,8 +914,9 @@ impl Cors {
         self
     }
 
-    /// Tolerates plain `http://` origins (other than loopback) with credentials, which are
-    /// otherwise refused because anyone on the network path can impersonate them.
+    /// Tolerates plain `http://` origins (other than loopback) with credentials or with
+    /// [Private Network Access](Self::allow_private_network_access), which are otherwise
+    /// refused because anyone on the network path can impersonate them.
     ///
     /// ```
     /// use actix_web::http::header;
@@ -946,21 +960,82 @@ impl Cors {
     /// same-origin requests. Without it those headers are ignored and the request's own
     /// origin is the listener's scheme plus the `Host` header.
     ///
+    /// Each entry is an address or a CIDR range: an [`IpAddr`](std::net::IpAddr) (or `Ipv4Addr`, `Ipv6Addr`),
+    /// or a string such as `"10.0.0.1"`, `"10.0.0.0/8"` (a Kubernetes pod network, a load
+    /// balancer's subnet) or `"fd00::/8"`; see [`TrustedProxy`](crate::TrustedProxy). A string
+    /// that is neither is a build error ([`Problem::InvalidTrustedProxy`]), as is a range with
+    /// bits set after its prefix (`10.0.0.1/8`). Peers are compared in canonical form: a
+    /// server bound to `[::]` sees an IPv4 proxy as `::ffff:10.0.0.1`, which `10.0.0.0/8`
+    /// matches. The proxy's fields are read one by one: a proxy that forwards only the scheme
+    /// (`Forwarded: for=..;proto=https`, or `X-Forwarded-Proto`) and keeps `Host` is read with
+    /// that `Host`.
+    ///
     /// A request whose `Origin` equals its own origin is not a CORS request: it is never
     /// blocked, never logged as refused and gets no `Access-Control-Allow-*` headers.
+    /// [`public_origin`](Self::public_origin), when given, takes precedence: nothing is read
+    /// from proxies then.
     ///
     /// ```
     /// use std::net::{IpAddr, Ipv4Addr};
-    /// use corsair::Cors;
+    /// use corsair::{Cors, Problem};
     ///
     /// let cors = Cors::default()
     ///     .allowed_origin("https://app.example.com")
     ///     .block_on_origin_mismatch(true)
-    ///     .trusted_proxies([IpAddr::V4(Ipv4Addr::LOCALHOST)]);
+    ///     .trusted_proxies([IpAddr::V4(Ipv4Addr::LOCALHOST)])
+    ///     .trusted_proxies(["10.0.0.0/8", "fd00::/8"]);
     /// cors.build().unwrap();
+    ///
+    /// let err = Cors::default().trusted_proxies(["10.0.0.0/33"]).build().unwrap_err();
+    /// assert!(matches!(err.problems()[0], Problem::InvalidTrustedProxy { .. }));
     /// ```
-    pub fn trusted_proxies<I: IntoIterator<Item = IpAddr>>(mut self, proxies: I) -> Self {
-        self.settings.rollout.trusted_proxies.extend(proxies);
+    pub fn trusted_proxies<I, P>(mut self, proxies: I) -> Self
+    where
+        I: IntoIterator<Item = P>,
+        P: Into<crate::TrustedProxy>,
+    {
+        self.settings
+            .rollout
+            .same_origin
+            .trusted_proxies
+            .extend(proxies.into_iter().map(Into::into));
+        self
+    }
+
+    /// Declares an origin the app itself is served at, as browsers send it in `Origin`
+    /// (`https://api.example.com`); call it once per origin. When at least one is declared,
+    /// a request is same-origin exactly when its `Origin` is one of them: the listener's
+    /// scheme, `Host` and proxy headers are no longer consulted.
+    ///
+    /// Declare it whenever a TLS terminator or proxy you do not name with
+    /// [`trusted_proxies`](Self::trusted_proxies) sits in front of the app. There, the app
+    /// sees plain HTTP, so without a declaration it takes `http://api.example.com` for its own
+    /// origin: the real page, `https://api.example.com`, is blocked under
+    /// [`block_on_origin_mismatch(true)`](Self::block_on_origin_mismatch), while an `http://`
+    /// page, which anyone on the network path can inject, passes as same-origin. Building a
+    /// blocking policy with neither public origins nor trusted proxies logs a `warn` line
+    /// saying so.
+    ///
+    /// Validated like [`allowed_origin`](Self::allowed_origin): a value that is not a
+    /// serialized origin is a build error ([`Problem::InvalidPublicOrigin`]).
+    ///
+    /// ```
+    /// use corsair::{Cors, Problem};
+    /// let cors = Cors::default()
+    ///     .allowed_origin("https://app.example.com")
+    ///     .block_on_origin_mismatch(true)
+    ///     .public_origin("https://api.example.com");
+    /// cors.build().unwrap();
+    ///
+    /// let err = Cors::default().public_origin("https://api.example.com/").build().unwrap_err();
+    /// assert!(matches!(err.problems()[0], Problem::InvalidPublicOrigin { .. }));
+    /// ```
+    pub fn public_origin(mut self, origin: &str) -> Self {
+        self.settings
+            .rollout
+            .same_origin
+            .public_origins
+            .push(origin.to_owned());
         self
     }
 
@@ -982,8 +1057,11 @@ impl Cors {
     /// println!("{err}");
     /// ```
     pub fn build(self) -> Result<CorsPolicy, ConfigError> {
+        let rollout = self.settings.rollout.clone();
+        let block = self.settings.block_on_origin_mismatch;
         let policy = self.build_quietly()?;
         diagnostics::log_summary(&policy.rules);
+        rollout.same_origin.warn_if_guessing(block);
         Ok(policy)
     }
 }

@@ -265,7 +265,7 @@ impl CorsRequest {
     /// use corsair::{Cors, CorsRequest};
     /// let policy = Cors::default()
     ///     .block_on_origin_mismatch(true)
-    ///     .trusted_proxies(["10.0.0.1".parse().unwrap()])
+    ///     .trusted_proxies(["10.0.0.1"])
     ///     .build()
     ///     .unwrap();
     /// let via_proxy = CorsRequest::new("https://api.example.com")

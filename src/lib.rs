@@ -205,6 +205,7 @@ pub use error::{
 // The service and future types: nameable (code written for actix-cors may name
 // `CorsMiddleware`), but not part of the front page.
 pub use cors_policy::CorsPolicy;
+pub use error::ProxyFault;
 #[doc(hidden)]
 pub use middleware::{CorsFuture, CorsMiddleware};
 pub use origin::MatchedBy;
@@ -212,3 +213,4 @@ pub use outcome::CorsOutcome;
 pub use policy::Refusal;
 pub use reload::LiveCors;
 pub use rollout::shadow::ShadowCounts;
+pub use same_origin::TrustedProxy;

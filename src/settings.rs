@@ -4,13 +4,12 @@
 //! with the place they came from, "any" flags with who set them). Nothing here checks or
 //! compiles anything; `compile` turns settings into a policy or into every problem they have.
 
-use std::net::IpAddr;
-
 use actix_web::http::StatusCode;
 
 use crate::{
     error::{Problem, Source},
     origin::OriginPredicate,
+    same_origin::SameOriginRule,
 };
 
 /// Whether a setting allows everything, and who said so.
@@ -116,7 +115,8 @@ impl Default for Settings {
 /// by `crate::rollout` and `crate::same_origin`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct RolloutOptions {
-    pub(crate) trusted_proxies: Vec<IpAddr>,
+    /// Trusted proxies and declared public origins (`src/same_origin.rs`).
+    pub(crate) same_origin: SameOriginRule,
     pub(crate) outcome_in_extensions: bool,
     /// Decide nothing, write nothing: only the report-only candidate runs.
     pub(crate) observe_only: bool,

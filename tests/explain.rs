@@ -233,8 +233,11 @@ fn spec_strategy() -> impl Strategy<Value = Spec> {
                 (vary, preflight, block, private_network, status_200),
                 (trusted_proxy, outcome_in_extensions, observe_only),
             )| {
-                // Keep to valid combinations: credentials exclude any origin and expose-any.
+                // Keep to valid combinations: credentials exclude any origin and expose-any;
+                // Private Network Access excludes any origin and `null`.
                 let credentials = credentials && matches!(origins, Origins::Rules { .. });
+                let private_network =
+                    private_network && !null && matches!(origins, Origins::Rules { .. });
                 if credentials && expose.is_none() {
                     expose = Some(vec!["x-request-id"]);
                 }

@@ -4,8 +4,8 @@
 //! cost does not grow with the list), patterns (indexed by domain), regexes (one
 //! [`regex::RegexSet`] pass), then user predicates in the order they were added.
 //!
-//! Patterns and regexes only see origins that pass `pattern::split_origin` (well-formed,
-//! lower case); predicates see the raw header value.
+//! Patterns, regexes and "any origin" only accept origins that pass `pattern::split_origin`
+//! (well-formed, lower case); predicates see the raw header value.
 
 pub(crate) mod pattern;
 pub(crate) mod regexes;
@@ -52,7 +52,8 @@ pub(crate) enum Lookup {
     Allowed(MatchedBy, HeaderValue),
     /// `null`, not opted in.
     NullRefused,
-    /// Empty, `*`, or not visible ASCII without spaces.
+    /// Empty, `*`, or not visible ASCII without spaces; under "any origin", also anything
+    /// that is not a serialized origin (`scheme://host[:port]`, lower case).
     Malformed,
     /// Well-formed, but no rule matches.
     NotAllowed,
@@ -173,7 +174,13 @@ impl OriginMatcher {
             return Lookup::Malformed;
         }
         if self.any {
-            return Lookup::Allowed(MatchedBy::Any, value.clone());
+            // Everyone is allowed, but only as an origin: a value that is not one
+            // (`https://a.example/page`, `invalid_origin`) is neither echoed nor answered `*`.
+            return if pattern::is_serialized_origin(bytes) {
+                Lookup::Allowed(MatchedBy::Any, value.clone())
+            } else {
+                Lookup::Malformed
+            };
         }
         if !self.patterns.is_empty() || !self.regexes.is_empty() {
             // Plausible origins are visible ASCII, hence UTF-8.

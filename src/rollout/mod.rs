@@ -86,7 +86,7 @@ fn is_same_origin(
     head: &RequestHead,
     secure: impl FnOnce() -> bool,
 ) -> bool {
-    let trusted = &options.trusted_proxies;
+    let rule = &options.same_origin;
     match decided {
         Verdict::NoOrigin
         | Verdict::Preflight { .. }
@@ -101,10 +101,10 @@ fn is_same_origin(
         Verdict::Actual {
             origin: AllowOrigin::Echo(origin),
             ..
-        } => same_origin::is_own_origin(origin.as_bytes(), trusted, head, secure),
+        } => same_origin::is_own_origin(origin.as_bytes(), rule, head, secure),
         // The refusal was decided on the request's one `Origin` (several are refused above).
         _ => head.headers.get(header::ORIGIN).is_some_and(|origin| {
-            same_origin::is_own_origin(origin.as_bytes(), trusted, head, secure)
+            same_origin::is_own_origin(origin.as_bytes(), rule, head, secure)
         }),
     }
 }
