@@ -18,7 +18,8 @@
 //!
 //! - `ALLOWED_ORIGINS` is a comma-separated list: white space around entries is trimmed,
 //!   empty entries are ignored, an entry containing `*` is an origin pattern
-//!   (`https://*.example.com`, `http://localhost:*`), and a lone `*` allows any origin.
+//!   (`https://*.example.com`, `http://localhost:*`), and a lone `*` is refused (every
+//!   origin is `.allow_any_origin()`, in code).
 //!   Every entry is validated when the policy is built; an error names the variable and the
 //!   entry's position (`in $ALLOWED_ORIGINS, entry 2`).
 //! - When `ALLOWED_ORIGINS` is unset, this demo falls back to `http://localhost:5173`

@@ -6,22 +6,27 @@
 //! verdict. When the differences are understood, the candidate is fixed and promoted live.
 //!
 //! ```text
-//! cargo run --example rollout      # CORSAIR_LOG=debug also shows repeated differences
+//! cargo run --example rollout      # prints its routes and these steps
 //!
-//! # 1. the candidate runs in shadow: this caller is allowed today, the candidate would refuse it
-//! curl -i http://127.0.0.1:8000/api/items -H "Origin: https://partner.example.com"
-//! # 2. read the differences (the log has a warn line for that origin too)
+//! # 1. the candidate runs in report-only mode: this caller is allowed today (the permissive
+//! #    policy answers), and the candidate would refuse it (a `warn` line says so)
+//! curl http://127.0.0.1:8000/api/items -H 'Origin: https://partner.example.com'
+//! # 2. read the differences
 //! curl http://127.0.0.1:8000/admin/cors
 //! # 3. fix the candidate (an invalid one is refused with every problem, nothing changes)
-//! curl -X PUT http://127.0.0.1:8000/admin/cors/candidate \
-//!      -d "https://app.example.com, https://partner.example.com"
+//! curl -X PUT http://127.0.0.1:8000/admin/cors/candidate -d 'https://app.example.com, https://partner.example.com'
 //! # 4. promote it: every worker enforces it from the next request, no restart
 //! curl -X POST http://127.0.0.1:8000/admin/cors/promote
+//! curl -si http://127.0.0.1:8000/api/items -H 'Origin: https://unknown.example' | head -1
 //! ```
 //!
-//! - Logs (corsair's and the access log) go to stderr through the tiny logger below, at the
-//!   level in `CORSAIR_LOG` (default `info`); a real service would use `env_logger` or
-//!   `tracing`.
+//! The README's "Rolling out a strict policy" shows each command's output (checked by
+//! `tests/readme.rs`).
+//!
+//! - Logs go to stderr through `env_logger`: `RUST_LOG` sets the filter, by default
+//!   `warn,corsair=debug,actix_web::middleware::logger=info`: the candidate's differences
+//!   (`warn` for each new origin, `debug` for repeats), why each request was refused, and the
+//!   access log with each request's verdict. `RUST_LOG=off` silences them.
 //! - `CANDIDATE_ORIGINS` sets the first candidate's origins (default
 //!   `https://app.example.com`); `PORT` the port (default 8000).
 //! - The admin routes are not under CORS and only answer loopback connections.
@@ -35,30 +40,51 @@ use actix_web::{
     web, App, HttpRequest, HttpResponse, HttpServer,
 };
 use corsair::{Cors, CorsOutcome, LiveCors};
-use log::{LevelFilter, Log, Metadata, Record};
-
-/// Prints log records to stderr.
-struct StderrLogger;
-
-impl Log for StderrLogger {
-    fn enabled(&self, metadata: &Metadata) -> bool {
-        metadata.level() <= log::max_level()
-    }
-
-    fn log(&self, record: &Record) {
-        if self.enabled(record.metadata()) {
-            eprintln!("[{:<5}] {}", record.level(), record.args());
-        }
-    }
-
-    fn flush(&self) {}
-}
-
-static LOGGER: StderrLogger = StderrLogger;
 
 /// Today's policy, still enforced during the roll-out.
 pub fn enforced_today() -> Cors {
     Cors::permissive().outcome_in_extensions()
+}
+
+/// The first candidate's origins, unless `CANDIDATE_ORIGINS` says otherwise.
+pub const FIRST_CANDIDATE: &str = "https://app.example.com";
+
+/// Today's policy, enforced, with a report-only candidate allowing `candidate_origins`.
+pub fn live_policy(candidate_origins: &str) -> LiveCors {
+    let live = enforced_today()
+        .build()
+        .expect("today's policy is valid")
+        .live();
+    if let Err(err) = live.set_candidate(candidate(candidate_origins)) {
+        eprintln!("rollout: invalid candidate, running without one:\n{err}");
+    }
+    live
+}
+
+/// What the example prints at start-up: its routes and the roll-out, step by step, with the
+/// commands to type (the README shows each one's output).
+pub fn walkthrough(base: &str, candidate_origins: &str) -> String {
+    format!(
+        "\
+rollout: enforcing Cors::permissive(); report-only candidate allowing {candidate_origins}
+rollout: listening on {base}
+  GET  /api/items              the API, under CORS
+  GET  /admin/cors             what the candidate would have done differently so far
+  PUT  /admin/cors/candidate   replace the candidate (body: its origins, comma-separated)
+  POST /admin/cors/promote     enforce the candidate, live
+In another terminal:
+  # 1. the candidate runs in report-only mode: this caller is allowed today (the permissive
+  #    policy answers), and the candidate would refuse it (a warn line says so)
+  curl {base}/api/items -H 'Origin: https://partner.example.com'
+  # 2. read the differences
+  curl {base}/admin/cors
+  # 3. fix the candidate (an invalid one is refused with every problem, nothing changes)
+  curl -X PUT {base}/admin/cors/candidate -d 'https://app.example.com, https://partner.example.com'
+  # 4. promote it: every worker enforces it from the next request, no restart
+  curl -X POST {base}/admin/cors/promote
+  curl -si {base}/api/items -H 'Origin: https://unknown.example' | head -1
+"
+    )
 }
 
 /// The strict policy being rolled out, allowing exactly `origins` (comma-separated).
@@ -108,7 +134,7 @@ pub fn server(live: LiveCors, listener: TcpListener) -> io::Result<Server> {
 async fn items(req: HttpRequest) -> HttpResponse {
     // Handlers can read the verdict too.
     let verdict = CorsOutcome::of(&req).map(|o| o.to_string());
-    HttpResponse::Ok().body(format!("items (cors: {})", verdict.unwrap_or_default()))
+    HttpResponse::Ok().body(format!("items (cors: {})\n", verdict.unwrap_or_default()))
 }
 
 /// The differences so far and the enforced policy's outcomes, as `key value` lines.
@@ -144,26 +170,22 @@ async fn promote(live: web::Data<LiveCors>) -> HttpResponse {
     }
 }
 
-#[allow(dead_code)] // `tests/rollout.rs` includes this file and drives `server` itself
+#[allow(dead_code)] // `tests/rollout.rs` and `tests/readme.rs` include this file
 #[actix_web::main]
 async fn main() -> io::Result<()> {
-    let level = env::var("CORSAIR_LOG")
-        .ok()
-        .and_then(|l| l.parse().ok())
-        .unwrap_or(LevelFilter::Info);
-    log::set_logger(&LOGGER).map_err(|e| io::Error::other(e.to_string()))?;
-    log::set_max_level(level);
-    let live = enforced_today()
-        .build()
-        .expect("today's policy is valid")
-        .live();
-    let origins =
-        env::var("CANDIDATE_ORIGINS").unwrap_or_else(|_| "https://app.example.com".into());
-    if let Err(err) = live.set_candidate(candidate(&origins)) {
-        eprintln!("invalid candidate, running without one:\n{err}");
-    }
+    // `RUST_LOG` as in every example; by default the differences, refusals and access log.
+    env_logger::Builder::from_env(
+        env_logger::Env::default()
+            .default_filter_or("warn,corsair=debug,actix_web::middleware::logger=info"),
+    )
+    .init();
+    let origins = env::var("CANDIDATE_ORIGINS").unwrap_or_else(|_| FIRST_CANDIDATE.into());
+    let live = live_policy(&origins);
     let port = env::var("PORT").unwrap_or_else(|_| "8000".into());
     let listener = TcpListener::bind(format!("127.0.0.1:{port}"))?;
-    eprintln!("listening on http://{}", listener.local_addr()?);
+    print!(
+        "{}",
+        walkthrough(&format!("http://{}", listener.local_addr()?), &origins)
+    );
     server(live, listener)?.await
 }

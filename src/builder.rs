@@ -3,7 +3,7 @@
 //! Builder methods never fail and never panic: they record what was asked. [`Cors::build`]
 //! checks everything at once and compiles the policy (`compile.rs`).
 
-use std::{env, net::IpAddr, sync::Arc};
+use std::{env, sync::Arc};
 
 use actix_web::{
     dev::RequestHead,
@@ -16,9 +16,10 @@ use actix_web::{
 
 use crate::{
     compile::compile,
+    cors_policy::CorsPolicy,
     diagnostics,
     error::{ConfigError, Problem, Source},
-    policy::CorsPolicy,
+    rollout::Rollout,
     settings::{Any, EnvOrigins, Settings},
 };
 
@@ -156,7 +157,11 @@ impl Cors {
 
     /// Allows one origin, written exactly as browsers send it in the `Origin` header:
     /// `scheme://host[:port]`, no trailing slash, no path, no default port (`:443` for
-    /// `https`, `:80` for `http`). `"*"` means [`allow_any_origin`](Self::allow_any_origin).
+    /// `https`, `:80` for `http`).
+    ///
+    /// `"*"` is a build error, as in actix-cors ([`OriginFault::AnyOrigin`](crate::OriginFault::AnyOrigin)): for every
+    /// origin call [`allow_any_origin`](Self::allow_any_origin), plus
+    /// [`send_wildcard`](Self::send_wildcard) to answer a literal `*`.
     ///
     /// Origins are compared **byte for byte**, as the Fetch standard serializes them:
     /// - *Case.* Browsers always send scheme and host in lower case, so a configured origin
@@ -173,7 +178,7 @@ impl Cors {
     /// [`allowed_origin_fn`](Self::allowed_origin_fn) for the whole evaluation order.
     ///
     /// ```
-    /// use corsair::{Cors, CorsRequest};
+    /// use corsair::{Cors, CorsRequest, OriginFault, Problem};
     /// let policy = Cors::default()
     ///     .allowed_origin("https://app.example.com")
     ///     .allowed_origin("http://localhost:5173")
@@ -183,6 +188,10 @@ impl Cors {
     /// assert!(policy.check(&CorsRequest::new("https://xn--bcher-kva.example")).is_allowed());
     /// assert!(!policy.check(&CorsRequest::new("https://APP.example.com")).is_allowed());
     /// assert!(Cors::default().allowed_origin("https://bücher.example").build().is_err());
+    ///
+    /// let err = Cors::default().allowed_origin("*").build().unwrap_err();
+    /// assert!(matches!(err.problems(), [Problem::InvalidOrigin { fault: OriginFault::AnyOrigin, .. }]));
+    /// assert!(err.to_string().contains("call `.allow_any_origin()`"));
     /// ```
     pub fn allowed_origin(self, origin: &str) -> Self {
         self.push_origin(origin, Source::Code, false)
@@ -318,7 +327,8 @@ impl Cors {
     /// Allows every origin of a comma-separated list, as found in configuration:
     /// white space around entries is trimmed and empty entries are ignored. An entry with a
     /// `*` is a pattern (see [`allowed_origin_pattern`](Self::allowed_origin_pattern)); a lone
-    /// `*` allows any origin.
+    /// `*` is a build error, as in [`allowed_origin`](Self::allowed_origin) (say
+    /// [`allow_any_origin`](Self::allow_any_origin) in code instead).
     ///
     /// ```
     /// use corsair::{Cors, CorsRequest};
@@ -328,6 +338,7 @@ impl Cors {
     ///     .unwrap();
     /// assert!(policy.check(&CorsRequest::new("https://app.example.com")).is_allowed());
     /// assert!(!policy.check(&CorsRequest::new("https://evil.example")).is_allowed());
+    /// assert!(Cors::default().allowed_origins_list("*").build().is_err());
     /// ```
     pub fn allowed_origins_list(self, list: &str) -> Self {
         self.push_list(list, |_| Source::Code)
@@ -337,7 +348,9 @@ impl Cors {
     /// [`allowed_origins_list`](Self::allowed_origins_list)). A missing variable is a build
     /// error naming it; use [`allowed_origins_from_env_or`](Self::allowed_origins_from_env_or)
     /// for a default. A variable that is set but lists nothing counts as missing. Errors name
-    /// the variable and the entry's position (counting the non-empty entries, from 1).
+    /// the variable and the entry's position (counting the non-empty entries, from 1). A lone
+    /// `*` is refused, as in the list: "every origin" is
+    /// [`allow_any_origin`](Self::allow_any_origin), in code.
     ///
     /// The variable is read when the policy is built ([`Cors::build`], or when the app starts
     /// for a builder given to `.wrap()`), not when this method is called.
@@ -351,6 +364,10 @@ impl Cors {
     ///
     /// let err = Cors::default().allowed_origins_from_env("DOC_UNSET_VAR").build().unwrap_err();
     /// assert_eq!(err.problems(), &[Problem::MissingEnvVar { var: "DOC_UNSET_VAR".into() }]);
+    ///
+    /// std::env::set_var("DOC_STAR_ORIGINS", "*");
+    /// let err = Cors::default().allowed_origins_from_env("DOC_STAR_ORIGINS").build().unwrap_err();
+    /// assert!(err.to_string().contains("origin `*` (in $DOC_STAR_ORIGINS, entry 1) is not valid"));
     /// ```
     pub fn allowed_origins_from_env(mut self, var: &str) -> Self {
         self.settings.env_origins.push(EnvOrigins {
@@ -430,9 +447,9 @@ impl Cors {
     /// Records one origin entry. From configuration lists (`lenient`), an entry with `*` is
     /// taken as a pattern; in code, `*` inside an origin is an error pointing at the pattern API.
     pub(crate) fn push_origin(mut self, origin: &str, source: Source, lenient: bool) -> Self {
-        if origin == "*" {
-            self.settings.any_origin = Any::Explicit;
-        } else if lenient && origin.contains('*') {
+        // A lone `*` is kept as an origin, so that the build refuses it naming its source
+        // (`OriginFault::AnyOrigin`): "every origin" is only ever `allow_any_origin()`.
+        if lenient && origin.contains('*') && origin != "*" {
             self.settings.patterns.push((origin.to_owned(), source));
             self.narrow_permissive_origin();
         } else {
@@ -853,6 +870,16 @@ impl Cors {
     /// network. Keep this option for older browsers if you need it, but plan for the prompt
     /// (or serve the page from the private-network server itself).
     ///
+    /// The grant switches the browser's protection off for the origins allowed, so it is
+    /// refused at build time together with every origin
+    /// ([`allow_any_origin`](Self::allow_any_origin), with or without `send_wildcard`, or
+    /// [`Cors::permissive`]: [`Problem::PrivateNetworkAnyOrigin`]), with the `null` origin
+    /// ([`Problem::PrivateNetworkNullOrigin`]), and with plain-`http` origins, patterns or
+    /// regexes other than loopback ([`Problem::InsecurePrivateNetworkOrigin`],
+    /// [`Problem::PrivateNetworkInsecureRegex`]) unless
+    /// [`allow_insecure_credentialed_origins`](Self::allow_insecure_credentialed_origins) is
+    /// called.
+    ///
     /// ```
     /// use actix_web::http::header::HeaderName;
     /// use corsair::{Cors, CorsRequest};
@@ -861,6 +888,9 @@ impl Cors {
     /// let d = policy.check(&CorsRequest::preflight("https://a.example", "GET").private_network());
     /// let allow_pna = HeaderName::from_static("access-control-allow-private-network");
     /// assert_eq!(d.header(allow_pna), Some("true"));
+    ///
+    /// let err = Cors::default().allow_any_origin().allow_private_network_access().build();
+    /// assert!(err.is_err()); // every website could reach the private network
     /// ```
     pub fn allow_private_network_access(mut self) -> Self {
         self.settings.private_network = true;
@@ -884,8 +914,9 @@ impl Cors {
         self
     }
 
-    /// Tolerates plain `http://` origins (other than loopback) with credentials, which are
-    /// otherwise refused because anyone on the network path can impersonate them.
+    /// Tolerates plain `http://` origins (other than loopback) with credentials or with
+    /// [Private Network Access](Self::allow_private_network_access), which are otherwise
+    /// refused because anyone on the network path can impersonate them.
     ///
     /// ```
     /// use actix_web::http::header;
@@ -991,21 +1022,82 @@ impl Cors {
     /// same-origin requests. Without it those headers are ignored and the request's own
     /// origin is the listener's scheme plus the `Host` header.
     ///
+    /// Each entry is an address or a CIDR range: an [`IpAddr`](std::net::IpAddr) (or `Ipv4Addr`, `Ipv6Addr`),
+    /// or a string such as `"10.0.0.1"`, `"10.0.0.0/8"` (a Kubernetes pod network, a load
+    /// balancer's subnet) or `"fd00::/8"`; see [`TrustedProxy`](crate::TrustedProxy). A string
+    /// that is neither is a build error ([`Problem::InvalidTrustedProxy`]), as is a range with
+    /// bits set after its prefix (`10.0.0.1/8`). Peers are compared in canonical form: a
+    /// server bound to `[::]` sees an IPv4 proxy as `::ffff:10.0.0.1`, which `10.0.0.0/8`
+    /// matches. The proxy's fields are read one by one: a proxy that forwards only the scheme
+    /// (`Forwarded: for=..;proto=https`, or `X-Forwarded-Proto`) and keeps `Host` is read with
+    /// that `Host`.
+    ///
     /// A request whose `Origin` equals its own origin is not a CORS request: it is never
     /// blocked, never logged as refused and gets no `Access-Control-Allow-*` headers.
+    /// [`public_origin`](Self::public_origin), when given, takes precedence: nothing is read
+    /// from proxies then.
     ///
     /// ```
     /// use std::net::{IpAddr, Ipv4Addr};
-    /// use corsair::Cors;
+    /// use corsair::{Cors, Problem};
     ///
     /// let cors = Cors::default()
     ///     .allowed_origin("https://app.example.com")
     ///     .block_on_origin_mismatch(true)
-    ///     .trusted_proxies([IpAddr::V4(Ipv4Addr::LOCALHOST)]);
+    ///     .trusted_proxies([IpAddr::V4(Ipv4Addr::LOCALHOST)])
+    ///     .trusted_proxies(["10.0.0.0/8", "fd00::/8"]);
     /// cors.build().unwrap();
+    ///
+    /// let err = Cors::default().trusted_proxies(["10.0.0.0/33"]).build().unwrap_err();
+    /// assert!(matches!(err.problems()[0], Problem::InvalidTrustedProxy { .. }));
     /// ```
-    pub fn trusted_proxies<I: IntoIterator<Item = IpAddr>>(mut self, proxies: I) -> Self {
-        self.settings.rollout.trusted_proxies.extend(proxies);
+    pub fn trusted_proxies<I, P>(mut self, proxies: I) -> Self
+    where
+        I: IntoIterator<Item = P>,
+        P: Into<crate::TrustedProxy>,
+    {
+        self.settings
+            .rollout
+            .same_origin
+            .trusted_proxies
+            .extend(proxies.into_iter().map(Into::into));
+        self
+    }
+
+    /// Declares an origin the app itself is served at, as browsers send it in `Origin`
+    /// (`https://api.example.com`); call it once per origin. When at least one is declared,
+    /// a request is same-origin exactly when its `Origin` is one of them: the listener's
+    /// scheme, `Host` and proxy headers are no longer consulted.
+    ///
+    /// Declare it whenever a TLS terminator or proxy you do not name with
+    /// [`trusted_proxies`](Self::trusted_proxies) sits in front of the app. There, the app
+    /// sees plain HTTP, so without a declaration it takes `http://api.example.com` for its own
+    /// origin: the real page, `https://api.example.com`, is blocked under
+    /// [`block_on_origin_mismatch(true)`](Self::block_on_origin_mismatch), while an `http://`
+    /// page, which anyone on the network path can inject, passes as same-origin. Building a
+    /// blocking policy with neither public origins nor trusted proxies logs a `warn` line
+    /// saying so.
+    ///
+    /// Validated like [`allowed_origin`](Self::allowed_origin): a value that is not a
+    /// serialized origin is a build error ([`Problem::InvalidPublicOrigin`]).
+    ///
+    /// ```
+    /// use corsair::{Cors, Problem};
+    /// let cors = Cors::default()
+    ///     .allowed_origin("https://app.example.com")
+    ///     .block_on_origin_mismatch(true)
+    ///     .public_origin("https://api.example.com");
+    /// cors.build().unwrap();
+    ///
+    /// let err = Cors::default().public_origin("https://api.example.com/").build().unwrap_err();
+    /// assert!(matches!(err.problems()[0], Problem::InvalidPublicOrigin { .. }));
+    /// ```
+    pub fn public_origin(mut self, origin: &str) -> Self {
+        self.settings
+            .rollout
+            .same_origin
+            .public_origins
+            .push(origin.to_owned());
         self
     }
 
@@ -1027,10 +1119,25 @@ impl Cors {
     /// println!("{err}");
     /// ```
     pub fn build(self) -> Result<CorsPolicy, ConfigError> {
-        let cors = self.read_environment();
-        let policy = CorsPolicy::from_compiled(compile(&cors.settings)?);
-        diagnostics::log_summary(&policy.inner);
+        let rollout = self.settings.rollout.clone();
+        let block = self.settings.block_on_origin_mismatch;
+        let policy = self.build_quietly()?;
+        diagnostics::log_summary(&policy.rules);
+        rollout.same_origin.warn_if_guessing(block);
         Ok(policy)
+    }
+}
+
+impl Cors {
+    /// [`build`](Self::build) without the start-up summary (the caller logs it, or has
+    /// logged it already for an equal builder).
+    pub(crate) fn build_quietly(self) -> Result<CorsPolicy, ConfigError> {
+        let cors = self.read_environment();
+        let rules = compile(&cors.settings)?;
+        Ok(CorsPolicy::new(
+            rules,
+            Rollout::new(cors.settings.rollout.clone()),
+        ))
     }
 }
 
@@ -1042,7 +1149,7 @@ impl Cors {
     /// `text` is read line by line. On each line, `#` starts a comment, entries are separated
     /// by commas, white space around them is trimmed, and empty entries are ignored. As in
     /// [`allowed_origins_list`](Self::allowed_origins_list), an entry with a `*` is a pattern
-    /// and a lone `*` allows any origin.
+    /// and a lone `*` is a build error.
     ///
     /// ```
     /// use corsair::{Cors, CorsRequest, Problem, Source};

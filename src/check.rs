@@ -1,10 +1,11 @@
 //! Asking a policy about a request without a server: "would this be allowed, and why not?"
 //!
 //! [`CorsPolicy::check`] builds the request head the browser would send and runs the very
-//! functions the middleware runs ([`Compiled::decide`](crate::policy::Compiled) and `apply`),
-//! so the headers in a [`Decision`] are exactly what the wire would carry.
+//! functions the middleware runs (the policy's decision, completed by the roll-out layer:
+//! same-origin requests, observe-only; then the policy's `apply`), so the status and headers
+//! in a [`Decision`] are exactly what the wire would carry, whatever the options.
 
-use std::fmt;
+use std::{fmt, net::SocketAddr};
 
 use actix_web::{
     dev::RequestHead,
@@ -15,9 +16,12 @@ use actix_web::{
 };
 
 use crate::{
+    cors_policy::CorsPolicy,
     diagnostics,
     origin::MatchedBy,
-    policy::{CorsPolicy, Refusal, Verdict, ACRPN},
+    policy::{Refusal, Verdict, ACRPN},
+    rollout,
+    vary::VaryCache,
 };
 
 /// A request to ask a policy about: what a browser would send.
@@ -46,6 +50,8 @@ pub struct CorsRequest {
     private_network: bool,
     uri: Uri,
     other_headers: Vec<(HeaderName, HeaderValue)>,
+    secure: bool,
+    peer: Option<SocketAddr>,
 }
 
 impl CorsRequest {
@@ -64,6 +70,8 @@ impl CorsRequest {
             private_network: false,
             uri: Uri::from_static("/"),
             other_headers: Vec::new(),
+            secure: false,
+            peer: None,
         }
     }
 
@@ -272,6 +280,53 @@ impl CorsRequest {
             .with_header(header::CONNECTION, HeaderValue::from_static("Upgrade"))
     }
 
+    /// The request reached the server over TLS (an `https` listener). Only same-origin
+    /// detection looks at it: a request whose `Origin` is the request's own origin (scheme,
+    /// `Host`) is not a CORS request.
+    ///
+    /// ```
+    /// use actix_web::http::{header::{HeaderValue, HOST}, Method};
+    /// use corsair::{Cors, CorsRequest};
+    /// let policy = Cors::default().block_on_origin_mismatch(true).build().unwrap();
+    /// let own = CorsRequest::new("https://api.example.com")
+    ///     .method(Method::POST)
+    ///     .with_header(HOST, HeaderValue::from_static("api.example.com"));
+    /// assert_eq!(policy.check(&own.clone().over_tls()).status(), None); // same origin: passes
+    /// assert!(policy.check(&own).status().is_some()); // `http` listener: another origin, blocked
+    /// ```
+    pub fn over_tls(mut self) -> Self {
+        self.secure = true;
+        self
+    }
+
+    /// The address the request came from (the direct peer). Only same-origin detection
+    /// behind [`trusted_proxies`](crate::Cors::trusted_proxies) looks at it.
+    ///
+    /// ```
+    /// use actix_web::http::{header::{HeaderName, HeaderValue, HOST}, Method};
+    /// use corsair::{Cors, CorsRequest};
+    /// let policy = Cors::default()
+    ///     .block_on_origin_mismatch(true)
+    ///     .trusted_proxies(["10.0.0.1"])
+    ///     .build()
+    ///     .unwrap();
+    /// let via_proxy = CorsRequest::new("https://api.example.com")
+    ///     .method(Method::POST)
+    ///     .with_header(HOST, HeaderValue::from_static("api.example.com"))
+    ///     .with_header(HeaderName::from_static("x-forwarded-proto"), HeaderValue::from_static("https"))
+    ///     .from_peer("10.0.0.1:4000".parse().unwrap());
+    /// assert_eq!(policy.check(&via_proxy).status(), None); // same origin, as the proxy says
+    /// ```
+    pub fn from_peer(mut self, peer: SocketAddr) -> Self {
+        self.peer = Some(peer);
+        self
+    }
+
+    /// True if the request reached the server over TLS ([`over_tls`](Self::over_tls)).
+    pub(crate) fn is_over_tls(&self) -> bool {
+        self.secure
+    }
+
     /// True if the request carries an `Origin` header.
     fn has_origin(&self) -> bool {
         !self.origins.is_empty() || self.other_headers.iter().any(|(n, _)| n == header::ORIGIN)
@@ -296,6 +351,7 @@ impl CorsRequest {
         let mut head = RequestHead::default();
         head.method = self.method.clone();
         head.uri = self.uri.clone();
+        head.peer_addr = self.peer;
         for origin in &self.origins {
             let value = HeaderValue::from_bytes(origin).map_err(|_| Refusal::MalformedOrigin)?;
             head.headers.append(header::ORIGIN, value);
@@ -346,6 +402,8 @@ impl CorsRequest {
 #[derive(Debug, Clone)]
 pub struct Decision {
     verdict: Verdict,
+    /// Why a request with an `Origin` was passed through without CORS headers, if it was.
+    passed: Option<Passed>,
     headers: HeaderMap,
     status: Option<StatusCode>,
     detail: Option<String>,
@@ -523,6 +581,13 @@ impl Decision {
     }
 }
 
+/// Why a request with an `Origin` got no CORS headers and was let through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Passed {
+    SameOrigin,
+    ObserveOnly,
+}
+
 impl fmt::Display for Decision {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(reason) = self
@@ -533,7 +598,15 @@ impl fmt::Display for Decision {
             return write!(f, "refused by cross-origin protection: {reason}");
         }
         match &self.verdict {
-            Verdict::NoOrigin => f.write_str("allowed: no Origin header, not a CORS request"),
+            Verdict::NoOrigin => f.write_str(match self.passed {
+                None => "allowed: no Origin header, not a CORS request",
+                Some(Passed::SameOrigin) => {
+                    "allowed: same origin (the request's `Origin` is its own), not a CORS request"
+                }
+                Some(Passed::ObserveOnly) => {
+                    "allowed: observe-only, the policy writes no CORS header and refuses nothing"
+                }
+            }),
             Verdict::Actual { by, .. } => write!(f, "allowed: origin matched by {by:?}"),
             Verdict::Preflight { by, .. } => {
                 write!(f, "allowed preflight: origin matched by {by:?}")
@@ -589,21 +662,37 @@ impl CorsPolicy {
     /// assert!(no.to_string().contains("method `DELETE` is not allowed (allowed: PUT"));
     /// ```
     pub fn check(&self, request: &CorsRequest) -> Decision {
-        let compiled = &*self.inner;
+        let compiled = &*self.rules;
         let head = match request.head() {
             Ok(head) => head,
             // Not a request any HTTP parser lets through; say which part is broken.
-            Err(_) if !request.has_origin() => return self.decision(Verdict::NoOrigin, None, None),
+            // (Observe-only decides nothing, whatever the request.)
+            Err(_) if !request.has_origin() || self.rollout.options.observe_only => {
+                let passed = request.has_origin().then_some(Passed::ObserveOnly);
+                return self.decision(Verdict::NoOrigin, passed, None, None);
+            }
             Err(reason) => {
                 let verdict = Verdict::Refused {
                     preflight: compiled.flags.preflight && request.is_preflight(),
                     reason,
                 };
-                return self.decision(verdict, None, None);
+                return self.decision(verdict, None, None, None);
             }
         };
-        let verdict = compiled.decide(&head);
-        let cross_origin = crate::protection::check_cors(compiled, &head); // [protection hook]
+        let settled = rollout::settle(compiled, &self.rollout.options, &head, || request.secure);
+        let passed = if !request.has_origin() {
+            None
+        } else if self.rollout.options.observe_only {
+            Some(Passed::ObserveOnly)
+        } else if settled.same_origin {
+            Some(Passed::SameOrigin)
+        } else {
+            None
+        };
+        let verdict = settled.verdict;
+        // [protection hook] What cross-origin protection decides, when the policy has it.
+        let cross_origin =
+            crate::protection::check_cors(compiled, &self.rollout, &head, request.secure);
         let (detail, refused_header) = match &verdict {
             Verdict::Refused { reason, .. } => (
                 diagnostics::detail(compiled, &head, *reason),
@@ -616,7 +705,7 @@ impl CorsPolicy {
             ),
             _ => (None, None),
         };
-        let mut decision = self.decision(verdict, detail, refused_header);
+        let mut decision = self.decision(verdict, passed, detail, refused_header);
         // [protection hook] A refusal of the guard is the middleware's whole answer.
         decision.cross_origin = cross_origin;
         if cross_origin.is_some_and(|o| o.is_refused()) {
@@ -629,14 +718,17 @@ impl CorsPolicy {
     fn decision(
         &self,
         verdict: Verdict,
+        passed: Option<Passed>,
         detail: Option<String>,
         refused_header: Option<String>,
     ) -> Decision {
         let mut headers = HeaderMap::new();
-        self.inner.apply(&verdict, &mut headers);
+        self.rules
+            .apply(&verdict, &mut headers, &VaryCache::default());
         Decision {
-            status: self.inner.own_answer(&verdict),
+            status: self.rules.own_answer(&verdict),
             verdict,
+            passed,
             headers,
             detail,
             refused_header,

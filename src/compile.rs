@@ -56,6 +56,7 @@ pub(crate) fn compile(settings: &Settings) -> Result<Compiled, ConfigError> {
             status: settings.preflight_status.as_u16(),
         });
     }
+    settings.rollout.same_origin.check(&mut problems);
     if !problems.is_empty() {
         return Err(ConfigError::new(problems));
     }
@@ -75,7 +76,6 @@ pub(crate) fn compile(settings: &Settings) -> Result<Compiled, ConfigError> {
         expose,
         settings.max_age,
         flags,
-        &settings.rollout,
     ))
 }
 
@@ -110,6 +110,11 @@ fn compile_exact(settings: &Settings, matcher: &mut OriginMatcher, problems: &mu
                         value: origin.clone(),
                         source: source.clone(),
                     });
+                } else if is_insecure_for_private_network(settings, parts.scheme, parts.host) {
+                    problems.push(Problem::InsecurePrivateNetworkOrigin {
+                        value: origin.clone(),
+                        source: source.clone(),
+                    });
                 }
                 if matcher.exact.contains_key(origin.as_bytes()) {
                     log::warn!(
@@ -135,6 +140,11 @@ fn compile_patterns(settings: &Settings, matcher: &mut OriginMatcher, problems: 
                 let scheme = pattern.split_once("://").map_or("", |(s, _)| s);
                 if is_insecure_for_credentials(settings, scheme, parsed.host()) {
                     problems.push(Problem::InsecureCredentialedOrigin {
+                        value: pattern.clone(),
+                        source: source.clone(),
+                    });
+                } else if is_insecure_for_private_network(settings, scheme, parsed.host()) {
+                    problems.push(Problem::InsecurePrivateNetworkOrigin {
                         value: pattern.clone(),
                         source: source.clone(),
                     });
@@ -186,6 +196,14 @@ fn compile_regexes(settings: &Settings, matcher: &mut OriginMatcher, problems: &
                 value: regex.clone(),
                 source: source.clone(),
             });
+        } else if settings.private_network
+            && !settings.allow_insecure_credentialed
+            && regexes::may_match_insecure_http(regex)
+        {
+            problems.push(Problem::PrivateNetworkInsecureRegex {
+                value: regex.clone(),
+                source: source.clone(),
+            });
         } else {
             good_regexes.push(regex.clone());
         }
@@ -204,6 +222,15 @@ fn compile_regexes(settings: &Settings, matcher: &mut OriginMatcher, problems: &
 /// Plain `http` to a host other than loopback, with credentials and no opt-out.
 fn is_insecure_for_credentials(settings: &Settings, scheme: &str, host: &str) -> bool {
     settings.credentials
+        && !settings.allow_insecure_credentialed
+        && scheme == "http"
+        && !is_loopback(host)
+}
+
+/// Plain `http` to a host other than loopback, with Private Network Access and no opt-out
+/// (the opt-out is the one for credentials: the same forgery, the same closed networks).
+fn is_insecure_for_private_network(settings: &Settings, scheme: &str, host: &str) -> bool {
+    settings.private_network
         && !settings.allow_insecure_credentialed
         && scheme == "http"
         && !is_loopback(host)
@@ -318,7 +345,28 @@ fn check_combinations(settings: &Settings, problems: &mut Vec<Problem>) {
         check_credentials(settings, problems);
     }
     check_send_wildcard(settings, problems);
+    if settings.private_network {
+        check_private_network(settings, problems);
+    }
     crate::protection::check_cors_settings(settings, problems); // [protection hook]
+}
+
+/// Private Network Access with origins any website can use: every origin, or `null`.
+fn check_private_network(settings: &Settings, problems: &mut Vec<Problem>) {
+    match settings.any_origin {
+        Any::Explicit => problems.push(Problem::PrivateNetworkAnyOrigin {
+            call: "allow_any_origin()",
+            narrows: "",
+        }),
+        Any::Permissive => problems.push(Problem::PrivateNetworkAnyOrigin {
+            call: "Cors::permissive()",
+            narrows: " (a list narrows `permissive()`)",
+        }),
+        Any::No => {}
+    }
+    if settings.allow_null {
+        problems.push(Problem::PrivateNetworkNullOrigin);
+    }
 }
 
 /// An explicit "any origin" together with any listed origin, pattern, regex or predicate.

@@ -16,9 +16,9 @@ use serde::{
 
 use crate::{
     builder::Cors,
+    cors_policy::CorsPolicy,
     diagnostics::STARLETTE_ALWAYS_ALLOWED_HEADERS,
     error::{HeaderList, OriginFault, Problem, Source},
-    policy::CorsPolicy,
 };
 
 /// What `allow_methods = ["*"]` means to Starlette 1.10 (its `ALL_METHODS`).
@@ -54,6 +54,10 @@ const STARLETTE_ALL_METHODS: [&str; 8] = [
 /// | `allow_null_origin`  | bool (corsair only)     | allow `Origin: null` (and a `"null"` entry)      |
 /// | `allow_insecure_credentialed_origins` | bool (corsair only) | accept plain-`http` origins with credentials |
 /// | `preflight_status`   | integer (corsair only)  | status of an accepted preflight (default 204; Starlette's is 200) |
+///
+/// With the feature `toml`, `CorsConfig::from_toml_file` reads a file and names the line and
+/// column of a TOML mistake (a regex goes in single quotes, `'https://.*\.example\.com'`,
+/// so that TOML keeps its backslashes).
 ///
 /// Every list field also accepts one comma-separated string (white space trimmed, empty entries
 /// ignored), as environment variables and `.env` files hold them. Unknown fields are an error

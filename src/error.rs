@@ -161,6 +161,11 @@ pub enum OriginFault {
         /// The origin with the address in canonical form.
         suggestion: String,
     },
+    /// A lone `*` given as an origin. actix-cors refuses it too (`allowed_origin("*")`), and
+    /// corsair refuses it wherever origins are listed (lists, environment variables, files),
+    /// so that "every origin" is always written out as [`Cors::allow_any_origin`](crate::Cors::allow_any_origin).
+    #[display("`*` is not an origin, and corsair does not read it as \"every origin\" (actix-cors refuses it too); to allow every origin call `.allow_any_origin()`, which echoes the request's origin, and add `.send_wildcard()` to answer `Access-Control-Allow-Origin: *` instead")]
+    AnyOrigin,
     /// A `*` inside an origin string.
     #[display("a `*` inside an origin matches nothing; use `.allowed_origin_pattern(\"{value}\")` for wildcard subdomains or ports, or `.allow_any_origin()` for every origin")]
     Wildcard {
@@ -460,7 +465,7 @@ pub enum Problem {
     #[display("`expose_any_header` is set together with credentials, and browsers read `Access-Control-Expose-Headers: *` literally on credentialed requests (exposing nothing); list the headers with `.expose_headers([..])`")]
     CredentialedExposeAny,
     /// `allow_any_origin` together with specific origins, patterns, regexes or predicates.
-    #[display("`allow_any_origin` (or a `*` origin entry) is set together with {with}, so it is unclear whether you mean every origin or only those; keep one of them")]
+    #[display("`allow_any_origin` is set together with {with}, so it is unclear whether you mean every origin or only those; keep one of them")]
     AnyOriginConflict {
         /// What it conflicts with.
         with: OriginRules,
@@ -603,6 +608,89 @@ pub enum Problem {
         any: &'static str,
         /// The protection call, e.g. `.cross_origin_protection()`.
         protection: &'static str,
+    },
+    /// Private Network Access together with every origin (`allow_any_origin`, with or without
+    /// `send_wildcard`, or `Cors::permissive()`).
+    #[display("`{call}` allows every origin, so `.allow_private_network_access()` would answer any website's Private Network Access preflight with `Access-Control-Allow-Private-Network: true`, switching off the browser's protection of this private-network server for the whole web; list the sites that may reach it with `.allowed_origin(..)`{narrows}, or drop `.allow_private_network_access()`")]
+    PrivateNetworkAnyOrigin {
+        /// The call that allows every origin: `"allow_any_origin()"` or `"Cors::permissive()"`.
+        call: &'static str,
+        /// `" (a list narrows permissive())"` after `Cors::permissive()`, else empty.
+        narrows: &'static str,
+    },
+    /// Private Network Access together with the `null` origin, which any website can send.
+    #[display("`allow_null_origin` is set together with `.allow_private_network_access()`, but any website can make a browser send `Origin: null` (a sandboxed iframe is enough), so every website could reach this private-network server; drop `.allow_null_origin()` (or the `null` entry), or drop `.allow_private_network_access()`")]
+    PrivateNetworkNullOrigin,
+    /// A plain-`http` origin or pattern (other than loopback) with Private Network Access.
+    #[display("origin `{value}` ({source}) uses plain http together with `.allow_private_network_access()`, so anyone on the network path can forge it and reach this private-network server; use https, or call `.allow_insecure_credentialed_origins()` if this is a closed network")]
+    InsecurePrivateNetworkOrigin {
+        /// The origin (or pattern) as written.
+        value: String,
+        /// Where it came from.
+        source: Source,
+    },
+    /// An origin regex that can match plain-`http` origins (other than loopback), with Private
+    /// Network Access.
+    #[display("origin regex `{value}` ({source}) can match plain-http origins, which anyone on the network path can forge, and `.allow_private_network_access()` is on; begin it with `https://` (or a loopback host such as `http://localhost:`), or call `.allow_insecure_credentialed_origins()` if this is a closed network")]
+    PrivateNetworkInsecureRegex {
+        /// The regex as written.
+        value: String,
+        /// Where it came from.
+        source: Source,
+    },
+    /// An entry of `trusted_proxies` that is neither an IP address nor a CIDR range.
+    #[display("trusted proxy `{value}` is not valid: {fault}")]
+    InvalidTrustedProxy {
+        /// The entry as written.
+        value: String,
+        /// What is wrong with it, with the fix.
+        fault: ProxyFault,
+    },
+    /// A `public_origin` that is not a serialized origin.
+    #[display("public origin `{value}` is not valid: {fault}")]
+    InvalidPublicOrigin {
+        /// The value as written.
+        value: String,
+        /// What is wrong with it, with the fix.
+        fault: OriginFault,
+    },
+}
+
+/// Why a [`trusted_proxies`](crate::Cors::trusted_proxies) entry is refused (see
+/// [`Problem::InvalidTrustedProxy`]); its `Display` ends with the fix.
+///
+/// # Example
+/// ```
+/// use corsair::{Cors, Problem, ProxyFault};
+/// let err = Cors::default()
+///     .allowed_origin("https://app.example.com")
+///     .trusted_proxies(["10.0.0.1/8"])
+///     .build()
+///     .unwrap_err();
+/// let [Problem::InvalidTrustedProxy { fault, .. }] = err.problems() else { panic!("{err}") };
+/// assert_eq!(*fault, ProxyFault::HostBits { suggestion: "10.0.0.0/8".into() });
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Display)]
+#[non_exhaustive]
+pub enum ProxyFault {
+    /// Not an IPv4 or IPv6 address, with or without a `/prefix`.
+    #[display(
+        "write an IP address (`10.0.0.1`, `fd00::1`) or a CIDR range (`10.0.0.0/8`, `fd00::/8`)"
+    )]
+    NotAnAddress,
+    /// A prefix length longer than the address (`/33` for IPv4, `/129` for IPv6), or not a
+    /// number.
+    #[display("its prefix length must be a number from 0 to {max}; write e.g. `10.0.0.0/8`")]
+    Prefix {
+        /// The longest prefix for the address family: 32 or 128.
+        max: u8,
+    },
+    /// Bits set after the prefix (`10.0.0.1/8`): probably a typo for one address or for the
+    /// network.
+    #[display("it has bits set after its prefix; write the network, `{suggestion}`, or the one address without a prefix")]
+    HostBits {
+        /// The range with the bits after the prefix cleared.
+        suggestion: String,
     },
 }
 

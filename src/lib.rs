@@ -82,61 +82,69 @@
 //! 2. [`Cors::build`] checks everything at once and returns a [`ConfigError`] listing every
 //!    [`Problem`] (each typed, with its [`Source`] and a fix: [`OriginFault`], [`NameList`],
 //!    [`OriginRules`], ...) or a [`CorsPolicy`]. The Fetch standard's facts it checks against
-//!    (forbidden methods and headers, safelisted methods, token characters) are written once
-//!    in the crate and shared with the middleware and `corsair::testing`.
+//!    (forbidden methods and headers, safelisted methods, token characters) are written once,
+//!    in the `corsair-fetch` crate, and shared with the middleware and `corsair::testing`.
 //! 3. [`CorsPolicy`] is compiled and immutable. Each response header has its own rule and
 //!    its value built once: `Access-Control-Allow-Origin` (with `-Allow-Credentials`),
 //!    `-Allow-Methods`, `-Allow-Headers`, `-Expose-Headers`, `-Max-Age`, and `Vary`, which is
 //!    merged into the handler's. One decision function reads a request and returns a verdict
-//!    without allocating; one function writes the headers for it. Both serve the middleware
-//!    and [`CorsPolicy::check`], which returns a [`Decision`] for a [`CorsRequest`] you
-//!    describe, with the [`Refusal`] and [`MatchedBy`] the middleware saw. The policy also
-//!    carries its roll-out state as plain data (the roll-out options, its outcome counters
-//!    and, inside a [`LiveCors`], the report-only slot); it never reads that state itself.
-//! 4. The middleware: `.wrap(policy.clone())` (or `.wrap(cors)`, built once per process)
-//!    gives each worker a thin service over that policy. After the policy decides, the
-//!    middleware completes the verdict: same-origin requests pass through, [`CorsCounts`]
-//!    and [`CorsOutcome`] count and label what it decided, and a report-only candidate is
-//!    compared ([`ShadowCounts`]). [`LiveCors`] holds a policy you can replace, or compare
-//!    with such a candidate, while the server runs.
+//!    without allocating; one function writes the headers for it. The policy knows nothing of
+//!    workers or roll-out.
+//! 4. The roll-out layer sits beside the policy: it completes the policy's verdict with the
+//!    roll-out options (same-origin requests pass through, an observe-only policy decides
+//!    nothing). Both the middleware and [`CorsPolicy::check`] run the policy and then this
+//!    layer, so `check` returns exactly what the wire shows: a [`Decision`] for a
+//!    [`CorsRequest`] you describe, with the [`Refusal`] and [`MatchedBy`] the middleware saw.
+//! 5. The middleware: `.wrap(policy.clone())` (or `.wrap(cors)`) gives each worker its own
+//!    copy of the policy (header values, regex caches, a counter shard, its `Vary` memory), so
+//!    a request touches nothing another worker writes. After deciding, the middleware records
+//!    what only the wire does: [`CorsCounts`] (summed over workers by the policy's handle),
+//!    the [`CorsOutcome`] in the request's extensions, and a report-only candidate's
+//!    comparison ([`ShadowCounts`]). [`LiveCors`] holds a policy you can replace, and its own
+//!    report-only candidate, while the server runs.
 //! - With the feature `serde`, `CorsConfig` reads FastAPI-style settings from TOML or JSON and
-//!   goes through the same builder methods.
+//!   goes through the same builder methods; the feature `toml` adds `CorsConfig::from_toml_file`,
+//!   whose errors show the file, line and column.
 //! - Log output goes through the [`log`](https://docs.rs/log) crate, under targets starting
 //!   with `corsair` (with `env_logger`: `RUST_LOG=corsair=debug`): one summary when a policy is
 //!   built, and for each refusal the reason with near-miss hints.
 
 // Source map, in dependency order (each module uses only those above it):
-//   fetch.rs          the Fetch standard's facts (leaf)
+//   fetch.rs          the Fetch standard's facts (names them from the corsair-fetch crate)
 //   error.rs          ConfigError, Problem and their typed reasons (leaf)
-//   header_value.rs   the one "shared HeaderValue" helper (leaf)
-//   vary.rs           merging `Vary` into a response (leaf)
-//   counters.rs       sharded counter storage, one increment per request (leaf)
+//   header_value.rs   building header values once, and a worker's own copy of them (leaf)
+//   vary.rs           merging `Vary` into a response; a worker's memory of merges (leaf)
+//   counters.rs       counter sets owned by a handle, one shard per middleware instance (leaf)
 //   same_origin.rs    is a request's `Origin` its own origin? (leaf)
 //   origin/           origin parsing (serialized.rs), patterns, regexes, matching (mod.rs)
 //   settings.rs       what the builder records: plain data (roll-out options included)
 //   policy/           Compiled: decide + apply (mod.rs), one file per response header
 //                     (allow_origin, allow_methods, allow_headers, expose_headers, max_age,
 //                     private_network), the Access-Control-Request-Headers parser
-//                     (request_headers.rs), the verdict types (verdict.rs) and the roll-out
-//                     state each policy carries, data only (rollout_state.rs: options,
-//                     counter set, report-only slot)
+//                     (request_headers.rs), the verdict types (verdict.rs)
+//   rollout/          beside the policy: settle (same-origin, observe-only), shared by the
+//                     wire and `check` (mod.rs); report-only candidates (shadow.rs)
+//   cors_policy.rs    CorsPolicy: the compiled rules beside their roll-out layer
 //   outcome.rs        CorsOutcome: a verdict as handlers and access logs read it
 //   counts.rs         CorsCounts: which counter slot each outcome takes; CorsPolicy::counts
 //   compile.rs        settings -> policy, or every problem
 //   diagnostics.rs    the start-up summary and refusal hints with near misses
 //   builder.rs        Cors, the actix-cors-compatible surface over settings
 //   config.rs         CorsConfig (serde), through builder methods only
+//   config_toml.rs    CorsConfig from TOML files, errors located (feature `toml`)
 //   check.rs          CorsPolicy::check: Decision for a described CorsRequest
-//   shadow.rs         report-only: compare a candidate's verdict, count and log; ShadowCounts
-//   worker.rs         one middleware instance's handle: the policy and its counter shard
+//   worker.rs         what one middleware instance owns: its copy of the rules, its counter
+//                     shard, its Vary memory; records counters, extensions, report-only
 //   reload.rs         LiveCors: swap the policy, set/promote the report-only candidate
-//   rollout.rs        completes the middleware's verdict: same-origin, counts, extensions,
-//                     report-only comparison
-//   shared_build.rs   one build per process for a builder given to `.wrap()`
+//   report_once.rs    an unbuilt `Cors` given to `.wrap()`: built per worker, reported once
+//                     (the crate's one process-global item, bounded)
 //   middleware.rs     the Transform and Service (top)
 //   protection/       cross-origin protection (CSRF, WebSocket hijacking): the pure decision
 //                     (mod.rs), counters, the standalone CrossOriginProtection (builder.rs)
 //                     and its middleware plus the hooks the CORS policy calls (guard.rs)
+// Beside the crate, workspace members: corsair-fetch/ (the Fetch facts, no dependencies) and
+// corsair-testing/ (the browser simulator, re-exported as `testing`; it depends on
+// corsair-fetch, never on corsair).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -147,26 +155,30 @@ mod check;
 mod compile;
 #[cfg(feature = "serde")]
 mod config;
-mod counters; // [rollout hook]
-mod counts; // [rollout hook]
+#[cfg(feature = "toml")]
+mod config_toml;
+mod cors_policy;
+mod counters;
+mod counts;
 mod diagnostics;
 mod error;
 mod fetch;
 mod header_value;
 mod middleware;
 mod origin;
-mod outcome; // [rollout hook]
+mod outcome;
 mod policy;
 mod protection;
 mod reload;
-mod rollout; // [rollout hook]
-mod same_origin; // [rollout hook]
+mod report_once;
+mod rollout;
+mod same_origin;
 mod settings;
-mod shadow; // [rollout hook]
-mod shared_build;
+/// The browser simulator: the `corsair-testing` crate (it works with any CORS middleware).
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
-pub mod testing;
+#[doc(inline)]
+pub use corsair_testing as testing;
 mod vary;
 mod worker;
 
@@ -197,22 +209,27 @@ pub use compile::MAX_AGE_LIMIT;
 pub use config::CorsConfig;
 #[cfg(feature = "serde")]
 pub use config::CorsConfigError;
-pub use counts::CorsCounts; // [rollout hook]
+#[cfg(feature = "toml")]
+pub use config_toml::TomlConfigError;
+pub use counts::CorsCounts;
 pub use error::{
     ConfigError, CorsError, HeaderList, NameList, OriginFault, OriginRules, PatternFault, Problem,
     RegexFault, Source,
 };
 // The service and future types: nameable (code written for actix-cors may name
 // `CorsMiddleware`), but not part of the front page.
+pub use cors_policy::CorsPolicy;
+pub use error::ProxyFault;
 #[doc(hidden)]
 pub use middleware::{CorsFuture, CorsMiddleware};
 pub use origin::MatchedBy;
-pub use outcome::CorsOutcome; // [rollout hook]
-pub use policy::{CorsPolicy, Refusal};
+pub use outcome::CorsOutcome;
+pub use policy::Refusal;
 #[doc(hidden)]
 pub use protection::GuardMiddleware;
 pub use protection::{
     CrossOriginGuard, CrossOriginProtection, GuardCounts, GuardOutcome, GuardRefusal,
 };
 pub use reload::LiveCors;
-pub use shadow::ShadowCounts; // [rollout hook]
+pub use rollout::shadow::ShadowCounts;
+pub use same_origin::TrustedProxy;

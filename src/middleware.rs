@@ -9,7 +9,6 @@ use std::{
     future::Future,
     pin::Pin,
     rc::Rc,
-    sync::Arc,
     task::{ready, Context, Poll},
 };
 
@@ -24,10 +23,12 @@ use pin_project_lite::pin_project;
 
 use crate::{
     builder::Cors,
+    cors_policy::CorsPolicy,
     diagnostics,
-    policy::{CorsPolicy, Verdict},
+    policy::Verdict,
     reload::{LiveCors, WorkerCell},
-    shared_build,
+    report_once,
+    rollout::{self, shadow::WorkerShadow},
     worker::{Worker, WorkerPolicy},
 };
 
@@ -35,8 +36,9 @@ use crate::{
 enum PolicyCell {
     /// Fixed for the life of the app.
     Fixed(WorkerPolicy),
-    /// Swappable at run time; each request reads the policy once, when it starts.
-    Live(WorkerCell),
+    /// Swappable at run time; each request reads the policy once, when it starts. (Boxed:
+    /// it is much larger than the fixed case, and made once per worker.)
+    Live(Box<WorkerCell>),
 }
 
 /// The per-worker CORS service. Created by `.wrap(..)`; you never build it yourself.
@@ -72,7 +74,8 @@ fn new_service<S>(
     ready_future(cell.map(|policy| CorsMiddleware { service, policy }))
 }
 
-/// A built policy: the service shares its immutable rules.
+/// A built policy: each middleware instance gets its own copy of the rules and its own shard
+/// of the policy's counters.
 impl<S, B> Transform<S, ServiceRequest> for CorsPolicy
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
@@ -85,17 +88,14 @@ where
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        new_service(
-            service,
-            Ok(PolicyCell::Fixed(Worker::new(Arc::clone(&self.inner)))),
-        )
+        new_service(service, Ok(PolicyCell::Fixed(Worker::new(self))))
     }
 }
 
-/// An unbuilt [`Cors`] given to `.wrap()` is built when the app starts, once per process
-/// for equal builders (see `shared_build`): the workers of an `HttpServer` share one
-/// compiled policy. If it is invalid, every problem is reported once (at `error` level,
-/// or on standard error when no logger is installed) and the app fails to start (service
+/// An unbuilt [`Cors`] given to `.wrap()` is built when the app starts, by each worker for
+/// itself; its summary, or its problems, are reported once per process for equal builders
+/// (see `report_once`). If it is invalid, every problem is reported (at `error` level, or on
+/// standard error when no logger is installed) and the app fails to start (service
 /// construction returns an error), never at request time.
 impl<S, B> Transform<S, ServiceRequest> for Cors
 where
@@ -109,10 +109,10 @@ where
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        let policy = shared_build::build(self);
+        let policy = report_once::build(self);
         new_service(
             service,
-            policy.map(|policy| PolicyCell::Fixed(Worker::new(policy))),
+            policy.map(|policy| PolicyCell::Fixed(Worker::new(&policy))),
         )
     }
 }
@@ -130,7 +130,7 @@ where
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
     fn new_transform(&self, service: S) -> Self::Future {
-        new_service(service, Ok(PolicyCell::Live(self.worker())))
+        new_service(service, Ok(PolicyCell::Live(Box::new(self.worker()))))
     }
 }
 
@@ -148,8 +148,8 @@ where
     fn call(&self, req: ServiceRequest) -> Self::Future {
         match &self.policy {
             // Borrowed: the worker's `Rc` is cloned only if the response future needs it.
-            PolicyCell::Fixed(policy) => self.call_with(policy, req),
-            PolicyCell::Live(live) => self.call_with(&live.current(), req),
+            PolicyCell::Fixed(policy) => self.call_with(policy, None, req),
+            PolicyCell::Live(live) => self.call_with(&live.current(), Some(&live.shadow), req),
         }
     }
 }
@@ -160,7 +160,12 @@ where
     B: MessageBody + 'static,
 {
     #[inline]
-    fn call_with(&self, policy: &WorkerPolicy, req: ServiceRequest) -> CorsFuture<S::Future> {
+    fn call_with(
+        &self,
+        policy: &WorkerPolicy,
+        shadow: Option<&WorkerShadow>,
+        req: ServiceRequest,
+    ) -> CorsFuture<S::Future> {
         // [protection hook] `Cors::cross_origin_protection()` (`src/protection/`): a refused
         // write or WebSocket handshake is answered 403 here, before CORS and the handler.
         if let Some(refused) = crate::protection::refuse(policy, &req) {
@@ -170,18 +175,23 @@ where
                 },
             };
         }
-        let mut verdict = policy.decide_with(req.head(), &policy.regexes);
-        // [rollout hook] same-origin, counters, the verdict in extensions and the report-only
-        // candidate (`src/rollout.rs`); completes the verdict in place.
-        crate::rollout::complete(policy, &req, &mut verdict);
+        // The very decision `CorsPolicy::check` makes (rules, then the roll-out layer)...
+        let settled = rollout::settle(&policy.rules, &policy.options, req.head(), || {
+            req.app_config().secure()
+        });
+        // ...then what only the wire does: counters, extensions, the report-only candidate.
+        policy.record(&settled, shadow, &req);
+        let verdict = settled.verdict;
         if let Verdict::Refused { reason, preflight } = verdict {
-            diagnostics::log_refusal(policy, req.head(), reason, preflight);
+            diagnostics::log_refusal(&policy.rules, req.head(), reason, preflight);
         } else if log::log_enabled!(log::Level::Trace) {
             log::trace!("corsair: {} {} -> {verdict:?}", req.method(), req.path());
         }
-        if let Some(status) = policy.own_answer(&verdict) {
+        if let Some(status) = policy.rules.own_answer(&verdict) {
             let mut res = HttpResponse::new(status);
-            policy.apply(&verdict, res.headers_mut());
+            policy
+                .rules
+                .apply(&verdict, res.headers_mut(), &policy.vary);
             return CorsFuture {
                 state: State::Answered {
                     res: Some(req.into_response(res)),
@@ -243,7 +253,7 @@ where
                         let verdict = verdict
                             .as_ref()
                             .expect("CorsFuture polled after completion");
-                        policy.apply(verdict, res.headers_mut());
+                        policy.rules.apply(verdict, res.headers_mut(), &policy.vary);
                         Ok(res.map_into_left_body())
                     }
                     // An inner middleware failed (e.g. an auth guard's 401): the error becomes
@@ -253,7 +263,9 @@ where
                         let verdict = verdict.take().expect("CorsFuture polled after completion");
                         let policy = Rc::clone(policy);
                         err.add_response_mapper(move |mut res| {
-                            policy.apply(&verdict, res.headers_mut());
+                            policy
+                                .rules
+                                .apply(&verdict, res.headers_mut(), &policy.vary);
                             res
                         });
                         Err(err)
@@ -270,37 +282,42 @@ mod tests {
     use actix_web::test::TestRequest;
 
     use super::*;
-    use crate::{origin::regexes::OriginRegexes, Cors};
-
-    /// The allowed origin of a request through `worker`'s middleware, if any.
-    async fn allowed_origin(worker: WorkerPolicy, origin: &str) -> Option<String> {
-        let service = fn_service(|req: ServiceRequest| async {
-            Ok::<_, Error>(req.into_response(HttpResponse::Ok().finish()))
-        });
-        let middleware = CorsMiddleware {
-            service,
-            policy: PolicyCell::Fixed(worker),
-        };
-        let req = TestRequest::get()
-            .insert_header(("Origin", origin))
-            .to_srv_request();
-        let res = middleware.call(req).await.unwrap();
-        res.headers()
-            .get("access-control-allow-origin")
-            .map(|v| v.to_str().unwrap().to_owned())
-    }
+    use crate::Cors;
 
     #[actix_rt::test]
-    async fn requests_match_regexes_with_the_workers_own_set_not_the_shared_one() {
+    async fn each_middleware_instance_answers_from_its_own_copy_of_the_policy() {
         let policy = Cors::default()
-            .allowed_origin_regex(r"https://[a-z]+\.own-set\.example")
+            .allowed_origin_regex(r"https://[a-z]+\.own-copy\.example")
             .build()
             .unwrap();
-        let origin = "https://app.own-set.example";
-        let usual = Worker::new(Arc::clone(&policy.inner));
-        assert_eq!(allowed_origin(usual, origin).await.as_deref(), Some(origin));
-        // A handle whose own set is empty refuses: the shared set was not consulted.
-        let empty = Worker::with_regexes(Arc::clone(&policy.inner), OriginRegexes::default());
-        assert_eq!(allowed_origin(empty, origin).await, None);
+        let service = || {
+            fn_service(|req: ServiceRequest| async {
+                Ok::<_, Error>(req.into_response(HttpResponse::Ok().finish()))
+            })
+        };
+        let (a, b) = (
+            policy.new_transform(service()).await.unwrap(),
+            policy.new_transform(service()).await.unwrap(),
+        );
+        let (PolicyCell::Fixed(wa), PolicyCell::Fixed(wb)) = (&a.policy, &b.policy) else {
+            unreachable!("a built policy is fixed")
+        };
+        assert!(!Rc::ptr_eq(wa, wb), "two instances, two copies");
+        let origin = "https://app.own-copy.example";
+        for middleware in [&a, &b] {
+            let req = TestRequest::get()
+                .insert_header(("Origin", origin))
+                .to_srv_request();
+            let res = middleware.call(req).await.unwrap();
+            assert_eq!(
+                res.headers().get("access-control-allow-origin").unwrap(),
+                origin
+            );
+        }
+        assert_eq!(
+            policy.counts().total(),
+            2,
+            "both counted in the policy's totals"
+        );
     }
 }

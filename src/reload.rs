@@ -1,26 +1,24 @@
 //! Live reconfiguration: replace the running policy of every worker without a restart.
 //!
-//! [`LiveCors`] holds the current policy in an [`ArcSwap`]. Every clone of a `LiveCors` shares
-//! that one cell, so the clone each worker wraps sees a swap made through any other clone.
+//! [`LiveCors`] holds the current policy in an [`ArcSwap`], and its report-only slot. Every
+//! clone of a `LiveCors` shares that one cell and that one slot, so the clone each worker
+//! wraps sees a swap made through any other clone; another `LiveCors`, even one made from a
+//! clone of the same policy, has its own.
 //!
 //! The guarantees of a swap are listed on [`LiveCors`]. `tests/reload.rs` checks them over
 //! real TCP with two workers while another thread swaps policies as fast as it can;
 //! `examples/reload.rs` reloads origins from a file on an admin endpoint.
 
-use std::{
-    cell::RefCell,
-    rc::Rc,
-    sync::{atomic::Ordering::Relaxed, Arc},
-};
+use std::{cell::RefCell, rc::Rc, sync::Arc};
 
 use arc_swap::{ArcSwap, Cache};
 
 use crate::{
     builder::Cors,
+    cors_policy::CorsPolicy,
     counts::CorsCounts,
     error::ConfigError,
-    policy::{Compiled, CorsPolicy, ShadowSlot},
-    shadow::ShadowCounts,
+    rollout::shadow::{ShadowCounts, ShadowSlot, WorkerShadow},
     worker::{Worker, WorkerPolicy},
 };
 
@@ -40,14 +38,12 @@ use crate::{
 /// - **Validate first.** [`LiveCors::replace`] builds the new policy and swaps only if it is
 ///   valid; otherwise it returns every problem and the running policy stays.
 /// - **No lock on the request path** and nothing to restart; a swap costs one atomic store.
-/// - **Nothing shared is written per request.** Each worker keeps its own cached reference
-///   and, per request, only reads the shared cell to see whether it changed (no reference
-///   count shared between workers is touched unless a swap happened). The old policy is freed
-///   once its last request has finished and every worker has seen the swap (on its next
-///   request). The header values it sends are kept apart, for the life of the process: each
-///   distinct text (an origin, a joined method list) is stored once, so reloading the same
-///   values stores nothing new, and is never freed; after about 130,000 distinct texts
-///   (16 MiB counted), new values are reference-counted instead (a warning says so once).
+/// - **Nothing shared is written per request.** Each worker keeps its own copy of the
+///   running policy and, per request, only reads the shared cell to see whether it changed.
+///   When a worker first sees a swap (on its next request) it makes its copy of the new
+///   policy; the old copy is freed once its last request has finished, and the old policy
+///   once every worker has let go of it. Swapping back and forth keeps nothing: memory and
+///   counters stay bounded however often policies are swapped.
 ///
 /// # Example
 /// ```
@@ -82,9 +78,9 @@ use crate::{
 /// ```
 #[derive(Clone)]
 pub struct LiveCors {
-    cell: Arc<ArcSwap<Compiled>>,
-    /// [rollout hook] The report-only candidate slot shared by every clone (compared by
-    /// `src/shadow.rs`).
+    cell: Arc<ArcSwap<CorsPolicy>>,
+    /// The report-only candidate slot shared by every clone of this `LiveCors` (compared by
+    /// `crate::rollout::shadow`).
     shadow: Arc<ShadowSlot>,
 }
 
@@ -103,10 +99,9 @@ impl LiveCors {
     /// # drop(live);
     /// ```
     pub fn new(policy: CorsPolicy) -> Self {
-        let shadow = ShadowSlot::attached_to(&policy.inner); // [rollout hook]
         LiveCors {
-            cell: Arc::new(ArcSwap::new(policy.inner)),
-            shadow,
+            cell: Arc::new(ArcSwap::from_pointee(policy)),
+            shadow: Arc::default(),
         }
     }
 
@@ -142,8 +137,7 @@ impl LiveCors {
     /// live.set(Cors::permissive().build().unwrap());
     /// ```
     pub fn set(&self, policy: CorsPolicy) {
-        self.shadow.attach(&policy.inner); // [rollout hook]
-        self.cell.store(policy.inner);
+        self.cell.store(Arc::new(policy));
         log::info!("corsair: live policy replaced");
     }
 
@@ -157,36 +151,40 @@ impl LiveCors {
     /// assert!(live.policy().check(&CorsRequest::new("https://x.org")).is_allowed());
     /// ```
     pub fn policy(&self) -> CorsPolicy {
-        CorsPolicy {
-            inner: self.current(),
-        }
-    }
-
-    /// The running policy.
-    pub(crate) fn current(&self) -> Arc<Compiled> {
-        self.cell.load_full()
+        CorsPolicy::clone(&self.cell.load())
     }
 
     /// A handle for one worker: see [`WorkerCell`].
     pub(crate) fn worker(&self) -> WorkerCell {
         let mut cache = Cache::new(Arc::clone(&self.cell));
-        let current = Worker::new(Arc::clone(cache.load()));
+        let policy = Arc::clone(cache.load());
+        let current = Worker::new(&policy);
         WorkerCell {
-            inner: RefCell::new(WorkerState { cache, current }),
+            inner: RefCell::new(WorkerState {
+                cache,
+                policy,
+                current,
+            }),
+            shadow: WorkerShadow::new(Arc::clone(&self.shadow)),
         }
     }
 }
 
 /// One worker's view of a [`LiveCors`]: the per-request read is a relaxed load of the shared
 /// pointer, compared with the worker's cached one; the reference handed to the request is a
-/// worker-local `Rc` (a plain increment; see `crate::worker`). The shared `Arc` count is
-/// touched only when a swap is first seen (with a new counter shard for the new policy).
+/// worker-local `Rc` (a plain increment; see `crate::worker`). When a swap is first seen the
+/// worker makes its copy of the new policy (and takes a counter shard in it); the old copy,
+/// and its shard, go when its last request has finished.
 pub(crate) struct WorkerCell {
     inner: RefCell<WorkerState>,
+    /// This worker's side of the report-only slot.
+    pub(crate) shadow: WorkerShadow,
 }
 
 struct WorkerState {
-    cache: Cache<Arc<ArcSwap<Compiled>>, Arc<Compiled>>,
+    cache: Cache<Arc<ArcSwap<CorsPolicy>>, Arc<CorsPolicy>>,
+    /// The policy `current` is a copy of.
+    policy: Arc<CorsPolicy>,
     /// The policy requests of this worker currently get.
     current: WorkerPolicy,
 }
@@ -196,10 +194,15 @@ impl WorkerCell {
     #[inline]
     pub(crate) fn current(&self) -> WorkerPolicy {
         let mut state = self.inner.borrow_mut();
-        let WorkerState { cache, current } = &mut *state;
+        let WorkerState {
+            cache,
+            policy,
+            current,
+        } = &mut *state;
         let latest = cache.load();
-        if !Arc::ptr_eq(latest, current.shared()) {
-            *current = Worker::new(Arc::clone(latest));
+        if !Arc::ptr_eq(latest, policy) {
+            *policy = Arc::clone(latest);
+            *current = Worker::new(policy);
         }
         Rc::clone(current)
     }
@@ -219,7 +222,7 @@ impl CorsPolicy {
     }
 }
 
-/// [rollout hook] The report-only candidate (`src/shadow.rs`) and the outcome counts.
+/// The report-only candidate (`crate::rollout::shadow`) and the outcome counts.
 impl LiveCors {
     /// A `LiveCors` that enforces nothing: it writes no header and refuses nothing, while
     /// another layer (actix-cors, a hand-written middleware) still enforces. Give it a
@@ -240,7 +243,7 @@ impl LiveCors {
         let mut cors = Cors::permissive().disable_vary_header().disable_preflight();
         cors.settings.rollout.observe_only = true;
         let policy = cors
-            .build()
+            .build_quietly()
             .expect("the observe-only policy is a valid policy");
         log::info!(
             "corsair: observe-only: writes no CORS header and refuses nothing until a candidate is promoted"
@@ -263,9 +266,8 @@ impl LiveCors {
     /// ```
     pub fn set_candidate(&self, cors: Cors) -> Result<(), ConfigError> {
         let policy = cors.build()?;
-        self.shadow.candidate.store(Some(policy.inner));
-        self.shadow.active.store(true, Relaxed);
-        log::info!("corsair: report-only candidate policy set");
+        self.shadow.set((policy.rules, policy.rollout));
+        log::info!("corsair: report-only candidate policy set (a new reporting window)");
         Ok(())
     }
 
@@ -279,8 +281,12 @@ impl LiveCors {
     pub fn candidate(&self) -> Option<CorsPolicy> {
         self.shadow
             .candidate
-            .load_full()
-            .map(|inner| CorsPolicy { inner })
+            .load()
+            .as_ref()
+            .map(|candidate| CorsPolicy {
+                rules: Arc::clone(&candidate.rules),
+                rollout: candidate.rollout.clone(),
+            })
     }
 
     /// Stops running the candidate. Returns whether there was one.
@@ -290,8 +296,7 @@ impl LiveCors {
     /// assert!(!LiveCors::observe_only().clear_candidate());
     /// ```
     pub fn clear_candidate(&self) -> bool {
-        self.shadow.active.store(false, Relaxed);
-        self.shadow.candidate.swap(None).is_some()
+        self.shadow.take().is_some()
     }
 
     /// Makes the candidate the enforced policy for requests that start from now on (in every
@@ -306,10 +311,9 @@ impl LiveCors {
     /// assert!(!live.policy().check(&CorsRequest::new("https://b.com")).is_allowed());
     /// ```
     pub fn promote_candidate(&self) -> bool {
-        self.shadow.active.store(false, Relaxed);
-        match self.shadow.candidate.swap(None) {
-            Some(inner) => {
-                self.set(CorsPolicy { inner });
+        match self.shadow.take() {
+            Some((rules, rollout)) => {
+                self.set(CorsPolicy { rules, rollout });
                 log::info!("corsair: report-only candidate promoted to enforced");
                 true
             }
@@ -317,15 +321,17 @@ impl LiveCors {
         }
     }
 
-    /// How often the candidates run so far would have decided differently (summed over every
-    /// worker; kept across candidates and promotions).
+    /// How often the latest candidate would have decided differently (summed over every
+    /// worker). Each [`set_candidate`](Self::set_candidate) starts a new window, with counts
+    /// at zero; the latest window's counts stay readable after the candidate is promoted or
+    /// cleared.
     ///
     /// ```
     /// use corsair::LiveCors;
     /// assert_eq!(LiveCors::observe_only().shadow_counts().differences(), 0);
     /// ```
     pub fn shadow_counts(&self) -> ShadowCounts {
-        ShadowCounts::from_totals(self.shadow.counters.totals())
+        ShadowCounts::from_totals(self.shadow.totals())
     }
 
     /// The counts of the running policy (each policy set with [`replace`](Self::replace),
@@ -339,5 +345,36 @@ impl LiveCors {
     /// ```
     pub fn counts(&self) -> CorsCounts {
         self.policy().counts()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swapping_back_and_forth_keeps_counters_and_copies_bounded() {
+        let (a, b) = (
+            Cors::default()
+                .allowed_origin("https://a.example")
+                .build()
+                .unwrap(),
+            Cors::default()
+                .allowed_origin("https://b.example")
+                .build()
+                .unwrap(),
+        );
+        let live = LiveCors::new(a.clone());
+        let workers = [live.worker(), live.worker()];
+        for i in 0..100_000 {
+            live.set(if i % 2 == 0 { b.clone() } else { a.clone() });
+            for worker in &workers {
+                drop(worker.current()); // each worker sees the swap, as its next request would
+            }
+        }
+        // Each worker holds one copy, of the running policy; the other has no shard left.
+        let (running, other) = (&a, &b); // 100,000 swaps: back on `a`
+        assert_eq!(running.rollout.counters.live_shards(), 2);
+        assert_eq!(other.rollout.counters.live_shards(), 0);
     }
 }

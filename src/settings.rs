@@ -4,13 +4,12 @@
 //! with the place they came from, "any" flags with who set them). Nothing here checks or
 //! compiles anything; `compile` turns settings into a policy or into every problem they have.
 
-use std::net::IpAddr;
-
 use actix_web::http::StatusCode;
 
 use crate::{
     error::{Problem, Source},
     origin::OriginPredicate,
+    same_origin::SameOriginRule,
 };
 
 /// Whether a setting allows everything, and who said so.
@@ -72,7 +71,7 @@ pub(crate) struct Settings {
     pub(crate) early_problems: Vec<Problem>,
     /// Origin lists to read from environment variables when the policy is built.
     pub(crate) env_origins: Vec<EnvOrigins>,
-    /// [rollout hook] Same-origin, verdict and report-only options (`src/rollout.rs`).
+    /// Same-origin, verdict and observe-only options (read by `crate::rollout`).
     pub(crate) rollout: RolloutOptions,
 }
 
@@ -107,16 +106,17 @@ impl Default for Settings {
             allow_insecure_credentialed: false,
             early_problems: Vec::new(),
             env_origins: Vec::new(),
-            rollout: Default::default(), // [rollout hook]
+            rollout: Default::default(),
         }
     }
 }
 
 /// The roll-out options, recorded by the builder and carried by each compiled policy (read
-/// by `src/rollout.rs`, `src/same_origin.rs`, `src/shadow.rs`).
+/// by `crate::rollout` and `crate::same_origin`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct RolloutOptions {
-    pub(crate) trusted_proxies: Vec<IpAddr>,
+    /// Trusted proxies and declared public origins (`src/same_origin.rs`).
+    pub(crate) same_origin: SameOriginRule,
     pub(crate) outcome_in_extensions: bool,
     /// Decide nothing, write nothing: only the report-only candidate runs.
     pub(crate) observe_only: bool,

@@ -1,22 +1,24 @@
 //! Merging `Vary` into a response without overwriting or duplicating what is there.
 //!
-//! Cost: with no `Vary` on the response, one shared precomputed value is appended (no
+//! Cost: with no `Vary` on the response, the policy's precomputed value is appended (no
 //! allocation). With a `Vary` already there, the existing names are scanned once, in place;
 //! if every name of ours is covered (or the response varies on `*`) nothing changes;
 //! otherwise the one merged field is written into a buffer of exactly the right size, which
 //! becomes the header value without a copy: one allocation.
 //!
-//! Handlers set the same few `Vary` lines again and again, so the answer for a single line is
-//! remembered per thread (one actix worker is one thread): the next response with the same
-//! line gets the same merged value back (a clone of a value this thread built: no allocation,
-//! no scan, no second validation of its bytes), or learns that nothing needs to change.
+//! Handlers set the same few `Vary` lines again and again, so each middleware instance keeps
+//! a [`VaryCache`] of the answers for single lines: the next response with the same line gets
+//! the same merged value back (a clone of a value this instance built: no allocation, no
+//! scan, no second validation of its bytes), or learns that nothing needs to change. The
+//! cache is owned by the instance (one worker's middleware, used on that worker's thread
+//! only) and freed with it.
 //!
 //! The memory is bounded and the cache never makes a request allocate more than once in
 //! steady state: it keeps the first [`CACHE_ENTRIES`] distinct lines of at most
-//! [`CACHE_MAX_LINE`] bytes a thread sees and never evicts, so a stream of ever-new lines
-//! cannot churn it; lines it does not hold are merged as before (one allocation).
-//! Remembering a line costs two more allocations, once per line and thread (a copy of the
-//! line, and the shared handle through which later responses reuse the value).
+//! [`CACHE_MAX_LINE`] bytes it sees and never evicts, so a stream of ever-new lines cannot
+//! churn it; lines it does not hold are merged as before (one allocation). Remembering a
+//! line costs two more allocations, once per line and instance (a copy of the line, and the
+//! shared handle through which later responses reuse the value).
 
 use std::cell::RefCell;
 
@@ -25,11 +27,11 @@ use actix_web::{
     web::Bytes,
 };
 
-/// Most distinct handler `Vary` lines remembered per thread.
+/// Most distinct handler `Vary` lines remembered per middleware instance.
 pub(crate) const CACHE_ENTRIES: usize = 8;
 /// Longest handler `Vary` line remembered; longer lines are merged every time. Far longer
 /// than real `Vary` lines (which name a handful of headers), so that in practice every
-/// handler's line is remembered, while a thread's cache stays bounded (under 70 KiB even if
+/// handler's line is remembered, while an instance's cache stays bounded (under 70 KiB even if
 /// every entry held a line this long, and its merge).
 pub(crate) const CACHE_MAX_LINE: usize = 4096;
 
@@ -41,7 +43,7 @@ struct Entry {
     merged: Option<HeaderValue>,
 }
 
-/// The merges one thread remembers.
+/// The merges one instance remembers.
 struct MergeCache {
     entries: [Option<Entry>; CACHE_ENTRIES],
     used: usize,
@@ -71,13 +73,17 @@ impl MergeCache {
     }
 }
 
-thread_local! {
-    static MERGED: RefCell<MergeCache> = const {
-        RefCell::new(MergeCache {
+/// The merges one middleware instance remembers (see the [module docs](self)). Used from one
+/// thread only: a worker's middleware instance lives on that worker's thread.
+pub(crate) struct VaryCache(RefCell<MergeCache>);
+
+impl Default for VaryCache {
+    fn default() -> Self {
+        VaryCache(RefCell::new(MergeCache {
             entries: [const { None }; CACHE_ENTRIES],
             used: 0,
-        })
-    };
+        }))
+    }
 }
 
 /// The comma-separated names of a `Vary` value, trimmed, empty items skipped.
@@ -164,9 +170,9 @@ fn mark(ours: &[u8], single: bool, name: &[u8], covered: &mut u64) {
 /// With no `Vary` yet this inserts the shared precomputed value (no allocation). If every name
 /// is already present (case-insensitively), or the response varies on `*`, nothing changes.
 /// Otherwise the existing lines (verbatim, trimmed) and the missing names are joined into one
-/// field: one allocation (two the first time a thread remembers a line), none once the
-/// thread remembers the line.
-pub(crate) fn merge(headers: &mut HeaderMap, ours: &HeaderValue) {
+/// field: one allocation (two the first time `cache` remembers a line), none once `cache`
+/// remembers the line.
+pub(crate) fn merge(headers: &mut HeaderMap, ours: &HeaderValue, cache: &VaryCache) {
     let mut existing = headers.get_all(VARY);
     let Some(first) = existing.next() else {
         // The usual case: nothing to merge with.
@@ -179,13 +185,14 @@ pub(crate) fn merge(headers: &mut HeaderMap, ours: &HeaderValue) {
         }
         return;
     }
-    // One line (the usual case): ask this thread's cache first.
+    // One line (the usual case): ask this instance's cache first.
     let line = first.as_bytes();
-    let answer = match MERGED.with(|cache| cache.borrow().get(line, ours)) {
+    let remembered = cache.0.borrow().get(line, ours);
+    let answer = match remembered {
         Some(answer) => answer,
         None => {
             let answer = merged(headers, ours);
-            MERGED.with(|cache| cache.borrow_mut().put(line, ours, &answer));
+            cache.0.borrow_mut().put(line, ours, &answer);
             answer
         }
     };
@@ -273,11 +280,16 @@ mod tests {
     use super::*;
 
     fn vary_after(existing: &[&str], ours: &str) -> Vec<String> {
+        vary_after_with(&VaryCache::default(), existing, ours)
+    }
+
+    /// [`vary_after`] with a cache kept across calls (as one middleware instance keeps it).
+    fn vary_after_with(cache: &VaryCache, existing: &[&str], ours: &str) -> Vec<String> {
         let mut h = HeaderMap::new();
         for v in existing {
             h.append(VARY, HeaderValue::from_str(v).unwrap());
         }
-        merge(&mut h, &HeaderValue::from_str(ours).unwrap());
+        merge(&mut h, &HeaderValue::from_str(ours).unwrap(), cache);
         h.get_all(VARY)
             .map(|v| v.to_str().unwrap().to_owned())
             .collect()
@@ -366,36 +378,45 @@ mod tests {
 
     #[test]
     fn a_remembered_line_merges_exactly_as_the_first_time() {
+        let cache = VaryCache::default();
         for _ in 0..3 {
             assert_eq!(
-                vary_after(&["Accept-Encoding"], "Origin"),
+                vary_after_with(&cache, &["Accept-Encoding"], "Origin"),
                 ["Accept-Encoding, Origin"]
             );
             assert_eq!(
-                vary_after(&["Accept, origin"], "Origin"),
+                vary_after_with(&cache, &["Accept, origin"], "Origin"),
                 ["Accept, origin"]
             );
-            assert_eq!(vary_after(&["*"], "Origin"), ["*"]);
+            assert_eq!(vary_after_with(&cache, &["*"], "Origin"), ["*"]);
         }
     }
 
     #[test]
     fn the_same_line_with_other_names_of_ours_is_a_different_merge() {
-        assert_eq!(vary_after(&["Accept"], "Origin"), ["Accept, Origin"]);
+        let cache = VaryCache::default();
         assert_eq!(
-            vary_after(&["Accept"], "Origin, Access-Control-Request-Method"),
+            vary_after_with(&cache, &["Accept"], "Origin"),
+            ["Accept, Origin"]
+        );
+        assert_eq!(
+            vary_after_with(&cache, &["Accept"], "Origin, Access-Control-Request-Method"),
             ["Accept, Origin, Access-Control-Request-Method"]
         );
-        assert_eq!(vary_after(&["Accept"], "Origin"), ["Accept, Origin"]);
+        assert_eq!(
+            vary_after_with(&cache, &["Accept"], "Origin"),
+            ["Accept, Origin"]
+        );
     }
 
     #[test]
     fn more_distinct_lines_than_the_cache_holds_still_merge_right() {
+        let cache = VaryCache::default();
         for round in 0..2 {
             for i in 0..(CACHE_ENTRIES * 2 + 1) {
                 let line = format!("X-Header-{i}");
                 assert_eq!(
-                    vary_after(&[&line], "Origin"),
+                    vary_after_with(&cache, &[&line], "Origin"),
                     [format!("{line}, Origin")],
                     "round {round}"
                 );
@@ -477,10 +498,14 @@ mod tests {
 
     #[test]
     fn a_line_too_long_to_remember_still_merges() {
+        let cache = VaryCache::default();
         let line = vec!["X-Long-Header-Name"; 220].join(", ");
         assert!(line.len() > CACHE_MAX_LINE);
         for _ in 0..2 {
-            assert_eq!(vary_after(&[&line], "Origin"), [format!("{line}, Origin")]);
+            assert_eq!(
+                vary_after_with(&cache, &[&line], "Origin"),
+                [format!("{line}, Origin")]
+            );
         }
     }
 }

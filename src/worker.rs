@@ -1,82 +1,111 @@
-//! The per-worker handle on a compiled policy: what each request of one middleware instance
-//! clones and reads.
+//! What one middleware instance owns: its own copy of the policy's rules, its shard of the
+//! policy's counters, and its memory of `Vary` merges.
 //!
-//! A built policy is shared by every worker through one `Arc`, cloned once per middleware
-//! instance (so once per worker and scope) when the app starts. Each request then clones only
-//! the instance's own `Rc` (a plain increment of a count no other worker touches) and counts
-//! its outcome in the instance's own counter shard (a relaxed load and store on a cache line
-//! only this worker writes), with no thread-local lookup and no shared atomic written. Origin
-//! regexes are matched with the instance's own clone of the policy's set (and of a report-only
-//! candidate's), whose match caches no other worker touches.
+//! actix-web builds one middleware instance per worker (and per scope that wraps the
+//! policy), on that worker's thread. Each instance gets a [`Worker`]: the rules copied for it
+//! (header values in buffers of its own, origin regexes with their own match caches; see
+//! `Compiled::for_worker`), so a request reads and writes nothing another worker touches.
+//! Each request then clones the instance's `Rc` (a plain increment) and counts its outcome
+//! in the instance's own [`Shard`] (a relaxed load and store on a cache line only this
+//! instance writes), which is folded into the policy's totals when the instance lets go of it.
 
-use std::{ops::Deref, rc::Rc, sync::Arc};
+use std::{rc::Rc, sync::Arc};
+
+use actix_web::{dev::ServiceRequest, HttpMessage};
 
 use crate::{
-    counters::Shard, counts, origin::regexes::OriginRegexes, outcome::CorsOutcome,
-    policy::Compiled, shadow::CandidateRegexes,
+    cors_policy::CorsPolicy,
+    counters::Shard,
+    counts,
+    outcome::CorsOutcome,
+    policy::Compiled,
+    rollout::{shadow::WorkerShadow, Settled},
+    settings::RolloutOptions,
+    vary::VaryCache,
 };
 
-/// One middleware instance's view of a shared policy. Dereferences to the policy.
+/// One middleware instance's copy of a policy (see the [module docs](self)).
 pub(crate) struct Worker {
-    policy: Arc<Compiled>,
-    /// This instance's clone of the policy's origin regexes: the same compiled program, its
-    /// own pool of match caches (a shared pool would be written by every worker's matches).
-    pub(crate) regexes: OriginRegexes,
-    /// The same for a report-only candidate, if this instance has compared with one.
-    pub(crate) candidate_regexes: CandidateRegexes,
-    /// This instance's outcome counters, registered with the policy's counter set (which sums
-    /// every shard when read) and written only by this instance's thread.
-    counts: Arc<Shard>,
+    /// This instance's own copy of the rules.
+    pub(crate) rules: Compiled,
+    pub(crate) options: Arc<RolloutOptions>,
+    /// [protection hook] The policy's cross-origin protection, when on (`src/protection/`).
+    pub(crate) protection: Option<Arc<crate::protection::Enforcement>>,
+    /// This instance's outcome counters in the policy's counter set.
+    counts: Shard,
+    /// This instance's memory of `Vary` merges.
+    pub(crate) vary: VaryCache,
 }
 
 /// What a request holds on to: the worker-local reference to [`Worker`].
 pub(crate) type WorkerPolicy = Rc<Worker>;
 
 impl Worker {
-    /// A handle for one middleware instance. Registers a counter shard with the policy (a lock
-    /// taken once, at start-up or when a worker first sees a swapped policy).
-    pub(crate) fn new(policy: Arc<Compiled>) -> WorkerPolicy {
-        let counts = policy.rollout.counters.new_shard();
-        let regexes = policy.origins.regexes.clone();
+    /// A copy of `policy` for one middleware instance (made at start-up, or when a worker
+    /// first sees a swapped policy): copies the rules and takes a counter shard (one lock).
+    pub(crate) fn new(policy: &CorsPolicy) -> WorkerPolicy {
         Rc::new(Worker {
-            policy,
-            regexes,
-            candidate_regexes: CandidateRegexes::default(),
-            counts,
+            rules: policy.rules.for_worker(),
+            options: Arc::clone(&policy.rollout.options),
+            protection: policy.rollout.protection.clone(),
+            counts: policy.rollout.counters.shard(),
+            vary: VaryCache::default(),
         })
     }
 
-    /// A handle that matches regexes with `regexes` instead of its own clone of the policy's
-    /// (to show that requests use the handle's set).
-    #[cfg(test)]
-    pub(crate) fn with_regexes(policy: Arc<Compiled>, regexes: OriginRegexes) -> WorkerPolicy {
-        let counts = policy.rollout.counters.new_shard();
-        Rc::new(Worker {
-            policy,
-            regexes,
-            candidate_regexes: CandidateRegexes::default(),
-            counts,
-        })
-    }
-
-    /// Counts `outcome` in this instance's shard: one increment, no lookup.
+    /// Records what the middleware decided (`settled`, for `req`): the outcome counters, the
+    /// outcome in the request's extensions if asked, and the report-only comparison if this
+    /// instance runs inside a [`LiveCors`](crate::LiveCors) (`shadow`). `check` does none of
+    /// this: it only decides.
+    ///
+    /// The usual case (no report-only candidate, not observe-only, no outcome in extensions,
+    /// not same-origin) costs one counter increment.
     #[inline]
-    pub(crate) fn count(&self, outcome: CorsOutcome) {
+    pub(crate) fn record(
+        &self,
+        settled: &Settled,
+        shadow: Option<&WorkerShadow>,
+        req: &ServiceRequest,
+    ) {
+        let options = &*self.options;
+        if settled.same_origin
+            || options.observe_only
+            || options.outcome_in_extensions
+            || shadow.is_some_and(WorkerShadow::needs_a_look)
+        {
+            self.record_with_options(settled, shadow, req);
+            return;
+        }
+        counts::record(&self.counts, CorsOutcome::from_verdict(&settled.verdict));
+    }
+
+    /// [`record`](Self::record) for a same-origin request, or with a report-only candidate,
+    /// observe-only mode or the outcome in extensions.
+    #[cold]
+    #[inline(never)]
+    fn record_with_options(
+        &self,
+        settled: &Settled,
+        shadow: Option<&WorkerShadow>,
+        req: &ServiceRequest,
+    ) {
+        let options = &*self.options;
+        if let Some(shadow) = shadow {
+            let enforced = (!options.observe_only).then_some((&self.rules, &settled.verdict));
+            shadow.observe(enforced, settled.same_origin, req.head());
+        }
+        if options.observe_only {
+            return;
+        }
+        let outcome = if settled.same_origin {
+            CorsOutcome::SameOrigin
+        } else {
+            CorsOutcome::from_verdict(&settled.verdict)
+        };
         counts::record(&self.counts, outcome);
-    }
-
-    /// The shared policy (to compare with a swapped one).
-    pub(crate) fn shared(&self) -> &Arc<Compiled> {
-        &self.policy
-    }
-}
-
-impl Deref for Worker {
-    type Target = Compiled;
-
-    #[inline]
-    fn deref(&self) -> &Compiled {
-        &self.policy
+        if options.outcome_in_extensions {
+            req.extensions_mut().insert(outcome);
+        }
     }
 }
 
@@ -88,16 +117,15 @@ mod tests {
     use crate::Cors;
 
     #[test]
-    fn a_worker_matches_regexes_with_its_own_clone_and_decides_the_same() {
+    fn a_workers_copy_decides_like_the_policy_with_regexes_of_its_own() {
         let policy = Cors::default()
             .allowed_origin_regex(r"https://[a-z]+\.regex-worker\.example")
             .build()
             .unwrap();
-        let worker = Worker::new(Arc::clone(&policy.inner));
-        assert_eq!(worker.regexes.len(), 1);
+        let worker = Worker::new(&policy);
         assert!(!std::ptr::eq(
-            &worker.regexes,
-            &policy.inner.origins.regexes
+            &worker.rules.origins.regexes,
+            &policy.rules.origins.regexes
         ));
         for origin in [
             "https://app.regex-worker.example",
@@ -108,10 +136,33 @@ mod tests {
                 .insert_header(("Origin", origin))
                 .to_srv_request();
             assert_eq!(
-                worker.decide_with(req.head(), &worker.regexes),
-                policy.inner.decide(req.head()),
+                worker.rules.decide(req.head()),
+                policy.rules.decide(req.head()),
                 "{origin}"
             );
         }
+    }
+
+    #[test]
+    fn a_workers_echoed_values_are_its_own_buffers() {
+        let policy = Cors::default()
+            .allowed_origin("https://own-buffer.example")
+            .max_age(60)
+            .build()
+            .unwrap();
+        let worker = Worker::new(&policy);
+        let shared = policy.rules.max_age.as_ref().unwrap();
+        let own = worker.rules.max_age.as_ref().unwrap();
+        assert_eq!(own, shared);
+        assert_ne!(own.as_bytes().as_ptr(), shared.as_bytes().as_ptr());
+    }
+
+    #[test]
+    fn counts_stay_bounded_however_often_workers_are_made_and_dropped() {
+        let policy = Cors::default().build().unwrap();
+        for _ in 0..100_000 {
+            drop(Worker::new(&policy));
+        }
+        assert_eq!(policy.rollout.counters.live_shards(), 0);
     }
 }

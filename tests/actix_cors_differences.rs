@@ -229,3 +229,137 @@ async fn safelisted_methods_pass_a_preflight_even_when_not_listed() {
     assert_eq!(old, StatusCode::BAD_REQUEST);
     assert_eq!(new, StatusCode::NO_CONTENT);
 }
+
+#[actix_rt::test]
+async fn permissive_max_age_is_600_where_actix_cors_sends_3600_and_max_age_restores_it() {
+    let dev = "http://localhost:3000";
+    let (_, old, _) = answer!(actix_cors::Cors::permissive(), preflight(dev, "PUT"));
+    let (_, new, _) = answer!(corsair::Cors::permissive(), preflight(dev, "PUT"));
+    let (_, restored, _) = answer!(
+        corsair::Cors::permissive().max_age(3600),
+        preflight(dev, "PUT")
+    );
+    assert_eq!(text(&old, header::ACCESS_CONTROL_MAX_AGE), Some("3600"));
+    assert_eq!(text(&new, header::ACCESS_CONTROL_MAX_AGE), Some("600"));
+    assert_eq!(
+        text(&restored, header::ACCESS_CONTROL_MAX_AGE),
+        Some("3600")
+    );
+}
+
+/// The comma-separated items of a header value, trimmed.
+fn items(value: Option<&str>) -> Vec<String> {
+    let mut out: Vec<String> = value
+        .unwrap_or_default()
+        .split(',')
+        .map(|i| i.trim().to_owned())
+        .filter(|i| !i.is_empty())
+        .collect();
+    out.sort();
+    out
+}
+
+#[actix_rt::test]
+async fn permissive_preflight_allows_the_requested_method_where_actix_cors_lists_every_method() {
+    let dev = "http://localhost:3000";
+    let (old_status, old, _) = answer!(actix_cors::Cors::permissive(), preflight(dev, "PATCH"));
+    let (new_status, new, _) = answer!(corsair::Cors::permissive(), preflight(dev, "PATCH"));
+    assert!(old_status.is_success() && new_status.is_success());
+    // actix-cors: its fixed list of nine, `CONNECT` and `TRACE` included (in hash order).
+    assert_eq!(
+        items(text(&old, header::ACCESS_CONTROL_ALLOW_METHODS)),
+        ["CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT", "TRACE"]
+    );
+    // corsair: the method asked for. The Fetch standard's CORS-preflight check only looks for
+    // the requested method in the list, so browsers accept both answers alike.
+    assert_eq!(
+        text(&new, header::ACCESS_CONTROL_ALLOW_METHODS),
+        Some("PATCH")
+    );
+    // A listed set is sent as listed.
+    let (_, listed, _) = answer!(
+        corsair::Cors::permissive().allowed_methods(["GET", "PATCH", "PUT"]),
+        preflight(dev, "PATCH")
+    );
+    assert_eq!(
+        items(text(&listed, header::ACCESS_CONTROL_ALLOW_METHODS)),
+        ["GET", "PATCH", "PUT"]
+    );
+}
+
+#[actix_rt::test]
+async fn permissive_exposes_star_where_actix_cors_lists_the_response_header_names() {
+    let dev = "http://localhost:3000";
+    let (_, old, _) = answer!(actix_cors::Cors::permissive(), get_from(dev));
+    let (_, new, _) = answer!(corsair::Cors::permissive(), get_from(dev));
+    // actix-cors names the headers the response has when it passes through (here its own
+    // `Access-Control-Allow-Origin`), never `*`.
+    let named = items(text(&old, header::ACCESS_CONTROL_EXPOSE_HEADERS));
+    assert!(!named.is_empty());
+    for name in &named {
+        assert_ne!(name, "*");
+        assert!(old.contains_key(name.as_str()), "{name} is not in {old:?}");
+    }
+    // corsair sends `*`: every header, for requests without credentials (Fetch standard), the
+    // only ones `permissive()` answers with `Access-Control-Allow-Origin`.
+    assert_eq!(text(&new, header::ACCESS_CONTROL_EXPOSE_HEADERS), Some("*"));
+    assert_eq!(text(&new, header::ACCESS_CONTROL_ALLOW_CREDENTIALS), None);
+    // Naming the headers sends those names.
+    let (_, listed, _) = answer!(
+        corsair::Cors::permissive().expose_headers(["x-request-id"]),
+        get_from(dev)
+    );
+    assert_eq!(
+        text(&listed, header::ACCESS_CONTROL_EXPOSE_HEADERS),
+        Some("x-request-id")
+    );
+}
+
+#[actix_rt::test]
+async fn allowed_origin_star_stops_both_at_start_up_and_corsair_names_the_two_fixes() {
+    use actix_web::dev::Transform;
+    // Both refuse to create the middleware (the app does not start).
+    let old = actix_cors::Cors::default()
+        .allowed_origin("*")
+        .new_transform(atest::ok_service())
+        .await;
+    let new = corsair::Cors::default()
+        .allowed_origin("*")
+        .new_transform(atest::ok_service())
+        .await;
+    assert!(old.is_err());
+    assert!(new.is_err());
+    let err = corsair::Cors::default()
+        .allowed_origin("*")
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("`.allow_any_origin()`"), "{err}");
+    assert!(err.contains("`.send_wildcard()`"), "{err}");
+    // The two fixes: echo any origin, or send `*`.
+    let origin = "https://any.example";
+    let (_, echo, _) = answer!(
+        corsair::Cors::default().allow_any_origin(),
+        get_from(origin)
+    );
+    let (_, star, _) = answer!(
+        corsair::Cors::default().allow_any_origin().send_wildcard(),
+        get_from(origin)
+    );
+    assert_eq!(
+        text(&echo, header::ACCESS_CONTROL_ALLOW_ORIGIN),
+        Some(origin)
+    );
+    assert_eq!(text(&star, header::ACCESS_CONTROL_ALLOW_ORIGIN), Some("*"));
+    // actix-cors's own fix, `send_wildcard()` with any origin, answers the same `*`.
+    let (_, old_star, _) = answer!(
+        actix_cors::Cors::default()
+            .allow_any_origin()
+            .send_wildcard(),
+        get_from(origin)
+    );
+    assert_eq!(
+        text(&old_star, header::ACCESS_CONTROL_ALLOW_ORIGIN),
+        Some("*")
+    );
+}

@@ -38,7 +38,7 @@ fn rows() -> Vec<Row> {
             name: "`*` (allowed_origin(\"*\")) + credentials",
             build: || Cors::default().allowed_origin("*").supports_credentials(),
             min_problems: 1,
-            mentions: &[&["credential"]],
+            mentions: &[&["allow_any_origin", "send_wildcard"]],
         },
         Row {
             name: "send_wildcard + credentials",

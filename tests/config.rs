@@ -268,7 +268,7 @@ fn env_or_validates_the_default_too() {
 }
 
 #[test]
-fn env_entries_with_a_star_are_patterns_and_a_lone_star_is_any_origin() {
+fn env_entries_with_a_star_are_patterns_and_a_lone_star_is_refused() {
     let policy = env::with_var(
         "CORSAIR_T_ENV_PATTERNS",
         "https://*.preview.example.com, http://localhost:*",
@@ -289,15 +289,21 @@ fn env_entries_with_a_star_are_patterns_and_a_lone_star_is_any_origin() {
         .check(&CorsRequest::new("https://preview.example.com"))
         .is_allowed());
 
-    let policy = env::with_var("CORSAIR_T_ENV_STAR", " * ", || {
+    // A lone `*` is not read as "every origin" (actix-cors refuses `allowed_origin("*")`).
+    let err = env::with_var("CORSAIR_T_ENV_STAR", " * ", || {
         Cors::default()
             .allowed_origins_from_env("CORSAIR_T_ENV_STAR")
             .build()
-            .unwrap()
+            .unwrap_err()
     });
-    assert!(policy
-        .check(&CorsRequest::new("https://anyone.example"))
-        .is_allowed());
+    assert_eq!(
+        err.problems(),
+        [Problem::InvalidOrigin {
+            value: "*".into(),
+            source: env_source("CORSAIR_T_ENV_STAR", 1),
+            fault: OriginFault::AnyOrigin,
+        }]
+    );
 }
 
 #[test]
@@ -623,4 +629,133 @@ fn an_env_var_that_is_set_but_empty_counts_as_missing() {
     assert!(problems[0]
         .to_string()
         .contains("is not set, empty, or not valid Unicode"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// toml: CorsConfig::from_toml_file, and the regex example of docs/fastapi.md
+// ---------------------------------------------------------------------------------------------
+
+#[cfg(feature = "toml")]
+mod toml_config {
+    use super::*;
+    use corsair::CorsConfig;
+
+    const FASTAPI_DOC: &str = include_str!("../docs/fastapi.md");
+
+    /// The fenced block of `lang` that comes first after `marker` in docs/fastapi.md.
+    fn doc_block(marker: &str, lang: &str) -> &'static str {
+        let at = FASTAPI_DOC
+            .find(marker)
+            .unwrap_or_else(|| panic!("docs/fastapi.md no longer contains {marker:?}"));
+        let fence = format!("```{lang}\n");
+        let start = at + FASTAPI_DOC[at..].find(&fence).expect("a block") + fence.len();
+        let len = FASTAPI_DOC[start..].find("```").expect("closing fence");
+        &FASTAPI_DOC[start..start + len]
+    }
+
+    /// A fresh directory under the target dir, for one test's files.
+    fn scratch_dir(name: &str) -> std::path::PathBuf {
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("toml-config-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn the_fastapi_doc_regex_loads_from_a_literal_string_and_the_basic_string_error_is_the_one_shown(
+    ) {
+        let python = doc_block("<!-- fastapi-regex:begin -->", "python");
+        let toml_text = doc_block("<!-- fastapi-regex:begin -->", "toml");
+        // The regex is the Python raw string's text, unchanged, between single quotes.
+        let raw = python
+            .split("allow_origin_regex=r\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("allow_origin_regex=r\"...\" in the Python block");
+        let regex_line = format!("allow_origin_regex = '{raw}'");
+        assert!(toml_text.lines().any(|l| l == regex_line), "{toml_text}");
+
+        let dir = scratch_dir("doc");
+        let path = dir.join("cors.toml");
+        std::fs::write(&path, toml_text).unwrap();
+        let config = CorsConfig::from_toml_file(&path).expect("the doc's TOML loads");
+        assert_eq!(config.allow_origin_regex.as_deref(), Some(raw));
+        assert!(config.allow_credentials);
+        let policy = config.build().expect("the doc's config builds");
+        // Starlette matches the regex against the whole origin (`re.fullmatch`).
+        for (origin, allowed) in [
+            ("https://pr-7.preview.example.com", true),
+            ("https://app.example.com", true),
+            ("https://pr-7.preview.example.com.evil.net", false),
+            ("https://pr-7.previewXexample.com", false),
+            ("http://pr-7.preview.example.com", false),
+        ] {
+            assert_eq!(
+                policy.check(&CorsRequest::new(origin)).is_allowed(),
+                allowed,
+                "{origin}"
+            );
+        }
+
+        // The same line in double quotes: the error the doc shows, word for word.
+        let basic = toml_text.replace(&regex_line, &format!("allow_origin_regex = \"{raw}\""));
+        assert_ne!(basic, toml_text);
+        std::fs::write(&path, &basic).unwrap();
+        let err = CorsConfig::from_toml_file(&path).unwrap_err();
+        let shown = doc_block("the error shows the line and the fix:", "text");
+        let shown_without_file = shown.replacen("config cors.toml:", "config:", 1);
+        assert_eq!(
+            format!("{}\n", CorsConfig::from_toml_str(&basic).unwrap_err()),
+            shown_without_file
+        );
+        assert_eq!(
+            format!("{err}\n"),
+            shown.replacen("cors.toml", &path.display().to_string(), 1)
+        );
+        assert_eq!((err.line(), err.file()), (Some(2), Some(path.as_path())));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn from_toml_file_names_the_file_it_cannot_read() {
+        let dir = scratch_dir("missing");
+        let path = dir.join("absent.toml");
+        let err = CorsConfig::from_toml_file(&path).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.starts_with(&format!("cannot read CORS config {}: ", path.display())),
+            "{text}"
+        );
+        assert_eq!(err.line(), None);
+        // `?` in a `main` returning `Result` prints `Debug`: the same text, not a struct dump.
+        assert_eq!(format!("{err:?}"), text);
+        assert!(std::error::Error::source(&err).is_some());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_misspelt_field_in_a_file_names_file_line_and_column() {
+        let dir = scratch_dir("field");
+        let path = dir.join("cors.toml");
+        std::fs::write(
+            &path,
+            "allow_origins = [\"https://a.example\"]\nallow_credential = true\n",
+        )
+        .unwrap();
+        let err = CorsConfig::from_toml_file(&path).unwrap_err();
+        let text = format!("{err:?}");
+        assert!(
+            text.starts_with(&format!(
+                "cannot load CORS config {}: line 2, column 1: unknown field `allow_credential`",
+                path.display()
+            )),
+            "{text}"
+        );
+        assert!(text.contains("`allow_credentials`"), "{text}");
+        assert!(
+            text.contains("\n  2 | allow_credential = true\n    | ^"),
+            "{text}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

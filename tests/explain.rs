@@ -82,6 +82,11 @@ struct Spec {
     block: bool,
     private_network: bool,
     status_200: bool,
+    /// Roll-out options: `trusted_proxies([127.0.0.1])`, outcomes in extensions, and
+    /// observe-only (`LiveCors::observe_only`, which ignores every other field).
+    trusted_proxy: bool,
+    outcome_in_extensions: bool,
+    observe_only: bool,
 }
 
 impl Spec {
@@ -157,10 +162,19 @@ impl Spec {
         if self.status_200 {
             c = c.preflight_status(StatusCode::OK);
         }
+        if self.trusted_proxy {
+            c = c.trusted_proxies([std::net::IpAddr::from([127, 0, 0, 1])]);
+        }
+        if self.outcome_in_extensions {
+            c = c.outcome_in_extensions();
+        }
         c
     }
 
     fn build(&self) -> CorsPolicy {
+        if self.observe_only {
+            return corsair::LiveCors::observe_only().policy();
+        }
         self.to_cors()
             .build()
             .unwrap_or_else(|e| panic!("generated policy {self:?} is invalid: {e}"))
@@ -206,15 +220,24 @@ fn spec_strategy() -> impl Strategy<Value = Spec> {
             prop::bool::weighted(0.3),
             prop::bool::weighted(0.2),
         ),
+        (
+            prop::bool::weighted(0.3),
+            prop::bool::weighted(0.2),
+            prop::bool::weighted(0.08),
+        ),
     )
         .prop_map(
             |(
                 (origins, null, credentials),
                 (methods, headers, mut expose, max_age),
                 (vary, preflight, block, private_network, status_200),
+                (trusted_proxy, outcome_in_extensions, observe_only),
             )| {
-                // Keep to valid combinations: credentials exclude any origin and expose-any.
+                // Keep to valid combinations: credentials exclude any origin and expose-any;
+                // Private Network Access excludes any origin and `null`.
                 let credentials = credentials && matches!(origins, Origins::Rules { .. });
+                let private_network =
+                    private_network && !null && matches!(origins, Origins::Rules { .. });
                 if credentials && expose.is_none() {
                     expose = Some(vec!["x-request-id"]);
                 }
@@ -231,6 +254,9 @@ fn spec_strategy() -> impl Strategy<Value = Spec> {
                     block,
                     private_network,
                     status_200,
+                    trusted_proxy,
+                    outcome_in_extensions,
+                    observe_only,
                 }
             },
         )
@@ -264,6 +290,10 @@ const ORIGIN_POOL: &[&[u8]] = &[
     b"https://fn.example.net.evil.org",
     b"http://localhost",
     b"https://localhost:5173",
+    // the request's own origin (with `Host: api.example.com`): on the plain listener, and
+    // as a trusted proxy that terminated TLS says
+    b"http://api.example.com",
+    b"https://api.example.com",
     // null and garbage
     b"null",
     b"NULL",
@@ -324,13 +354,20 @@ struct Req {
     private_network: bool,
     path: &'static str,
     extra: Vec<(&'static str, &'static str)>,
+    /// `Host: api.example.com`.
+    host: bool,
+    /// From 127.0.0.1 with `X-Forwarded-Proto: https` (a proxy that terminated TLS).
+    proxied: bool,
 }
 
 fn req_strategy() -> impl Strategy<Value = Req> {
     // Half the time one of the origins some generated policy allows (the pool's first 8).
+    // Now and then the request's own origin (see `passes_as_own_origin`).
+    let own: Vec<&'static [u8]> = vec![b"http://api.example.com", b"https://api.example.com"];
     let origin = prop_oneof![
-        1 => prop::sample::select(ORIGIN_POOL[..8].to_vec()),
-        1 => prop::sample::select(ORIGIN_POOL.to_vec()),
+        5 => prop::sample::select(ORIGIN_POOL[..8].to_vec()),
+        5 => prop::sample::select(ORIGIN_POOL.to_vec()),
+        1 => prop::sample::select(own),
     ];
     let origins = prop_oneof![
         1 => Just(Vec::new()),
@@ -356,9 +393,20 @@ fn req_strategy() -> impl Strategy<Value = Req> {
         prop::bool::weighted(0.2),
         prop::sample::select(PATHS.to_vec()),
         prop::collection::vec(prop::sample::select(EXTRA_POOL.to_vec()), 0..=1),
+        (prop::bool::weighted(0.4), prop::bool::weighted(0.3)),
     )
         .prop_map(
-            |(origins, preflight, acrm, method, headers, private_network, path, extra)| Req {
+            |(
+                origins,
+                preflight,
+                acrm,
+                method,
+                headers,
+                private_network,
+                path,
+                extra,
+                (host, proxied),
+            )| Req {
                 // A preflight needs an origin (`CorsRequest::preflight` takes one).
                 preflight: preflight && !origins.is_empty(),
                 origins,
@@ -368,7 +416,13 @@ fn req_strategy() -> impl Strategy<Value = Req> {
                 private_network,
                 path,
                 // Mostly none.
-                extra: if path == "/ok" { extra } else { Vec::new() },
+                extra: if path == "/ok" && !host {
+                    extra
+                } else {
+                    Vec::new()
+                },
+                host,
+                proxied,
             },
         )
 }
@@ -398,6 +452,17 @@ impl Req {
                 HeaderValue::from_static(value),
             );
         }
+        if self.host {
+            r = r.with_header(header::HOST, HeaderValue::from_static("api.example.com"));
+        }
+        if self.proxied {
+            r = r
+                .with_header(
+                    header::HeaderName::from_static("x-forwarded-proto"),
+                    HeaderValue::from_static("https"),
+                )
+                .from_peer(([127, 0, 0, 1], 40_000).into());
+        }
         r
     }
 
@@ -426,6 +491,14 @@ impl Req {
         }
         for extra in &self.extra {
             t = t.append_header(*extra);
+        }
+        if self.host {
+            t = t.insert_header((header::HOST, "api.example.com"));
+        }
+        if self.proxied {
+            t = t
+                .insert_header(("x-forwarded-proto", "https"))
+                .peer_addr(([127, 0, 0, 1], 40_000).into());
         }
         t.to_request()
     }
@@ -598,13 +671,65 @@ fn assert_same(
                 ctx()
             );
         }
+        None if spec.observe_only || passes_as_own_origin(spec, req) => {
+            // Not CORS: no `Access-Control-*` header (a same-origin answer still varies on
+            // `Origin`), and the request goes on.
+            prop_assert!(decision.is_allowed());
+            prop_assert!(
+                !decision
+                    .headers()
+                    .keys()
+                    .any(|n| n.as_str().starts_with("access-control-")),
+                "headers{}",
+                ctx()
+            );
+            prop_assert_eq!(decision.status(), None, "status{}", ctx());
+        }
         None => {
             prop_assert!(decision.is_allowed());
             prop_assert_eq!(acao, req.has_origin(), "ACAO on allowed{}", ctx());
             prop_assert_eq!(decision.matched_by().is_some(), req.has_origin());
         }
     }
+    if spec.observe_only {
+        prop_assert!(wire.cors.is_empty(), "observe-only wrote headers{}", ctx());
+    }
+    if passes_as_own_origin(spec, req) {
+        prop_assert!(
+            !wire.cors.contains_key("access-control-allow-origin"),
+            "{}",
+            ctx()
+        );
+        prop_assert_eq!(
+            wire.status,
+            app_status(req.path),
+            "own origin blocked{}",
+            ctx()
+        );
+    }
     Ok(())
+}
+
+/// The request's own origin, restated from the Fetch standard's definition (scheme and host
+/// of the URL the request went to): `Host: api.example.com`, reached over plain HTTP, or over
+/// HTTPS as the trusted proxy at 127.0.0.1 says. Only a single `Origin` on a request that is
+/// not a preflight (browsers never preflight same-origin requests) and carries no extra
+/// header that would make it one.
+fn passes_as_own_origin(spec: &Spec, req: &Req) -> bool {
+    let scheme = if spec.trusted_proxy && req.proxied {
+        "https"
+    } else {
+        "http"
+    };
+    let own = format!("{scheme}://api.example.com");
+    let host = req.host || req.extra == [("host", "api.example.com")];
+    !spec.observe_only
+        && host
+        && req.extra.iter().all(|(name, _)| *name == "host")
+        && !(req.preflight && spec.preflight)
+        && !(spec.preflight && req.method == Method::OPTIONS && req.preflight)
+        && req.origins.len() == 1
+        && req.origins[0] == own.as_bytes()
 }
 
 /// What kind of case a generated pair was, to show the generator reaches every branch.
@@ -620,6 +745,9 @@ enum Kind {
     HandlerError,
     InnerMiddlewareError,
     Live,
+    /// The request's own origin, under a policy that would refuse or block it otherwise.
+    SameOriginPassed,
+    ObserveOnly,
 }
 
 fn kinds(policy: &CorsPolicy, req: &Req, live: bool) -> Vec<Kind> {
@@ -672,6 +800,15 @@ fn check_is_what_the_wire_shows() {
             for k in kinds(&policy, &req, live) {
                 *tally.borrow_mut().entry(k).or_default() += 1;
             }
+            if passes_as_own_origin(&spec, &req) {
+                *tally
+                    .borrow_mut()
+                    .entry(Kind::SameOriginPassed)
+                    .or_default() += 1;
+            }
+            if spec.observe_only && req.has_origin() {
+                *tally.borrow_mut().entry(Kind::ObserveOnly).or_default() += 1;
+            }
             Ok(())
         })
         .unwrap_or_else(|e| panic!("{e}"));
@@ -688,6 +825,8 @@ fn check_is_what_the_wire_shows() {
         Kind::HandlerError,
         Kind::InnerMiddlewareError,
         Kind::Live,
+        Kind::SameOriginPassed,
+        Kind::ObserveOnly,
     ] {
         assert!(
             tally.get(&kind).copied().unwrap_or(0) >= 10,
@@ -1089,4 +1228,61 @@ async fn predicates_on_path_and_host_are_explained_as_on_the_wire() {
             "{path} {host}"
         );
     }
+}
+
+#[test]
+fn check_equals_the_wire_under_observe_only() {
+    let policy = corsair::LiveCors::observe_only().policy();
+    let evil = CorsRequest::new("https://evil.example");
+    let decision = policy.check(&evil);
+    assert!(decision.headers().is_empty(), "{decision:?}");
+    assert_eq!(decision.status(), None);
+    let wire = actix_rt::System::new().block_on(async {
+        let app = test::init_service(
+            App::new()
+                .wrap(policy.clone())
+                .default_service(web::to(HttpResponse::Ok)),
+        )
+        .await;
+        let req = TestRequest::get()
+            .insert_header((header::ORIGIN, "https://evil.example"))
+            .to_request();
+        test::call_service(&app, req).await
+    });
+    assert_eq!(wire.status(), StatusCode::OK);
+    assert!(cors_headers(wire.headers()).is_empty());
+}
+
+#[test]
+fn check_equals_the_wire_for_a_same_origin_post_under_blocking() {
+    let policy = Cors::default()
+        .allowed_origin("https://app.example.com")
+        .block_on_origin_mismatch(true)
+        .build()
+        .unwrap();
+    // A form on http://api.example.com posting to itself (plain listener, as in the tests).
+    let own = CorsRequest::new("http://api.example.com")
+        .method(Method::POST)
+        .with_header(header::HOST, HeaderValue::from_static("api.example.com"));
+    let decision = policy.check(&own);
+    assert_eq!(decision.status(), None, "{decision}");
+    assert!(decision.to_string().contains("same origin"), "{decision}");
+    let wire = actix_rt::System::new().block_on(async {
+        let app = test::init_service(
+            App::new()
+                .wrap(policy.clone())
+                .default_service(web::to(HttpResponse::Ok)),
+        )
+        .await;
+        let req = TestRequest::post()
+            .insert_header((header::ORIGIN, "http://api.example.com"))
+            .insert_header((header::HOST, "api.example.com"))
+            .to_request();
+        test::call_service(&app, req).await
+    });
+    assert_eq!(wire.status(), StatusCode::OK);
+    assert_eq!(
+        cors_headers(decision.headers()),
+        cors_headers(wire.headers())
+    );
 }

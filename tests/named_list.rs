@@ -62,14 +62,21 @@ fn entries_on_one_line_patterns_and_comments_are_read_like_a_list() {
 }
 
 #[test]
-fn a_lone_star_allows_any_origin() {
-    let policy = Cors::default()
-        .allowed_origins_list_from("origins", "*\n")
+fn a_lone_star_is_refused_naming_the_line() {
+    // Not "every origin": actix-cors refuses `allowed_origin("*")`, and so does corsair,
+    // wherever origins are listed.
+    let err = Cors::default()
+        .allowed_origins_list_from("cors-origins.txt", "https://app.example.com\n*\n")
         .build()
-        .unwrap();
-    assert!(policy
-        .check(&CorsRequest::new("https://anyone.example"))
-        .is_allowed());
+        .unwrap_err();
+    assert_eq!(sources(&err), [named(2)]);
+    assert!(matches!(
+        err.problems(),
+        [Problem::InvalidOrigin {
+            fault: corsair::OriginFault::AnyOrigin,
+            ..
+        }]
+    ));
 }
 
 #[test]

@@ -357,6 +357,60 @@ async fn null_origin_is_refused_by_every_listed_rule_unless_opted_in() {
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 }
 
+/// HTML's serialization of an origin is `scheme "://" host [":" port]` (or `null`): a value
+/// with a path, no scheme, or anything else is no origin, and "any origin" does not stretch
+/// to it. Echo mode must not reflect it and wildcard mode must not answer `*`.
+#[actix_rt::test]
+async fn any_origin_refuses_values_that_are_not_origins_in_echo_and_wildcard_modes() {
+    let not_origins: Vec<Vec<u8>> = [
+        &b"https://example.com/index.html"[..],
+        b"invalid_origin",
+        b"https://example.com/",
+        b"https://user@example.com",
+        b"https://example.com?q",
+        b"example.com",
+        b"https://",
+        b"https://EXAMPLE.com",
+    ]
+    .iter()
+    .map(|o| o.to_vec())
+    .chain(
+        hostile()
+            .into_iter()
+            .filter(|o| o != b"null" && o != b"https://evil.org"),
+    )
+    .collect();
+    let origins = [
+        &b"https://example.com"[..],
+        b"http://localhost:9090",
+        b"http://[::1]:3000",
+        b"chrome-extension://abcdefghijklmnopabcdefghijklmnop",
+        b"null",
+    ];
+    for wildcard in [false, true] {
+        let cors = Cors::default().allow_any_origin();
+        let app = service(if wildcard { cors.send_wildcard() } else { cors }).await;
+        for origin in &not_origins {
+            let seen = send(&app, origin).await;
+            let shown = String::from_utf8_lossy(&origin[..origin.len().min(60)]);
+            assert_eq!(seen.actual_status, StatusCode::OK, "{shown}");
+            assert_eq!(seen.actual_acao, None, "wildcard {wildcard}: {shown}");
+            assert_eq!(seen.preflight_acao, None, "wildcard {wildcard}: {shown}");
+            assert_eq!(seen.preflight_status, StatusCode::BAD_REQUEST, "{shown}");
+        }
+        for origin in origins {
+            let seen = send(&app, origin).await;
+            let want = if wildcard {
+                "*".to_owned()
+            } else {
+                String::from_utf8_lossy(origin).into_owned()
+            };
+            assert_eq!(seen.actual_acao.as_deref(), Some(want.as_str()));
+            assert_eq!(seen.preflight_status, StatusCode::NO_CONTENT);
+        }
+    }
+}
+
 #[actix_rt::test]
 async fn multiple_origin_headers_are_refused() {
     let app = service(Cors::default().allowed_origin("https://app.example.com")).await;

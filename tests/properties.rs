@@ -93,6 +93,7 @@ fn spec_strategy() -> impl Strategy<Value = Spec> {
                     block_mismatch: block,
                     pna,
                 }
+                .with_buildable_pna()
             },
         )
 }

@@ -24,6 +24,10 @@ mod from_env;
 #[path = "../examples/reload.rs"]
 mod reload;
 
+#[allow(dead_code, unused_imports)]
+#[path = "../examples/rollout.rs"]
+mod rollout;
+
 const README: &str = include_str!("../README.md");
 
 /// The fenced block (```` ```lang ````) that comes first after `marker`, without its fences.
@@ -145,7 +149,10 @@ async fn diagnostics_lines_are_what_the_from_env_example_logs_for_the_curl_comma
         .lock()
         .unwrap()
         .iter()
-        .filter(|l| l.starts_with("[DEBUG corsair"))
+        // Only this example's requests (all from localhost): other tests of this binary run
+        // servers in parallel and log through the same logger.
+        .filter(|l| l.starts_with("[DEBUG corsair") && l.contains("from `http"))
+        .filter(|l| l.contains("://localhost:"))
         .cloned()
         .collect();
     let shown: Vec<&str> = block_after("The server's terminal, after its start-up lines:", "text")
@@ -195,4 +202,113 @@ fn reload_refusal_is_what_admin_reload_answers_for_the_lines_shown() {
         "text",
     );
     assert_eq!(reload::problems_text(&err), shown);
+}
+
+/// One `$ curl ...` line of the README, replayed over TCP against `base` (the README's
+/// `http://127.0.0.1:8000` replaced): what curl prints.
+async fn run_curl(client: &awc::Client, line: &str, base: &str) -> String {
+    let line = line.replace("http://127.0.0.1:8000", base);
+    let (command, first_line_only) = match line.strip_suffix(" | head -1") {
+        Some(command) => (command.to_owned(), true),
+        None => (line.clone(), false),
+    };
+    // Outside single quotes: flags and the URL; inside: a header or the body.
+    let mut words = Vec::new();
+    for (i, part) in command.split('\'').enumerate() {
+        if i % 2 == 1 {
+            words.push(part.to_owned());
+        } else {
+            words.extend(part.split_whitespace().map(str::to_owned));
+        }
+    }
+    let (mut method, mut url, mut body, mut show_head) = (None, None, None, false);
+    let mut headers = Vec::new();
+    let mut iter = words.into_iter();
+    assert_eq!(iter.next().as_deref(), Some("curl"), "{line}");
+    while let Some(word) = iter.next() {
+        match word.as_str() {
+            "-X" => method = Some(iter.next().expect("-X METHOD")),
+            "-H" => headers.push(iter.next().expect("-H 'Name: value'")),
+            "-d" => body = Some(iter.next().expect("-d 'body'")),
+            "-si" | "-is" | "-i" => show_head = true,
+            "-s" => {}
+            other if other.starts_with("http://") => url = Some(other.to_owned()),
+            other => panic!("{line}: the test does not know curl's `{other}`"),
+        }
+    }
+    // As curl: `-d` without `-X` is a POST.
+    let method = method.unwrap_or_else(|| if body.is_some() { "POST" } else { "GET" }.into());
+    let mut req = client.request(method.parse().unwrap(), url.expect("a URL"));
+    for h in &headers {
+        let (name, value) = h.split_once(": ").expect("Name: value");
+        req = req.insert_header((name, value));
+    }
+    let mut res = req
+        .send_body(body.unwrap_or_default())
+        .await
+        .unwrap_or_else(|e| panic!("{line}: {e}"));
+    let status = res.status();
+    let text = String::from_utf8(res.body().await.unwrap().to_vec()).unwrap();
+    match (show_head, first_line_only) {
+        (true, true) => format!(
+            "HTTP/1.1 {} {}\n",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or_default()
+        ),
+        (false, false) => text,
+        _ => panic!("{line}: the test replays `curl` and `curl -si .. | head -1` only"),
+    }
+}
+
+#[actix_rt::test]
+async fn rollout_steps_print_what_the_readme_shows_and_match_the_examples_walkthrough() {
+    let block = block_after("`cargo run --example rollout` runs these steps", "console");
+    // Each `$ ` command, with the lines it prints (up to the next command or `#` comment).
+    let mut steps: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut in_output = false;
+    for line in block.lines() {
+        if let Some(command) = line.strip_prefix("$ ") {
+            steps.push((command, Vec::new()));
+            in_output = true;
+        } else if line.starts_with('#') {
+            in_output = false;
+        } else if in_output {
+            steps.last_mut().unwrap().1.push(line);
+        }
+    }
+    assert!(steps.len() >= 8, "{block}");
+
+    // The example as `cargo run --example rollout` starts it, on a free port.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let live = rollout::live_policy(rollout::FIRST_CANDIDATE);
+    let server = rollout::server(live, listener).unwrap();
+    let handle = server.handle();
+    actix_rt::spawn(server);
+
+    // The commands the example prints at start-up are the README's, in the same order.
+    let printed = rollout::walkthrough("http://127.0.0.1:8000", rollout::FIRST_CANDIDATE);
+    let mut readme_commands = steps.iter().map(|(c, _)| *c);
+    for command in printed
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("curl "))
+    {
+        assert!(
+            readme_commands.any(|c| c == command),
+            "the example prints `{command}`, which the README does not show (in this order)"
+        );
+    }
+
+    let client = awc::Client::default();
+    for (command, shown) in &steps {
+        let printed = run_curl(&client, command, &base).await;
+        let expected = if shown.is_empty() {
+            String::new()
+        } else {
+            format!("{}\n", shown.join("\n"))
+        };
+        assert_eq!(printed, expected, "README's output of `{command}` is stale");
+    }
+    handle.stop(true).await;
 }

@@ -90,7 +90,7 @@ async fn example_walks_the_four_steps_over_tcp() {
         let r = get(&client, &items, partner).await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(r.allow_origin.as_deref(), Some(partner));
-        assert_eq!(r.body, "items (cors: allowed:any)");
+        assert_eq!(r.body, "items (cors: allowed:any)\n");
         assert_eq!(r.vary.as_deref(), Some("Origin"));
     }
     let r = get(&client, &items, "https://app.example.com").await;
@@ -128,10 +128,13 @@ async fn example_walks_the_four_steps_over_tcp() {
     assert_eq!(status, StatusCode::OK);
     get(&client, &items, partner).await;
     let (_, report) = admin(&client, Method::GET, &format!("{base}/admin/cors"), "").await;
+    // A new candidate starts a new reporting window: only the request since, and it is no
+    // longer refused.
+    assert_eq!(line(&report, "compared"), 1, "{report}");
     assert_eq!(
         line(&report, "candidate_refuses"),
-        3,
-        "no new difference: {report}"
+        0,
+        "no new refusal: {report}"
     );
 
     // 4. Promote: from the next request, on both workers, the candidate enforces.
@@ -152,7 +155,7 @@ async fn example_walks_the_four_steps_over_tcp() {
         let r = get(&client, &items, partner).await;
         assert_eq!(r.status, StatusCode::OK);
         assert_eq!(r.allow_origin.as_deref(), Some(partner));
-        assert_eq!(r.body, "items (cors: allowed:exact)");
+        assert_eq!(r.body, "items (cors: allowed:exact)\n");
     }
     assert_eq!(live.counts().refused(Refusal::OriginNotAllowed), 6);
     handle.stop(true).await;
@@ -376,5 +379,92 @@ async fn an_invalid_candidate_is_refused_and_the_running_one_kept() {
         live.shadow_counts().compared(),
         PROBES.len() as u64,
         "no candidate, no work"
+    );
+}
+
+/// Sends a GET from `origin` through `app`.
+async fn get_from<S, B>(app: &S, origin: &str)
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+    B: actix_web::body::MessageBody,
+{
+    let req = test::TestRequest::get()
+        .uri("/")
+        .insert_header(("Origin", origin))
+        .to_request();
+    test::call_service(app, req).await;
+}
+
+#[actix_rt::test]
+async fn a_fresh_candidate_warns_again_after_a_flood_filled_the_last_window() {
+    capture_logs();
+    let live = Cors::permissive().build().unwrap().live();
+    let candidate = || Cors::default().allowed_origin("https://flood-app.example.com");
+    live.set_candidate(candidate()).unwrap();
+    let app = test::init_service(
+        App::new()
+            .wrap(live.clone())
+            .route("/", web::get().to(HttpResponse::Ok)),
+    )
+    .await;
+    // A flood of distinct hostile origins fills the window's set of pairs seen.
+    for i in 0..1100 {
+        get_from(&app, &format!("https://flood-{i}.evil.example")).await;
+    }
+    assert!(
+        live.shadow_counts().suppressed_warnings() > 0,
+        "the flood filled the set"
+    );
+    // The operator sets the (same) candidate again: a new window.
+    live.set_candidate(candidate()).unwrap();
+    let client = "https://real-client-after-flood.example.com";
+    get_from(&app, client).await;
+    let warned = logged(&format!(
+        "from `{client}`: the candidate policy would refuse it"
+    ));
+    assert_eq!(
+        warned.iter().filter(|(l, _)| *l == Level::Warn).count(),
+        1,
+        "{warned:?}"
+    );
+    assert_eq!(
+        live.shadow_counts().compared(),
+        1,
+        "a new window counts from zero"
+    );
+}
+
+#[actix_rt::test]
+async fn two_live_cors_from_clones_of_one_policy_have_their_own_candidates() {
+    let policy = Cors::permissive().build().unwrap();
+    let (first, second) = (LiveCors::new(policy.clone()), LiveCors::new(policy));
+    second
+        .set_candidate(Cors::default().allowed_origin("https://only-second.example.com"))
+        .unwrap();
+    assert!(first.candidate().is_none());
+    let app = |live: LiveCors| {
+        test::init_service(
+            App::new()
+                .wrap(live)
+                .route("/", web::get().to(HttpResponse::Ok)),
+        )
+    };
+    let (app_first, app_second) = (app(first.clone()).await, app(second.clone()).await);
+    get_from(&app_second, "https://someone.example.com").await;
+    get_from(&app_first, "https://someone.example.com").await;
+    assert_eq!(second.shadow_counts().candidate_refuses(), 1);
+    assert_eq!(
+        second.shadow_counts().compared(),
+        1,
+        "counted once, on the second"
+    );
+    assert_eq!(
+        first.shadow_counts().compared(),
+        0,
+        "the first has no candidate"
     );
 }

@@ -804,6 +804,26 @@ fn the_builder_echoes_the_origin_for_any_origin_where_the_config_sends_a_star() 
     assert_eq!(d.header(header::ACCESS_CONTROL_ALLOW_ORIGIN), Some("*"));
 }
 
+#[test]
+fn a_star_origin_keeps_starlettes_meaning_in_the_config_where_the_builder_refuses_it() {
+    // Starlette documents `allow_origins=["*"]` as "any origin"; actix-cors refuses
+    // `allowed_origin("*")`. Each front end keeps its own crate's meaning.
+    for text in [r#"allow_origins = ["*"]"#, r#"allow_origins = "*""#] {
+        let config: CorsConfig = toml::from_str(text).unwrap();
+        let d = config
+            .build()
+            .unwrap()
+            .check(&CorsRequest::new("https://one.example"));
+        assert_eq!(
+            d.header(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+            Some("*"),
+            "{text}"
+        );
+    }
+    assert!(Cors::default().allowed_origin("*").build().is_err());
+    assert!(Cors::default().allowed_origins_list("*").build().is_err());
+}
+
 // ---------------------------------------------------------------------------------------------
 // the README's FastAPI snippet and its corsair twin
 // ---------------------------------------------------------------------------------------------

@@ -15,7 +15,8 @@ mod env;
 
 use actix_web::http::{header, StatusCode};
 use corsair::{
-    ConfigError, Cors, CorsRequest, HeaderList, OriginFault, OriginRules, Problem, Source,
+    ConfigError, Cors, CorsRequest, HeaderList, OriginFault, OriginRules, Problem, ProxyFault,
+    Source,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -143,6 +144,120 @@ fn plain_http_without_credentials_is_fine() {
     assert!(Cors::default()
         .allowed_origin("http://intranet.corp")
         .allowed_origin_pattern("http://*.intranet.corp")
+        .build()
+        .is_ok());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Private Network Access (WICG draft, legacy): the grant switches the browser's protection of a
+// private-network server off for the origin it is given to, so it is refused with origins any
+// website can use (every origin, `null`) and, as credentials are, with plain-http origins.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn private_network_access_with_any_origin_is_a_build_error() {
+    let any = |p: &Problem| matches!(p, Problem::PrivateNetworkAnyOrigin { .. });
+    for (name, cors) in [
+        ("allow_any_origin", Cors::default().allow_any_origin()),
+        (
+            "allow_any_origin + send_wildcard",
+            Cors::default().allow_any_origin().send_wildcard(),
+        ),
+        ("`*` in a list", Cors::default().allowed_origins_list("*")),
+        ("permissive", Cors::permissive()),
+    ] {
+        let p = problems(cors.allow_private_network_access());
+        assert!(matches!(&p[..], [one] if any(one)), "{name}: {p:?}");
+        let text = p[0].to_string();
+        assert!(text.contains("every origin"), "{name}: {text}");
+        assert!(text.contains(".allowed_origin(..)"), "{name}: {text}");
+    }
+    let p = problems(
+        Cors::default()
+            .allowed_origin("https://app.example.com")
+            .allow_null_origin()
+            .allow_private_network_access(),
+    );
+    assert_eq!(p, [Problem::PrivateNetworkNullOrigin]);
+    // Reported with the other problems, in one round.
+    let p = problems(
+        Cors::default()
+            .allow_any_origin()
+            .allow_private_network_access()
+            .max_age(100_000),
+    );
+    assert_eq!(p.len(), 2, "{p:?}");
+    // A list narrows `permissive()`: then it builds, and only listed sites get the grant.
+    let policy = Cors::permissive()
+        .allowed_origin("https://app.example.com")
+        .allow_private_network_access()
+        .build()
+        .unwrap();
+    let pna = |origin| CorsRequest::preflight(origin, "GET").private_network();
+    let acapn = header::HeaderName::from_static("access-control-allow-private-network");
+    assert_eq!(
+        policy
+            .check(&pna("https://app.example.com"))
+            .header(acapn.clone()),
+        Some("true")
+    );
+    assert_eq!(
+        policy.check(&pna("https://evil.example")).header(acapn),
+        None
+    );
+}
+
+#[test]
+fn private_network_access_with_plain_http_origins_needs_the_insecure_opt_in() {
+    let insecure = |p: &Problem, v: &str| matches!(p, Problem::InsecurePrivateNetworkOrigin { value, .. } if value == v);
+    for origin in ["http://intranet.corp", "http://192.168.1.20:8080"] {
+        let p = problems(
+            Cors::default()
+                .allowed_origin(origin)
+                .allow_private_network_access(),
+        );
+        assert!(matches!(&p[..], [one] if insecure(one, origin)), "{p:?}");
+        let text = p[0].to_string();
+        assert!(text.contains("use https"), "{text}");
+        assert!(
+            text.contains(".allow_insecure_credentialed_origins()"),
+            "{text}"
+        );
+    }
+    let p = problems(
+        Cors::default()
+            .allowed_origin_pattern("http://*.intranet.corp")
+            .allow_private_network_access(),
+    );
+    assert!(
+        matches!(&p[..], [one] if insecure(one, "http://*.intranet.corp")),
+        "{p:?}"
+    );
+    let p = problems(
+        Cors::default()
+            .allowed_origin_regex(r"https?://app\.intranet\.corp")
+            .allow_private_network_access(),
+    );
+    assert!(
+        matches!(&p[..], [Problem::PrivateNetworkInsecureRegex { .. }]),
+        "{p:?}"
+    );
+    // The opt-out for plain http is the one credentials use.
+    assert!(Cors::default()
+        .allowed_origin("http://intranet.corp")
+        .allowed_origin_pattern("http://*.intranet.corp")
+        .allowed_origin_regex(r"https?://app\.intranet\.corp")
+        .allow_private_network_access()
+        .allow_insecure_credentialed_origins()
+        .build()
+        .is_ok());
+    // Loopback and https need no opt-out.
+    assert!(Cors::default()
+        .allowed_origin("http://localhost:5173")
+        .allowed_origin("http://127.0.0.1:8080")
+        .allowed_origin_pattern("http://localhost:*")
+        .allowed_origin("https://app.example.com")
+        .allow_private_network_access()
         .build()
         .is_ok());
 }
@@ -665,6 +780,11 @@ fn every_variant() -> Vec<(&'static str, Cors, Problem)> {
             ),
         ),
         (
+            "InvalidOrigin/AnyOrigin",
+            Cors::default().allowed_origin("*"),
+            origin("*", OriginFault::AnyOrigin),
+        ),
+        (
             "NullOrigin",
             Cors::default().allowed_origin("null"),
             Problem::NullOrigin { source: code() },
@@ -829,6 +949,66 @@ fn every_variant() -> Vec<(&'static str, Cors, Problem)> {
             Problem::InsecureCredentialedOrigin {
                 value: "http://intranet.corp".into(),
                 source: code(),
+            },
+        ),
+        (
+            "PrivateNetworkAnyOrigin",
+            Cors::default()
+                .allow_any_origin()
+                .allow_private_network_access(),
+            Problem::PrivateNetworkAnyOrigin {
+                call: "allow_any_origin()",
+                narrows: "",
+            },
+        ),
+        (
+            "PrivateNetworkNullOrigin",
+            Cors::default()
+                .allowed_origin("https://app.example.com")
+                .allow_null_origin()
+                .allow_private_network_access(),
+            Problem::PrivateNetworkNullOrigin,
+        ),
+        (
+            "InsecurePrivateNetworkOrigin",
+            Cors::default()
+                .allowed_origin("http://intranet.corp")
+                .allow_private_network_access(),
+            Problem::InsecurePrivateNetworkOrigin {
+                value: "http://intranet.corp".into(),
+                source: code(),
+            },
+        ),
+        (
+            "PrivateNetworkInsecureRegex",
+            Cors::default()
+                .allowed_origin_regex(r"http://[a-z]+\.example\.com")
+                .allow_private_network_access(),
+            Problem::PrivateNetworkInsecureRegex {
+                value: r"http://[a-z]+\.example\.com".into(),
+                source: code(),
+            },
+        ),
+        (
+            "InvalidTrustedProxy",
+            Cors::default()
+                .allowed_origin("https://app.example.com")
+                .trusted_proxies(["proxy.internal"]),
+            Problem::InvalidTrustedProxy {
+                value: "proxy.internal".into(),
+                fault: ProxyFault::NotAnAddress,
+            },
+        ),
+        (
+            "InvalidPublicOrigin",
+            Cors::default()
+                .allowed_origin("https://app.example.com")
+                .public_origin("https://api.example.com/"),
+            Problem::InvalidPublicOrigin {
+                value: "https://api.example.com/".into(),
+                fault: OriginFault::TrailingSlash {
+                    suggestion: "https://api.example.com".into(),
+                },
             },
         ),
     ]

@@ -6,7 +6,7 @@ use actix_web::{
     http::{header, Method, StatusCode},
     test as atest, web, App, HttpResponse,
 };
-use corsair::{Cors, CorsRequest, OriginFault, Problem};
+use corsair::{Cors, CorsRequest, OriginFault, Problem, Source};
 
 const APP: &str = "https://app.example.com";
 
@@ -270,7 +270,7 @@ fn any_origin_and_every_origin_kind_fail_the_build_in_both_orders() {
         |c| c.allowed_origin_regex(r"https://[a-z]+\.example\.com"),
         |c| c.allowed_origin_fn(|_, _| true),
         |c| c.allowed_origins_list("https://app.example.com"),
-        |c| c.allowed_origins_list("*, https://app.example.com"),
+        |c| c.allowed_origins_list("https://*.example.com, https://*.example.org"),
     ];
     for (i, kind) in kinds.iter().enumerate() {
         for cors in [
@@ -510,4 +510,77 @@ async fn a_trailing_dot_host_is_a_distinct_origin_that_can_be_allowed() {
         .supports_credentials()
         .build()
         .is_ok());
+}
+
+#[test]
+fn a_lone_star_origin_is_a_build_error_naming_allow_any_origin_and_send_wildcard() {
+    // actix-cors 0.7 refuses `allowed_origin("*")` at start-up ("Wildcard in `allowed_origin`
+    // is not allowed"); a drop-in must not read it as "every origin", wherever it is written.
+    let var = "CORSAIR_T_STRICT_PROMISES_STAR";
+    std::env::set_var(var, "https://app.example.com, *");
+    let cases: [(Cors, Source); 5] = [
+        (Cors::default().allowed_origin("*"), Source::Code),
+        (
+            Cors::default().allowed_origins_list("https://app.example.com,*"),
+            Source::Code,
+        ),
+        (
+            Cors::default().allowed_origins_from_env(var),
+            Source::Env {
+                var: var.into(),
+                position: 2,
+            },
+        ),
+        (
+            Cors::default().allowed_origins_from_env_or("CORSAIR_T_SURELY_UNSET", " * "),
+            Source::EnvDefault {
+                var: "CORSAIR_T_SURELY_UNSET".into(),
+                position: 1,
+            },
+        ),
+        (
+            Cors::default()
+                .allowed_origins_list_from("origins.txt", "https://app.example.com\n*\n"),
+            Source::Named {
+                name: "origins.txt".into(),
+                line: 2,
+            },
+        ),
+    ];
+    for (cors, source) in cases {
+        let p = problems(cors);
+        assert_eq!(
+            p,
+            [Problem::InvalidOrigin {
+                value: "*".into(),
+                source,
+                fault: OriginFault::AnyOrigin,
+            }]
+        );
+        let text = p[0].to_string();
+        assert!(text.contains("`.allow_any_origin()`"), "{text}");
+        assert!(text.contains("`.send_wildcard()`"), "{text}");
+    }
+    // Under `permissive()` too: the `*` narrows nothing, it is refused.
+    assert!(matches!(
+        &problems(Cors::permissive().allowed_origin("*"))[..],
+        [Problem::InvalidOrigin {
+            fault: OriginFault::AnyOrigin,
+            ..
+        }]
+    ));
+    // What the message names works, and answers what `*` was meant to.
+    let echo = Cors::default().allow_any_origin().build().unwrap();
+    let star = Cors::default()
+        .allow_any_origin()
+        .send_wildcard()
+        .build()
+        .unwrap();
+    let d = echo.check(&CorsRequest::new("https://any.example"));
+    assert_eq!(
+        d.header(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+        Some("https://any.example")
+    );
+    let d = star.check(&CorsRequest::new("https://any.example"));
+    assert_eq!(d.header(header::ACCESS_CONTROL_ALLOW_ORIGIN), Some("*"));
 }

@@ -4,8 +4,8 @@
 //! cost does not grow with the list), patterns (indexed by domain), regexes (one
 //! [`regex::RegexSet`] pass), then user predicates in the order they were added.
 //!
-//! Patterns and regexes only see origins that pass `pattern::split_origin` (well-formed,
-//! lower case); predicates see the raw header value.
+//! Patterns, regexes and "any origin" only accept origins that pass `pattern::split_origin`
+//! (well-formed, lower case); predicates see the raw header value.
 
 pub(crate) mod pattern;
 pub(crate) mod regexes;
@@ -52,7 +52,8 @@ pub(crate) enum Lookup {
     Allowed(MatchedBy, HeaderValue),
     /// `null`, not opted in.
     NullRefused,
-    /// Empty, `*`, or not visible ASCII without spaces.
+    /// Empty, `*`, or not visible ASCII without spaces; under "any origin", also anything
+    /// that is not a serialized origin (`scheme://host[:port]`, lower case).
     Malformed,
     /// Well-formed, but no rule matches.
     NotAllowed,
@@ -73,8 +74,8 @@ fn is_plausible_origin(bytes: &[u8]) -> bool {
 pub(crate) struct OriginMatcher {
     pub(crate) any: bool,
     pub(crate) allow_null: bool,
-    /// Exact origins, keyed by their bytes. Each value is a header value built at start-up
-    /// with `'static` bytes (`header_value::shared`: cloning it per request copies a pointer).
+    /// Exact origins, keyed by their bytes. Each value is the header value echoed for it,
+    /// built at start-up (each worker has its own copy: `Compiled::for_worker`).
     pub(crate) exact: HashMap<Box<[u8]>, HeaderValue, foldhash::fast::RandomState>,
     pub(crate) patterns: PatternSet,
     pub(crate) regexes: OriginRegexes,
@@ -118,8 +119,24 @@ impl OriginMatcher {
     pub(crate) fn insert_exact(&mut self, origin: &str) {
         let value = HeaderValue::from_str(origin).expect("validated origins are header values");
         // Echoed back per request: cloned without allocating.
-        self.exact
-            .insert(origin.as_bytes().into(), crate::header_value::shared(value));
+        self.exact.insert(origin.as_bytes().into(), value);
+    }
+
+    /// One middleware instance's own copy (see `Compiled::for_worker`): echoed values in
+    /// buffers of its own, regexes with their own match caches.
+    pub(crate) fn for_worker(&self) -> OriginMatcher {
+        OriginMatcher {
+            any: self.any,
+            allow_null: self.allow_null,
+            exact: self
+                .exact
+                .iter()
+                .map(|(k, v)| (k.clone(), crate::header_value::own_copy(v)))
+                .collect(),
+            patterns: self.patterns.clone(),
+            regexes: self.regexes.clone(),
+            predicates: self.predicates.clone(),
+        }
     }
 
     /// The configured exact origins (for diagnostics).
@@ -133,15 +150,9 @@ impl OriginMatcher {
     /// Order: `null` (only the explicit opt-in or any-origin matches it; no other rule sees
     /// it), exact
     /// origins, then, for well-formed values only, any-origin, patterns, regexes and
-    /// predicates. `head` is the request, for predicates. `regexes` are this policy's
-    /// regexes (`self.regexes`, or a worker's own clone of them).
+    /// predicates. `head` is the request, for predicates.
     #[inline(always)] // on the hot path: inlined into `Compiled::decide` (actual requests and preflights)
-    pub(crate) fn lookup(
-        &self,
-        value: &HeaderValue,
-        head: &RequestHead,
-        regexes: &OriginRegexes,
-    ) -> Lookup {
+    pub(crate) fn lookup(&self, value: &HeaderValue, head: &RequestHead) -> Lookup {
         let bytes = value.as_bytes();
         if bytes == b"null" {
             return if self.allow_null {
@@ -155,7 +166,7 @@ impl OriginMatcher {
             };
         }
         // Stored origins are valid by construction, so a hit needs no further checks, and
-        // the stored value is echoed (`'static` bytes: cloning it neither allocates nor writes).
+        // the stored value is echoed (this worker's copy: cloning it does not allocate).
         if let Some(stored) = self.exact.get(bytes) {
             return Lookup::Allowed(MatchedBy::Exact, stored.clone());
         }
@@ -163,15 +174,21 @@ impl OriginMatcher {
             return Lookup::Malformed;
         }
         if self.any {
-            return Lookup::Allowed(MatchedBy::Any, value.clone());
+            // Everyone is allowed, but only as an origin: a value that is not one
+            // (`https://a.example/page`, `invalid_origin`) is neither echoed nor answered `*`.
+            return if pattern::is_serialized_origin(bytes) {
+                Lookup::Allowed(MatchedBy::Any, value.clone())
+            } else {
+                Lookup::Malformed
+            };
         }
-        if !self.patterns.is_empty() || !regexes.is_empty() {
+        if !self.patterns.is_empty() || !self.regexes.is_empty() {
             // Plausible origins are visible ASCII, hence UTF-8.
             if let Ok(text) = std::str::from_utf8(bytes) {
                 if self.patterns.matches(text) {
                     return Lookup::Allowed(MatchedBy::Pattern, value.clone());
                 }
-                if regexes.matches(text) {
+                if self.regexes.matches(text) {
                     return Lookup::Allowed(MatchedBy::Regex, value.clone());
                 }
             }

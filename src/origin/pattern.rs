@@ -36,7 +36,10 @@ use std::{collections::HashMap, fmt};
 
 use crate::error::PatternFault;
 
-use super::serialized::{default_port, is_host, is_lowercase_host, parse_port, split_host_port};
+use super::serialized::{
+    default_port, is_host, is_label_bytes, is_lowercase_host, is_lowercase_host_bytes, parse_port,
+    split_host_port,
+};
 
 /// Which ports a pattern accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,9 +188,12 @@ fn covered_public_suffix(domain: &str) -> Option<&str> {
 
 /// `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )` in lower case, as browsers serialize it.
 fn is_lower_scheme(s: &str) -> bool {
-    let mut bytes = s.bytes();
-    matches!(bytes.next(), Some(b) if b.is_ascii_lowercase())
-        && bytes.all(|b| {
+    is_lower_scheme_bytes(s.as_bytes())
+}
+
+fn is_lower_scheme_bytes(s: &[u8]) -> bool {
+    matches!(s.first(), Some(b) if b.is_ascii_lowercase())
+        && s.iter().all(|&b| {
             b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.')
         })
 }
@@ -346,8 +352,102 @@ pub(crate) fn split_origin(origin: &str) -> Option<(&str, &str, Option<u16>)> {
     Some((scheme, host, port))
 }
 
+/// Byte classes of an origin's host part, as browsers serialize it.
+const LABEL: u8 = 1;
+const DOT: u8 = 2;
+const COLON: u8 = 3;
+const HOST_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_' {
+            LABEL
+        } else if b == b'.' {
+            DOT
+        } else if b == b':' {
+            COLON
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
+/// True exactly when [`split_origin`] would split `origin` (the same scheme, host and port
+/// rules), for a value not yet known to be UTF-8. What "any origin" checks before echoing a
+/// value or answering `*` to it, on every such request, so it is one forward pass with a
+/// table lookup per byte: no UTF-8 validation, no backward search, nothing allocated. A
+/// bracketed IPv6 host (rare) takes the general path.
+#[inline]
+pub(crate) fn is_serialized_origin(origin: &[u8]) -> bool {
+    let authority = if let Some(rest) = origin.strip_prefix(b"https://") {
+        rest
+    } else if let Some(rest) = origin.strip_prefix(b"http://") {
+        rest
+    } else {
+        let Some(colon) = origin.iter().position(|&b| b == b':') else {
+            return false;
+        };
+        let (scheme, rest) = origin.split_at(colon);
+        match rest.strip_prefix(b"://") {
+            Some(rest) if is_lower_scheme_bytes(scheme) => rest,
+            _ => return false,
+        }
+    };
+    let (host_ok, port) = if authority.first() == Some(&b'[') {
+        // `[v6]` or `[v6]:port`: the `:`s inside the brackets are not a port separator.
+        let Some(close) = authority.iter().position(|&b| b == b']') else {
+            return false;
+        };
+        let port = match &authority[close + 1..] {
+            [] => None,
+            [b':', port @ ..] => Some(port),
+            _ => return false,
+        };
+        (is_lowercase_host_bytes(&authority[..=close]), port)
+    } else {
+        // Labels of 1 to 63 bytes (not starting or ending with `-`) separated by single dots,
+        // an optional trailing dot, then an optional `:port`: checked as the bytes go by.
+        let mut label_start = 0;
+        let mut end = authority.len();
+        for (i, &b) in authority.iter().enumerate() {
+            match HOST_CLASS[usize::from(b)] {
+                LABEL => {}
+                DOT => {
+                    if !is_label_bytes(&authority[label_start..i]) {
+                        return false;
+                    }
+                    label_start = i + 1;
+                }
+                COLON => {
+                    end = i;
+                    break;
+                }
+                _ => return false,
+            }
+        }
+        let host = &authority[..end];
+        // The last label, unless the host ends with its one allowed trailing dot (after a
+        // label already checked at that dot).
+        let last_ok = is_label_bytes(&host[label_start..]) || (label_start == end && end > 0);
+        let len = host.len() - usize::from(host.last() == Some(&b'.'));
+        let port = (end < authority.len()).then(|| &authority[end + 1..]);
+        (last_ok && len <= 253, port)
+    };
+    // A port as browsers serialize it: 1 to 65535, digits only, no leading zero.
+    host_ok
+        && port.is_none_or(|p| {
+            matches!(p.first(), Some(b'1'..=b'9'))
+                && p.len() <= 5
+                && p.iter().all(u8::is_ascii_digit)
+                && p.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0')) <= 65_535
+        })
+}
+
 /// All patterns of a policy, indexed by host.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct PatternSet {
     /// `*.domain` patterns keyed by `domain`.
     subdomain: HashMap<Box<str>, Vec<OriginPattern>, foldhash::fast::RandomState>,
@@ -621,6 +721,68 @@ mod tests {
     }
 
     #[test]
+    fn is_serialized_origin_agrees_with_split_origin_on_edge_cases() {
+        let long_label = "a".repeat(63);
+        let too_long_label = "a".repeat(64);
+        let host_253 = format!("{long_label}.{long_label}.{long_label}.{}", "b".repeat(61));
+        let host_254 = format!("{host_253}c");
+        let hosts = [
+            "a",
+            "a-",
+            "-a",
+            "a.",
+            "a..",
+            ".a",
+            ".",
+            "a.-b",
+            "a-.b",
+            "a-b",
+            "a_b",
+            "A",
+            "aB",
+            "a.b.c.",
+            "a.b-",
+            "127.0.0.1",
+            "a:b",
+            "",
+            "[::1]",
+            "[::1",
+            "[::g]",
+            "[::1]x",
+            "[]",
+            "[::FFFF:1]",
+            "[::ffff:1]",
+            "a[b",
+            "é",
+            &long_label,
+            &too_long_label,
+            &host_253,
+            &host_254,
+        ];
+        let host_254_dot = format!("{host_253}.");
+        for scheme in ["https", "http", "a1+.-", "1a", "A", ""] {
+            for host in hosts.iter().copied().chain([host_254_dot.as_str()]) {
+                for port in [
+                    "", ":1", ":0", ":01", ":65535", ":65536", ":99999", ":", ":a",
+                ] {
+                    for tail in ["", "/", "/x", "?q", "#f", "@h"] {
+                        let origin = format!("{scheme}://{host}{port}{tail}");
+                        assert_eq!(
+                            is_serialized_origin(origin.as_bytes()),
+                            split_origin(&origin).is_some(),
+                            "{origin:?}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(is_serialized_origin(b"https://app.example.com"));
+        assert!(is_serialized_origin(b"http://[::1]:3000"));
+        assert!(!is_serialized_origin(b"https://example.com/index.html"));
+        assert!(!is_serialized_origin(b"invalid_origin"));
+    }
+
+    #[test]
     fn display_gives_back_the_pattern() {
         for p in [
             "https://*.example.com",
@@ -660,6 +822,32 @@ mod tests {
         use super::super::*;
 
         proptest! {
+            /// The byte-level check accepts exactly what `split_origin` splits, on
+            /// origin-like text (schemes, hosts, brackets, ports, paths, case) and on noise.
+            #[test]
+            fn is_serialized_origin_accepts_what_split_origin_splits(
+                origin in prop_oneof![
+                    3 => (
+                        prop_oneof!["https?", "[a-z][a-z0-9+.-]{0,5}", "[A-Za-z0-9+.-]{0,4}"],
+                        prop_oneof![
+                            "[a-z0-9_]{1,8}(\\.[a-z0-9-]{1,8}){0,3}\\.?",
+                            "\\[[0-9a-f:]{2,12}\\]",
+                            "[a-zA-Z0-9._:\\[\\]-]{0,12}",
+                        ],
+                        prop_oneof![Just(String::new()), ":[0-9]{0,6}", ":0[0-9]{0,3}"],
+                        prop_oneof![Just(String::new()), "[/?#@:][a-z]{0,3}"],
+                    )
+                        .prop_map(|(s, h, p, t)| format!("{s}://{h}{p}{t}")),
+                    1 => "[ -~]{0,40}",
+                ],
+            ) {
+                prop_assert_eq!(
+                    is_serialized_origin(origin.as_bytes()),
+                    split_origin(&origin).is_some(),
+                    "{:?}", origin
+                );
+            }
+
             /// Any text gets an answer (no panic); an accepted pattern is lower-case ASCII
             /// without white space, has a scheme and a wildcard, and prints back as written.
             #[test]

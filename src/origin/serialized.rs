@@ -35,6 +35,9 @@ fn check_characters(s: &str) -> Result<(), OriginFault> {
     if !s.is_ascii() {
         return Err(OriginFault::NonAscii);
     }
+    if s == "*" {
+        return Err(OriginFault::AnyOrigin);
+    }
     if s.contains('*') {
         return Err(OriginFault::Wildcard {
             value: s.to_owned(),
@@ -277,64 +280,74 @@ pub(crate) fn parse_port(p: &str) -> Result<u16, OriginFault> {
 /// A host name of LDH labels, an IPv4 address, or a bracketed IPv6 literal (case ignored:
 /// upper case is reported separately with a suggestion).
 pub(crate) fn is_host(host: &str) -> bool {
-    check_host(host, true)
+    check_host(host.as_bytes(), true)
 }
 
 /// Like [`is_host`], but upper case is refused: the form browsers send. Used on the request
 /// path, so it is one table-driven pass over the bytes.
 pub(crate) fn is_lowercase_host(host: &str) -> bool {
+    check_host(host.as_bytes(), false)
+}
+
+/// [`is_lowercase_host`] on bytes (for values not yet known to be UTF-8).
+#[inline]
+pub(crate) fn is_lowercase_host_bytes(host: &[u8]) -> bool {
     check_host(host, false)
 }
 
-/// Bytes allowed in a host label, lower case only: letters, digits, `-`, `_`.
-const LABEL_BYTE: [bool; 256] = {
-    let mut t = [false; 256];
+/// Bytes allowed in a host label, lower case only (`[0]`) or in any case (`[1]`): letters,
+/// digits, `-`, `_`.
+const LABEL_BYTE: [[bool; 256]; 2] = {
+    let mut t = [[false; 256]; 2];
     let mut i = 0;
     while i < 256 {
         let b = i as u8;
-        t[i] = b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_';
+        let lower = b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_';
+        t[0][i] = lower;
+        t[1][i] = lower || b.is_ascii_uppercase();
         i += 1;
     }
     t
 };
 
-fn check_host(host: &str, fold_case: bool) -> bool {
-    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+/// A label of 1 to 63 bytes that neither starts nor ends with `-` (its bytes are checked by
+/// the caller).
+#[inline]
+pub(crate) fn is_label_bytes(label: &[u8]) -> bool {
+    matches!(label, [first, .., last] | [first @ last] if *first != b'-' && *last != b'-')
+        && label.len() <= 63
+}
+
+#[inline]
+fn check_host(host: &[u8], fold_case: bool) -> bool {
+    if let Some(inner) = host.strip_prefix(b"[").and_then(|h| h.strip_suffix(b"]")) {
         return !inner.is_empty()
-            && inner.parse::<std::net::Ipv6Addr>().is_ok()
-            && (fold_case || !inner.bytes().any(|b| b.is_ascii_uppercase()));
+            && std::str::from_utf8(inner).is_ok_and(|s| s.parse::<std::net::Ipv6Addr>().is_ok())
+            && (fold_case || !inner.iter().any(u8::is_ascii_uppercase));
     }
     // A single trailing dot (`example.com.`) is a distinct origin that browsers do send.
-    let host = match host.strip_suffix('.') {
+    let host = match host.strip_suffix(b".") {
         Some(h) if !h.is_empty() => h,
         _ => host,
     };
     if host.is_empty() || host.len() > 253 {
         return false;
     }
-    // Labels of 1 to 63 bytes, separated by single dots, neither starting nor ending
-    // with `-`.
-    let mut label_len = 0usize;
-    let mut prev = b'.';
-    for b in host.bytes() {
+    // Labels of 1 to 63 bytes, separated by single dots, neither starting nor ending with
+    // `-`: one table lookup per byte, the label rules at each dot.
+    let table = &LABEL_BYTE[usize::from(fold_case)];
+    let mut start = 0;
+    for (i, &b) in host.iter().enumerate() {
         if b == b'.' {
-            if label_len == 0 || prev == b'-' {
+            if !is_label_bytes(&host[start..i]) {
                 return false;
             }
-            label_len = 0;
-        } else {
-            let c = if fold_case { b.to_ascii_lowercase() } else { b };
-            if !LABEL_BYTE[usize::from(c)] || (label_len == 0 && b == b'-') {
-                return false;
-            }
-            label_len += 1;
-            if label_len > 63 {
-                return false;
-            }
+            start = i + 1;
+        } else if !table[usize::from(b)] {
+            return false;
         }
-        prev = b;
     }
-    label_len > 0 && prev != b'-'
+    is_label_bytes(&host[start..])
 }
 
 /// `localhost` (and its subdomains), `127.0.0.0/8` and `[::1]`, with or without a trailing dot.
@@ -480,6 +493,7 @@ mod tests {
             fault("https://*.a.com"),
             OriginFault::Wildcard { .. }
         ));
+        assert_eq!(fault("*"), OriginFault::AnyOrigin);
         assert_eq!(fault("https://a.com:0"), OriginFault::InvalidPort);
         assert_eq!(fault("https://a.com:080"), OriginFault::InvalidPort);
         assert_eq!(fault("https://a.com:99999"), OriginFault::InvalidPort);

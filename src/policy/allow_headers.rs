@@ -26,6 +26,15 @@ pub(crate) struct HeaderRule {
 }
 
 impl HeaderRule {
+    /// One middleware instance's own copy (see `Compiled::for_worker`).
+    pub(crate) fn for_worker(&self) -> Self {
+        HeaderRule {
+            any: self.any,
+            list: self.list.clone(),
+            value: self.value.as_ref().map(crate::header_value::own_copy),
+        }
+    }
+
     /// The rule for validated names (or any name), with its value joined once.
     pub(crate) fn new(any: bool, list: Vec<HeaderName>) -> Self {
         HeaderRule {
@@ -48,6 +57,9 @@ impl HeaderRule {
     }
 
     /// Checks `Access-Control-Request-Headers`; returns the value to echo when any is allowed.
+    ///
+    /// Several field lines are one list (RFC 9110 §5.3, the Fetch standard's "get"): they are
+    /// checked together, with the limits of one line (see [`request_headers`]).
     #[inline]
     pub(super) fn check(&self, head: &RequestHead) -> Result<Option<HeaderValue>, Refusal> {
         let mut values = head.headers.get_all(header::ACCESS_CONTROL_REQUEST_HEADERS);
@@ -55,7 +67,7 @@ impl HeaderRule {
             return Ok(None);
         };
         if values.next().is_some() {
-            return Err(Refusal::MalformedHeaders);
+            return self.check_lines(head);
         }
         // One pass: validate every item (malformed wins over not allowed) and check it.
         let mut all_allowed = true;
@@ -71,11 +83,61 @@ impl HeaderRule {
         }
     }
 
+    /// [`check`](Self::check) for a request with several `Access-Control-Request-Headers`
+    /// lines (browsers send one; some clients and proxies split it). The echo, when any
+    /// header is allowed, is the one line that names something, or else the lines joined
+    /// with `, `: the only case where deciding allocates (once, at most 4 KiB).
+    #[cold]
+    #[inline(never)]
+    fn check_lines(&self, head: &RequestHead) -> Result<Option<HeaderValue>, Refusal> {
+        let lines = || {
+            head.headers
+                .get_all(header::ACCESS_CONTROL_REQUEST_HEADERS)
+                .map(HeaderValue::as_bytes)
+        };
+        let mut all_allowed = true;
+        request_headers::scan_lines(lines(), |name| {
+            all_allowed = all_allowed && self.allows(name);
+        })
+        .map_err(|_| Refusal::MalformedHeaders)?;
+        if !all_allowed {
+            return Err(Refusal::HeaderNotAllowed);
+        }
+        if !self.any {
+            return Ok(None);
+        }
+        let mut named = head
+            .headers
+            .get_all(header::ACCESS_CONTROL_REQUEST_HEADERS)
+            .filter(|v| !v.as_bytes().trim_ascii().is_empty());
+        let Some(first) = named.next() else {
+            return Ok(None);
+        };
+        if named.next().is_none() {
+            return Ok(Some(first.clone()));
+        }
+        let named = || lines().map(<[u8]>::trim_ascii).filter(|l| !l.is_empty());
+        let mut joined = Vec::with_capacity(named().map(|l| l.len() + 2).sum());
+        for line in named() {
+            if !joined.is_empty() {
+                joined.extend_from_slice(b", ");
+            }
+            joined.extend_from_slice(line);
+        }
+        // Validated tokens, commas and white space: a valid header value.
+        Ok(HeaderValue::from_maybe_shared(joined).ok())
+    }
+
     /// The first requested header the rule does not allow (for diagnostics only).
     pub(crate) fn first_refused<'a>(&self, head: &'a RequestHead) -> Option<&'a str> {
-        let value = head.headers.get(header::ACCESS_CONTROL_REQUEST_HEADERS)?;
-        let mut names = request_headers::parse(value.as_bytes()).ok()?;
-        names
+        let lines = || {
+            head.headers
+                .get_all(header::ACCESS_CONTROL_REQUEST_HEADERS)
+                .map(HeaderValue::as_bytes)
+        };
+        request_headers::scan_lines(lines(), |_| ()).ok()?;
+        lines()
+            .flat_map(request_headers::items)
             .find(|name| !self.allows(name))
             .and_then(|n| std::str::from_utf8(n).ok())
     }

@@ -29,6 +29,15 @@ pub(crate) struct MethodRule {
 }
 
 impl MethodRule {
+    /// One middleware instance's own copy (see `Compiled::for_worker`).
+    pub(crate) fn for_worker(&self) -> Self {
+        MethodRule {
+            any: self.any,
+            list: self.list.clone(),
+            value: self.value.as_ref().map(crate::header_value::own_copy),
+        }
+    }
+
     /// The rule for validated methods (or any method), with its value joined once.
     pub(crate) fn new(any: bool, list: Vec<Method>) -> Self {
         MethodRule {

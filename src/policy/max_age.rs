@@ -7,11 +7,11 @@
 
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
 
-use crate::header_value::shared;
+use crate::header_value::number;
 
 /// The header value for `seconds`, built once.
 pub(crate) fn value(seconds: Option<usize>) -> Option<HeaderValue> {
-    seconds.map(|s| shared(HeaderValue::from(s)))
+    seconds.map(number)
 }
 
 /// Writes the value into a preflight answer.

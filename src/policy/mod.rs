@@ -2,10 +2,16 @@
 //!
 //! [`Compiled::decide`] reads a request head and returns a [`Verdict`] without allocating;
 //! [`Compiled::apply`] writes the headers that verdict calls for. The middleware and
-//! [`CorsPolicy::check`](crate::CorsPolicy::check) both use exactly these two functions, so what `check` says is what the
-//! wire shows.
+//! [`CorsPolicy::check`](crate::CorsPolicy::check) both use exactly these two functions
+//! (through the roll-out layer, `crate::rollout`, which sits beside the policy), so what
+//! `check` says is what the wire shows.
+//!
+//! A `Compiled` knows nothing of workers, counters or roll-out: it is the immutable
+//! description of the CORS rules. Each middleware instance gets its own copy of it
+//! ([`Compiled::for_worker`]), so that a request reads and writes nothing another worker
+//! touches.
 
-use std::{fmt, sync::Arc};
+use std::fmt;
 
 use actix_web::{
     dev::RequestHead,
@@ -22,21 +28,18 @@ mod expose_headers;
 mod max_age;
 mod private_network;
 mod request_headers;
-mod rollout_state;
 mod verdict;
 
-pub(crate) use self::rollout_state::{ShadowSlot, SEEN_CAPACITY};
 pub use self::verdict::Refusal;
 pub(crate) use self::{
     allow_headers::HeaderRule, allow_methods::MethodRule, allow_origin::AllowOrigin,
     expose_headers::value as expose_value, private_network::ACRPN, verdict::Verdict,
 };
 
-use self::rollout_state::RolloutState;
 use crate::{
-    origin::{regexes::OriginRegexes, Lookup, MatchedBy, OriginMatcher},
-    settings::RolloutOptions,
-    vary,
+    header_value::own_copy,
+    origin::{Lookup, MatchedBy, OriginMatcher},
+    vary::{self, VaryCache},
 };
 
 /// The policy as it runs: header values built once, rules indexed.
@@ -50,9 +53,6 @@ pub(crate) struct Compiled {
     pub(crate) flags: Flags,
     vary_actual: HeaderValue,
     vary_preflight: HeaderValue,
-    /// [rollout hook] Roll-out options, outcome counters, report-only slot (data only:
-    /// `rollout_state.rs`; read by `src/rollout.rs` and `src/shadow.rs`).
-    pub(crate) rollout: RolloutState,
 }
 
 impl fmt::Debug for Compiled {
@@ -68,16 +68,13 @@ impl fmt::Debug for Compiled {
     }
 }
 
-/// A request's `Origin` as [`Compiled::decide_with`] found it, and the regexes to match it
-/// with.
+/// A request's `Origin` as [`Compiled::decide`] found it.
 #[derive(Clone, Copy)]
 struct RequestOrigin<'a> {
     /// The first `Origin` value.
     value: &'a HeaderValue,
     /// More than one `Origin`: refused, since none can be trusted.
     several: bool,
-    /// The policy's origin regexes, or a worker's own clone of them.
-    regexes: &'a OriginRegexes,
 }
 
 /// The policy's yes/no options and the preflight status, as validated.
@@ -101,7 +98,6 @@ impl Compiled {
         expose: Option<HeaderValue>,
         max_age: Option<usize>,
         flags: Flags,
-        rollout: &RolloutOptions,
     ) -> Self {
         let vary_preflight = if flags.private_network {
             "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network"
@@ -117,19 +113,29 @@ impl Compiled {
             flags,
             vary_actual: HeaderValue::from_static("Origin"),
             vary_preflight: HeaderValue::from_static(vary_preflight),
-            rollout: RolloutState::new(rollout), // [rollout hook]
+        }
+    }
+
+    /// One middleware instance's own copy: the same rules, with header values in buffers of
+    /// its own and origin regexes with their own match caches, so that the instance's
+    /// requests write no memory that another worker's requests touch.
+    pub(crate) fn for_worker(&self) -> Compiled {
+        let own = |v: &Option<HeaderValue>| v.as_ref().map(own_copy);
+        Compiled {
+            origins: self.origins.for_worker(),
+            methods: self.methods.for_worker(),
+            headers: self.headers.for_worker(),
+            expose: own(&self.expose),
+            max_age: own(&self.max_age),
+            flags: self.flags,
+            vary_actual: self.vary_actual.clone(),
+            vary_preflight: self.vary_preflight.clone(),
         }
     }
 
     /// Decides a request. Does not allocate. Each request header it reads is looked up once.
-    pub(crate) fn decide(&self, head: &RequestHead) -> Verdict {
-        self.decide_with(head, &self.origins.regexes)
-    }
-
-    /// [`decide`](Self::decide), matching regexes with `regexes`: a worker's own clone of
-    /// `self.origins.regexes` (see `crate::worker`).
     #[inline]
-    pub(crate) fn decide_with(&self, head: &RequestHead, regexes: &OriginRegexes) -> Verdict {
+    pub(crate) fn decide(&self, head: &RequestHead) -> Verdict {
         let mut origins = head.headers.get_all(header::ORIGIN);
         let Some(value) = origins.next() else {
             return Verdict::NoOrigin;
@@ -137,7 +143,6 @@ impl Compiled {
         let origin = RequestOrigin {
             value,
             several: origins.next().is_some(),
-            regexes,
         };
         // A preflight: `OPTIONS` with `Origin` and `Access-Control-Request-Method` (when this
         // policy answers preflights at all).
@@ -167,7 +172,7 @@ impl Compiled {
         if origin.several {
             return Err(Refusal::MultipleOrigins);
         }
-        match self.origins.lookup(origin.value, head, origin.regexes) {
+        match self.origins.lookup(origin.value, head) {
             Lookup::Allowed(by, echo) => {
                 Ok((AllowOrigin::answer(self.flags.send_wildcard, by, echo), by))
             }
@@ -217,10 +222,11 @@ impl Compiled {
     }
 
     /// Writes the response headers `verdict` calls for, each through its own module.
-    pub(crate) fn apply(&self, verdict: &Verdict, headers: &mut HeaderMap) {
+    /// `cache`: the middleware instance's memory of `Vary` merges.
+    pub(crate) fn apply(&self, verdict: &Verdict, headers: &mut HeaderMap, cache: &VaryCache) {
         match verdict {
-            Verdict::NoOrigin => self.add_vary(headers, false),
-            Verdict::Refused { preflight, .. } => self.add_vary(headers, *preflight),
+            Verdict::NoOrigin => self.add_vary(headers, false, cache),
+            Verdict::Refused { preflight, .. } => self.add_vary(headers, *preflight, cache),
             Verdict::Actual { origin, .. } => {
                 // One look at the handler's response instead of a lookup per header.
                 let (fresh, has_vary) = written_already(headers);
@@ -229,7 +235,7 @@ impl Compiled {
                 if self.flags.vary && !has_vary {
                     headers.append(header::VARY, self.vary_actual.clone());
                 } else {
-                    self.add_vary(headers, false);
+                    self.add_vary(headers, false, cache);
                 }
             }
             Verdict::Preflight {
@@ -248,19 +254,19 @@ impl Compiled {
                 if *pna {
                     private_network::write(headers);
                 }
-                self.add_vary(headers, true);
+                self.add_vary(headers, true, cache);
             }
         }
     }
 
-    fn add_vary(&self, headers: &mut HeaderMap, preflight: bool) {
+    fn add_vary(&self, headers: &mut HeaderMap, preflight: bool, cache: &VaryCache) {
         if self.flags.vary {
             let ours = if preflight {
                 &self.vary_preflight
             } else {
                 &self.vary_actual
             };
-            vary::merge(headers, ours);
+            vary::merge(headers, ours, cache);
         }
     }
 
@@ -278,49 +284,6 @@ impl Compiled {
                 reason,
             } if self.flags.block_on_origin_mismatch => Some(reason.status()),
             _ => None,
-        }
-    }
-}
-
-/// A validated, compiled CORS policy: immutable, `Clone + Send + Sync` (an `Arc` inside).
-///
-/// Get one from [`Cors::build`](crate::Cors::build); pass it to `.wrap()` like the builder. Build it once outside
-/// `HttpServer::new` and clone it into each worker, or ask it about hypothetical requests
-/// with [`check`](Self::check).
-///
-/// # Example
-/// ```
-/// use actix_web::{web, App, HttpResponse, HttpServer};
-/// use corsair::Cors;
-///
-/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let policy = Cors::default()
-///     .allowed_origin("https://app.example.com")
-///     .build()?; // every configuration problem is reported here, at start-up
-///
-/// let _server = HttpServer::new(move || {
-///     App::new()
-///         .wrap(policy.clone())
-///         .route("/", web::get().to(HttpResponse::Ok))
-/// });
-/// # Ok(())
-/// # }
-/// ```
-#[derive(Clone)]
-pub struct CorsPolicy {
-    pub(crate) inner: Arc<Compiled>,
-}
-
-impl fmt::Debug for CorsPolicy {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.inner.fmt(f)
-    }
-}
-
-impl CorsPolicy {
-    pub(crate) fn from_compiled(compiled: Compiled) -> Self {
-        CorsPolicy {
-            inner: Arc::new(compiled),
         }
     }
 }

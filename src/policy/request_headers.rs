@@ -2,14 +2,17 @@
 //!
 //! The Fetch standard sends the header as a comma-separated list of lower-case names, but the
 //! middleware accepts what the grammar allows: optional white space around items, any case,
-//! and empty items ignored. Lists are bounded, so a hostile request cannot make the middleware
-//! do unbounded work.
+//! and empty items ignored. Several field lines are one list: RFC 9110 §5.3 and the Fetch
+//! standard's "get" combine them, in order, with `, ` between them, so they are read as if
+//! joined (without joining them). Lists are bounded, so a hostile request cannot make the
+//! middleware do unbounded work: the limits hold for the combined value.
 
 use crate::fetch::is_token;
 
-/// At most this many names in one `Access-Control-Request-Headers`.
+/// At most this many names in `Access-Control-Request-Headers` (all its lines together).
 pub(crate) const MAX_REQUEST_HEADERS: usize = 64;
-/// At most this many bytes in one `Access-Control-Request-Headers`.
+/// At most this many bytes in `Access-Control-Request-Headers`: the combined value, lines
+/// joined with `,` (each line after the first counts one byte more).
 pub(crate) const MAX_REQUEST_HEADERS_LEN: usize = 4096;
 
 /// What is wrong with a request header list.
@@ -23,30 +26,48 @@ pub(crate) enum ListFault {
 
 /// Validates a request header list in one pass, calling `each` with every name as it goes.
 /// A malformed list is reported even if `each` already saw some names. Does not allocate.
-pub(crate) fn scan(value: &[u8], mut each: impl FnMut(&[u8])) -> Result<(), ListFault> {
-    if value.len() > MAX_REQUEST_HEADERS_LEN {
-        return Err(ListFault::TooLong);
-    }
-    for (count, item) in items(value).enumerate() {
-        if count >= MAX_REQUEST_HEADERS {
+pub(crate) fn scan(value: &[u8], each: impl FnMut(&[u8])) -> Result<(), ListFault> {
+    scan_lines(std::iter::once(value), each)
+}
+
+/// [`scan`] over the field lines of one header, read as their combination (RFC 9110 §5.3):
+/// the limits count the combined value, where each line after the first adds a `,`. Each
+/// line's length is checked before the line is read, so the work stays bounded by
+/// [`MAX_REQUEST_HEADERS_LEN`] plus the number of lines. Does not allocate.
+pub(crate) fn scan_lines<'a>(
+    lines: impl IntoIterator<Item = &'a [u8]>,
+    mut each: impl FnMut(&[u8]),
+) -> Result<(), ListFault> {
+    let (mut len, mut count) = (0usize, 0usize);
+    for (i, line) in lines.into_iter().enumerate() {
+        len += line.len() + usize::from(i > 0);
+        if len > MAX_REQUEST_HEADERS_LEN {
             return Err(ListFault::TooLong);
         }
-        if !is_token(item) {
-            return Err(ListFault::NotAToken);
+        for item in items(line) {
+            if count >= MAX_REQUEST_HEADERS {
+                return Err(ListFault::TooLong);
+            }
+            count += 1;
+            if !is_token(item) {
+                return Err(ListFault::NotAToken);
+            }
+            each(item);
         }
-        each(item);
     }
     Ok(())
 }
 
 /// Iterates over the names of a request header list, or reports why it is malformed.
 /// Does not allocate.
+#[cfg(test)]
 pub(crate) fn parse(value: &[u8]) -> Result<impl Iterator<Item = &[u8]>, ListFault> {
     scan(value, |_| ())?;
     Ok(items(value))
 }
 
-fn items(value: &[u8]) -> impl Iterator<Item = &[u8]> {
+/// The names of one line (or of a whole list), unchecked.
+pub(crate) fn items(value: &[u8]) -> impl Iterator<Item = &[u8]> {
     value
         .split(|&b| b == b',')
         .map(|item| item.trim_ascii())
@@ -85,6 +106,42 @@ mod tests {
         assert_eq!(names(&many), Err(ListFault::TooLong));
         let long = "x".repeat(MAX_REQUEST_HEADERS_LEN + 1);
         assert_eq!(names(&long), Err(ListFault::TooLong));
+    }
+
+    fn line_names(lines: &[&str]) -> Result<Vec<String>, ListFault> {
+        let mut out = Vec::new();
+        scan_lines(lines.iter().map(|l| l.as_bytes()), |n| {
+            out.push(String::from_utf8(n.to_vec()).unwrap())
+        })
+        .map(|()| out)
+    }
+
+    #[test]
+    fn several_lines_are_one_list_in_order() {
+        // RFC 9110 §5.3: the lines combine, in order, into one comma-separated list.
+        assert_eq!(
+            line_names(&["authorization", "", " x-a , ", "X-B"]).unwrap(),
+            ["authorization", "x-a", "X-B"]
+        );
+        assert_eq!(line_names(&["", " ", ""]).unwrap(), Vec::<String>::new());
+        assert_eq!(line_names(&["x-a", "x b"]), Err(ListFault::NotAToken));
+    }
+
+    #[test]
+    fn limits_hold_for_the_combined_lines() {
+        // 64 names over two lines are granted; a 65th is too many.
+        let half = vec!["x"; MAX_REQUEST_HEADERS / 2].join(",");
+        assert!(line_names(&[&half, &half]).is_ok());
+        assert_eq!(line_names(&[&half, &half, "y"]), Err(ListFault::TooLong));
+        // 4096 bytes once combined (`a` + `,` + `b`) are granted; 4097 are too long.
+        let a = "a".repeat(2048);
+        let b = "b".repeat(MAX_REQUEST_HEADERS_LEN - 2048 - 1);
+        assert!(line_names(&[&a, &b]).is_ok());
+        let b = "b".repeat(MAX_REQUEST_HEADERS_LEN - 2048);
+        assert_eq!(line_names(&[&a, &b]), Err(ListFault::TooLong));
+        // Empty lines still count their separator, so thousands of them cannot slip through.
+        let empties = vec![""; MAX_REQUEST_HEADERS_LEN + 2];
+        assert_eq!(line_names(&empties), Err(ListFault::TooLong));
     }
 
     #[test]
@@ -139,6 +196,21 @@ mod tests {
                             .any(|item| !item.is_empty() && !item.iter().all(|&b| is_tchar(b))));
                     }
                 }
+            }
+
+            /// Several lines decide exactly as the one line a proxy would combine them into
+            /// (RFC 9110 §5.3, joined with `,`), names and faults alike.
+            #[test]
+            fn lines_decide_as_their_combination(
+                lines in proptest::collection::vec("[ a-z,;-]{0,12}", 1..6),
+            ) {
+                let joined = lines.join(",");
+                let mut one = Vec::new();
+                let one = scan(joined.as_bytes(), |n| one.push(n.to_vec())).map(|()| one);
+                let mut many = Vec::new();
+                let many = scan_lines(lines.iter().map(|l| l.as_bytes()), |n| many.push(n.to_vec()))
+                    .map(|()| many);
+                prop_assert_eq!(one, many);
             }
 
             /// A list as a browser or a client writes it (any spacing, empty items) gives back

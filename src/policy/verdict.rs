@@ -15,7 +15,8 @@ use crate::origin::MatchedBy;
 pub enum Refusal {
     /// More than one `Origin` header: ambiguous, so none is trusted.
     MultipleOrigins,
-    /// `Origin` is empty, `*`, or not visible ASCII without spaces.
+    /// `Origin` is empty, `*`, or not visible ASCII without spaces; or, when any origin is
+    /// allowed, not a serialized origin at all (`https://a.example/page`, `invalid_origin`).
     MalformedOrigin,
     /// `Origin: null` without [`Cors::allow_null_origin`](crate::Cors::allow_null_origin) or [`Cors::allow_any_origin`](crate::Cors::allow_any_origin).
     NullOrigin,
@@ -25,7 +26,8 @@ pub enum Refusal {
     MalformedMethod,
     /// The requested method is not allowed.
     MethodNotAllowed,
-    /// `Access-Control-Request-Headers` is repeated, too long, or not a list of tokens.
+    /// `Access-Control-Request-Headers` (all its lines together) is too long or not a list
+    /// of tokens.
     MalformedHeaders,
     /// A requested header is not allowed.
     HeaderNotAllowed,
@@ -57,7 +59,7 @@ impl fmt::Display for Refusal {
         f.write_str(match self {
             Refusal::MultipleOrigins => "the request has more than one Origin header",
             Refusal::MalformedOrigin => {
-                "the Origin header is empty, `*`, or not visible ASCII without spaces"
+                "the Origin header is empty, `*`, not visible ASCII without spaces, or not an origin"
             }
             Refusal::NullOrigin => {
                 "origin `null` is not allowed (see `allow_null_origin`, or `allow_any_origin` for public data)"
@@ -66,7 +68,7 @@ impl fmt::Display for Refusal {
             Refusal::MalformedMethod => "Access-Control-Request-Method is repeated or not a method",
             Refusal::MethodNotAllowed => "the requested method is not allowed",
             Refusal::MalformedHeaders => {
-                "Access-Control-Request-Headers is repeated, too long, or not a list of header names"
+                "Access-Control-Request-Headers is too long or not a list of header names"
             }
             Refusal::HeaderNotAllowed => "a requested header is not allowed",
         })

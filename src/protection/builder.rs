@@ -1,11 +1,10 @@
 //! [`CrossOriginProtection`], the standalone guard's builder, and [`CrossOriginGuard`], the
 //! guard it builds.
 
-use std::{fmt, net::IpAddr, sync::Arc};
+use std::{fmt, sync::Arc};
 
 use super::{
     counts::GuardCounts,
-    decide,
     guard::{Enforcement, Guard},
     Enforce, GuardOutcome, GuardRefusal,
 };
@@ -13,6 +12,7 @@ use crate::{
     check::CorsRequest,
     compile::compile_origins,
     error::{ConfigError, Problem, Source},
+    same_origin::{SameOriginRule, TrustedProxy},
     settings::Settings,
 };
 
@@ -82,7 +82,7 @@ pub struct CrossOriginProtection {
     patterns: Vec<String>,
     any: bool,
     allow_null: bool,
-    proxies: Vec<IpAddr>,
+    same_origin: SameOriginRule,
     report_only: bool,
     outcome_in_extensions: bool,
 }
@@ -165,21 +165,47 @@ impl CrossOriginProtection {
         self
     }
 
-    /// Names the reverse proxies whose `Forwarded` (or `X-Forwarded-Proto` and
-    /// `X-Forwarded-Host`) headers say what the request's own origin is, as
-    /// [`Cors::trusted_proxies`](crate::Cors::trusted_proxies) does. Without it the request's
-    /// own origin is the listener's scheme plus `Host`. Behind a proxy that terminates TLS,
-    /// name it: the app sees plain HTTP, so an `https://` page's `Origin` is not its own,
-    /// and writes from browsers that send no `Sec-Fetch-Site` would be refused.
+    /// Names the reverse proxies (addresses or CIDR ranges) whose `Forwarded` (or
+    /// `X-Forwarded-Proto` and `X-Forwarded-Host`) headers say what the request's own origin
+    /// is, as [`Cors::trusted_proxies`](crate::Cors::trusted_proxies) does, with the same
+    /// checks. Without it (or [`public_origin`](Self::public_origin)) the request's own origin
+    /// is the listener's scheme plus `Host`. Behind a proxy that terminates TLS, name it (or
+    /// declare the public origin): the app sees plain HTTP, so an `https://` page's `Origin`
+    /// is not its own, and writes from browsers that send no `Sec-Fetch-Site` are refused.
     ///
     /// ```
-    /// use std::net::{IpAddr, Ipv4Addr};
-    /// use corsair::CrossOriginProtection;
-    /// let guard = CrossOriginProtection::default().trusted_proxies([IpAddr::V4(Ipv4Addr::LOCALHOST)]);
+    /// use std::net::Ipv4Addr;
+    /// use corsair::{CrossOriginProtection, Problem};
+    /// let guard = CrossOriginProtection::default().trusted_proxies([Ipv4Addr::LOCALHOST]);
     /// assert!(guard.build().is_ok());
+    /// let err = CrossOriginProtection::default().trusted_proxies(["10.0.0.0/33"]).build().unwrap_err();
+    /// assert!(matches!(err.problems()[0], Problem::InvalidTrustedProxy { .. }));
     /// ```
-    pub fn trusted_proxies<I: IntoIterator<Item = IpAddr>>(mut self, proxies: I) -> Self {
-        self.proxies.extend(proxies);
+    pub fn trusted_proxies<I, P>(mut self, proxies: I) -> Self
+    where
+        I: IntoIterator<Item = P>,
+        P: Into<TrustedProxy>,
+    {
+        self.same_origin
+            .trusted_proxies
+            .extend(proxies.into_iter().map(Into::into));
+        self
+    }
+
+    /// Declares an origin the app itself is served at (`https://app.example.com`), as
+    /// [`Cors::public_origin`](crate::Cors::public_origin) does: when one is declared, an
+    /// `Origin` is the request's own exactly when it is one of them.
+    ///
+    /// ```
+    /// use actix_web::http::Method;
+    /// use corsair::{CrossOriginProtection, CorsRequest, GuardOutcome};
+    /// let guard = CrossOriginProtection::default().public_origin("https://app.example.com").build().unwrap();
+    /// let old_browser = |origin| CorsRequest::new(origin).method(Method::POST);
+    /// assert_eq!(guard.check(&old_browser("https://app.example.com")), GuardOutcome::SameOrigin);
+    /// assert!(guard.check(&old_browser("http://app.example.com")).is_refused());
+    /// ```
+    pub fn public_origin(mut self, origin: &str) -> Self {
+        self.same_origin.public_origins.push(origin.to_owned());
         self
     }
 
@@ -252,6 +278,7 @@ impl CrossOriginProtection {
             ..Settings::default()
         };
         let trusted = compile_origins(&settings, &mut problems);
+        self.same_origin.check(&mut problems);
         if !problems.is_empty() {
             return Err(ConfigError::new(problems));
         }
@@ -262,7 +289,7 @@ impl CrossOriginProtection {
         };
         let guard = Guard {
             trusted,
-            proxies: self.proxies,
+            same_origin: self.same_origin,
             enforcement: Enforcement::new(enforce, self.outcome_in_extensions),
         };
         guard.log_summary();
@@ -318,8 +345,9 @@ impl CrossOriginGuard {
     /// nothing. Describe the request with [`CorsRequest`]: its method, and the headers a
     /// browser sends ([`CorsRequest::sec_fetch_site`], [`CorsRequest::websocket`]).
     ///
-    /// Without a listener no `Origin` is the request's own origin here: describe a
-    /// same-origin browser request with `sec_fetch_site("same-origin")`.
+    /// The request's own origin is judged as the middleware judges it, from what the
+    /// request describes: its `Host` ([`CorsRequest::with_header`]), whether it came over TLS
+    /// ([`CorsRequest::over_tls`]) and its peer ([`CorsRequest::from_peer`]).
     ///
     /// ```
     /// use actix_web::http::Method;
@@ -336,11 +364,9 @@ impl CrossOriginGuard {
     pub fn check(&self, request: &CorsRequest) -> GuardOutcome {
         let guard = &*self.inner;
         match request.head() {
-            Ok(head) => {
-                guard
-                    .enforcement
-                    .report(decide(&head, |_| false, |o| guard.trusts(o, &head)))
-            }
+            Ok(head) => guard
+                .enforcement
+                .report(guard.decide(&head, || request.is_over_tls())),
             // A value no HTTP parser lets through: as an `Origin`, it is neither this
             // request's own origin nor trusted (a preflight is `OPTIONS`: passed on its method).
             Err(_) if request.is_preflight() => GuardOutcome::SafeMethod,

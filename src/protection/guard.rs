@@ -4,7 +4,7 @@
 //! hooks of the CORS-policy form: its build check ([`check_cors_settings`]), its middleware
 //! hook ([`refuse`]) and `CorsPolicy::check`'s ([`check_cors`]).
 
-use std::{fmt, net::IpAddr, sync::Arc};
+use std::{fmt, sync::Arc};
 
 use actix_service::{Service, Transform};
 use actix_web::{
@@ -27,7 +27,8 @@ use crate::{
     error::Problem,
     origin::{Lookup, MatchedBy, OriginMatcher},
     policy::Compiled,
-    same_origin,
+    rollout::Rollout,
+    same_origin::{self, SameOriginRule},
     settings::{Any, Settings},
     worker::Worker,
 };
@@ -86,18 +87,21 @@ impl Enforcement {
     }
 }
 
-/// "Is `origin` this request's own origin?": the guard's one use of `same_origin.rs`.
+/// "Is `origin` this request's own origin?", by `rule` (declared public origins, trusted
+/// proxies), for a request that reached the server over TLS if `secure()`: the guard's one
+/// use of `same_origin.rs`.
 fn own_origin<'a>(
-    proxies: &'a [IpAddr],
-    req: &'a ServiceRequest,
+    rule: &'a SameOriginRule,
+    head: &'a RequestHead,
+    secure: impl FnOnce() -> bool + 'a,
 ) -> impl FnOnce(&[u8]) -> bool + 'a {
-    move |origin| same_origin::is_own_origin(origin, proxies, req)
+    move |origin| same_origin::is_own_origin(origin, rule, head, secure)
 }
 
 /// The standalone guard, built.
 pub(crate) struct Guard {
     pub(crate) trusted: OriginMatcher,
-    pub(crate) proxies: Vec<IpAddr>,
+    pub(crate) same_origin: SameOriginRule,
     pub(crate) enforcement: Enforcement,
 }
 
@@ -105,7 +109,7 @@ impl fmt::Debug for Guard {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CrossOriginGuard")
             .field("trusted", &self.trusted)
-            .field("trusted_proxies", &self.proxies)
+            .field("same_origin", &self.same_origin)
             .field("report_only", &self.enforcement.report_only)
             .finish_non_exhaustive()
     }
@@ -114,32 +118,32 @@ impl fmt::Debug for Guard {
 impl Guard {
     /// True when the guard trusts `origin` (`null` only with `allow_null_origin`).
     pub(crate) fn trusts(&self, origin: &HeaderValue, head: &RequestHead) -> bool {
-        let regexes = &self.trusted.regexes;
-        matches!(
-            self.trusted.lookup(origin, head, regexes),
-            Lookup::Allowed(..)
-        )
+        matches!(self.trusted.lookup(origin, head), Lookup::Allowed(..))
+    }
+
+    /// Decides `head` (a request that came over TLS if `secure()`), without side effects.
+    pub(crate) fn decide(&self, head: &RequestHead, secure: impl FnOnce() -> bool) -> GuardOutcome {
+        let own = own_origin(&self.same_origin, head, secure);
+        decide(head, own, |o| self.trusts(o, head))
     }
 
     /// Decides, counts, logs and records one request.
     #[inline]
     fn judge(&self, req: &ServiceRequest) -> GuardOutcome {
-        let head = req.head();
-        let decided = decide(head, own_origin(&self.proxies, req), |o| {
-            self.trusts(o, head)
-        });
+        let decided = self.decide(req.head(), || req.app_config().secure());
         self.enforcement.settle(decided, req)
     }
 
     /// One `info` line when built: what is trusted (counts, never the origins).
     pub(crate) fn log_summary(&self) {
         log::info!(
-            "corsair: cross-origin protection ready{}: {} trusted origin(s), {} pattern(s){}, {} trusted prox(ies)",
+            "corsair: cross-origin protection ready{}: {} trusted origin(s), {} pattern(s){}, {} trusted prox(ies), {} public origin(s)",
             if self.enforcement.report_only { " (report-only)" } else { "" },
             self.trusted.exact.len(),
             self.trusted.patterns.len(),
             if self.trusted.allow_null { ", null trusted" } else { "" },
-            self.proxies.len(),
+            self.same_origin.trusted_proxies.len(),
+            self.same_origin.public_origins.len(),
         );
     }
 }
@@ -351,14 +355,9 @@ where
 /// a pattern, a regex, a predicate, or `null` with `allow_null_origin`. Never "any origin"
 /// (a build error together with protection). `regexes`: the worker's own clone, or the
 /// policy's.
-fn cors_trusts(
-    policy: &Compiled,
-    regexes: &crate::origin::regexes::OriginRegexes,
-    origin: &HeaderValue,
-    head: &RequestHead,
-) -> bool {
+fn cors_trusts(policy: &Compiled, origin: &HeaderValue, head: &RequestHead) -> bool {
     matches!(
-        policy.origins.lookup(origin, head, regexes),
+        policy.origins.lookup(origin, head),
         Lookup::Allowed(by, _) if by != MatchedBy::Any
     )
 }
@@ -368,7 +367,7 @@ fn cors_trusts(
 /// without protection pays one load and one branch.
 #[inline]
 pub(crate) fn refuse(worker: &Worker, req: &ServiceRequest) -> Option<HttpResponse> {
-    let enforcement = worker.rollout.protection.as_ref()?;
+    let enforcement = worker.protection.as_deref()?;
     if is_safe(req.head()) && !enforcement.outcome_in_extensions {
         return None;
     }
@@ -382,10 +381,10 @@ fn refuse_with(
     req: &ServiceRequest,
 ) -> Option<HttpResponse> {
     let head = req.head();
-    let proxies = &worker.rollout.options.trusted_proxies;
-    let decided = decide(head, own_origin(proxies, req), |o| {
-        cors_trusts(worker, &worker.regexes, o, head)
+    let own = own_origin(&worker.options.same_origin, head, || {
+        req.app_config().secure()
     });
+    let decided = decide(head, own, |o| cors_trusts(&worker.rules, o, head));
     enforcement
         .settle(decided, req)
         .is_refused()
@@ -393,12 +392,17 @@ fn refuse_with(
 }
 
 /// [protection hook] `CorsPolicy::check`'s answer for the guard, when the policy has it on:
-/// decided as the middleware would, without a listener (so no `Origin` is the request's
-/// own), counting and logging nothing.
-pub(crate) fn check_cors(policy: &Compiled, head: &RequestHead) -> Option<GuardOutcome> {
-    let enforcement = policy.rollout.protection.as_ref()?;
-    let regexes = &policy.origins.regexes;
-    let decided = decide(head, |_| false, |o| cors_trusts(policy, regexes, o, head));
+/// decided as the middleware would (`secure`: the described request came over TLS),
+/// counting and logging nothing.
+pub(crate) fn check_cors(
+    rules: &Compiled,
+    rollout: &Rollout,
+    head: &RequestHead,
+    secure: bool,
+) -> Option<GuardOutcome> {
+    let enforcement = rollout.protection.as_deref()?;
+    let own = own_origin(&rollout.options.same_origin, head, move || secure);
+    let decided = decide(head, own, |o| cors_trusts(rules, o, head));
     Some(enforcement.report(decided))
 }
 
@@ -456,10 +460,6 @@ impl crate::CorsPolicy {
     /// # });
     /// ```
     pub fn protection_counts(&self) -> Option<GuardCounts> {
-        self.inner
-            .rollout
-            .protection
-            .as_ref()
-            .map(Enforcement::counts)
+        self.rollout.protection.as_deref().map(Enforcement::counts)
     }
 }

@@ -53,6 +53,22 @@ pub struct Spec {
 }
 
 impl Spec {
+    /// Keeps Private Network Access only where it builds (issue 22): never with every origin
+    /// or `null` (any website could then reach the private network), and, as for credentials,
+    /// without plain-http origins other than loopback (`http://a.com` is dropped).
+    pub fn with_buildable_pna(mut self) -> Self {
+        if self.null_origin || matches!(self.origins, Origins::Any { .. }) {
+            self.pna = false;
+        }
+        if let (true, Origins::List(list)) = (self.pna, &mut self.origins) {
+            list.retain(|o| *o != "http://a.com");
+            if list.is_empty() {
+                list.push("https://a.com");
+            }
+        }
+        self
+    }
+
     pub fn to_cors(&self) -> Cors {
         let mut c = Cors::default();
         match &self.origins {
@@ -265,11 +281,31 @@ pub fn origin_verdict(spec: &Spec, req: &Req) -> Verdict {
         Origins::Any { .. } => {
             if is_canonical_origin(o) {
                 Verdict::Must
+            } else if !has_origin_shape(o) {
+                // Everyone is allowed, but a value that is no origin at all is never answered
+                // (docs/wire.md, issue 22).
+                Verdict::MustNot
             } else {
                 Verdict::Either
             }
         }
     }
+}
+
+/// The shape of a serialized origin (HTML, "ASCII serialization of an origin"): a scheme
+/// (RFC 3986: a letter, then letters, digits, `+`, `-`, `.`), `://`, and a non-empty host
+/// with an optional port; never a path, query, fragment or user information.
+pub fn has_origin_shape(o: &[u8]) -> bool {
+    let Some(i) = o.windows(3).position(|w| w == b"://") else {
+        return false;
+    };
+    let (scheme, authority) = (&o[..i], &o[i + 3..]);
+    scheme.first().is_some_and(u8::is_ascii_alphabetic)
+        && scheme
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(b))
+        && !authority.is_empty()
+        && !authority.iter().any(|b| b"/?#@".contains(b))
 }
 
 pub fn is_forbidden_method(m: &[u8]) -> bool {
@@ -360,13 +396,17 @@ pub fn is_safelisted_name(name: &[u8]) -> bool {
     )
 }
 
+/// The request's `Access-Control-Request-Headers` as one value: RFC 9110 §5.3 (and the Fetch
+/// standard's "get") combine several field lines, in order, separated by `, `.
+pub fn combined_acrh(req: &Req) -> Option<Vec<u8>> {
+    (!req.acrh.is_empty()).then(|| req.acrh.join(&b", "[..]))
+}
+
 pub fn headers_verdict(spec: &Spec, req: &Req) -> Verdict {
-    match req.acrh.len() {
-        0 => return Verdict::Must,
-        1 => {}
-        _ => return Verdict::Either,
-    }
-    let value = &req.acrh[0];
+    let Some(value) = combined_acrh(req) else {
+        return Verdict::Must;
+    };
+    let value = &value;
     let Some((names, had_empty)) = acrh_names(value) else {
         return Verdict::MustNot;
     };
@@ -525,8 +565,8 @@ pub fn check(spec: &Spec, req: &Req, seen: &Seen) -> Result<(), String> {
                     return Err("granted method not listed in ACAM".into());
                 }
                 let granted = list_lower(h, "access-control-allow-headers");
-                if let Some(v) = req.acrh.first() {
-                    for n in acrh_names(v).map(|x| x.0).unwrap_or_default() {
+                if let Some(v) = combined_acrh(req) {
+                    for n in acrh_names(&v).map(|x| x.0).unwrap_or_default() {
                         if !granted.contains(&n) {
                             return Err(format!(
                                 "requested header {:?} missing from ACAH",

@@ -5,7 +5,7 @@ use super::safelist::is_forbidden_request_header;
 /// A request's credentials mode, as in `fetch(url, { credentials })`.
 ///
 /// ```
-/// use corsair::testing::{Credentials, Fetch};
+/// use corsair_testing::{Credentials, Fetch};
 /// let f = Fetch::get("/api/me").credentials_mode(Credentials::Include);
 /// assert_eq!(f.credentials_of(), Credentials::Include);
 /// ```
@@ -25,7 +25,7 @@ impl Credentials {
     /// The name used in JavaScript: `omit`, `same-origin` or `include`.
     ///
     /// ```
-    /// assert_eq!(corsair::testing::Credentials::Include.as_str(), "include");
+    /// assert_eq!(corsair_testing::Credentials::Include.as_str(), "include");
     /// ```
     pub fn as_str(self) -> &'static str {
         match self {
@@ -42,7 +42,7 @@ impl Credentials {
 /// itself.
 ///
 /// ```
-/// use corsair::testing::Fetch;
+/// use corsair_testing::Fetch;
 /// // fetch(API + '/api/items/1', { method: 'PUT', credentials: 'include',
 /// //   headers: { 'Content-Type': 'application/json' }, body: '{"n":1}' })
 /// let f = Fetch::put("/api/items/1").json_body(r#"{"n":1}"#).credentials();
@@ -55,6 +55,7 @@ pub struct Fetch {
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Option<Vec<u8>>,
     pub(crate) credentials: Credentials,
+    pub(crate) no_cors: bool,
 }
 
 impl Fetch {
@@ -62,25 +63,26 @@ impl Fetch {
     /// `HEAD`, `OPTIONS`, `POST` and `PUT` are upper-cased; others (`patch`) are kept as given.
     ///
     /// ```
-    /// use corsair::testing::Fetch;
+    /// use corsair_testing::Fetch;
     /// assert_eq!(Fetch::new("delete", "/x").method_of(), "DELETE");
     /// assert_eq!(Fetch::new("patch", "/x").method_of(), "patch");
     /// ```
     pub fn new(method: &str, url: &str) -> Fetch {
-        let method = crate::fetch::normalize_method(method);
+        let method = corsair_fetch::normalize_method(method);
         Fetch {
             method,
             url: url.to_owned(),
             headers: Vec::new(),
             body: None,
             credentials: Credentials::default(),
+            no_cors: false,
         }
     }
 
     /// `GET url`.
     ///
     /// ```
-    /// assert_eq!(corsair::testing::Fetch::get("/a").method_of(), "GET");
+    /// assert_eq!(corsair_testing::Fetch::get("/a").method_of(), "GET");
     /// ```
     pub fn get(url: &str) -> Fetch {
         Fetch::new("GET", url)
@@ -89,7 +91,7 @@ impl Fetch {
     /// `POST url`.
     ///
     /// ```
-    /// assert_eq!(corsair::testing::Fetch::post("/a").method_of(), "POST");
+    /// assert_eq!(corsair_testing::Fetch::post("/a").method_of(), "POST");
     /// ```
     pub fn post(url: &str) -> Fetch {
         Fetch::new("POST", url)
@@ -98,7 +100,7 @@ impl Fetch {
     /// `PUT url`.
     ///
     /// ```
-    /// assert_eq!(corsair::testing::Fetch::put("/a").method_of(), "PUT");
+    /// assert_eq!(corsair_testing::Fetch::put("/a").method_of(), "PUT");
     /// ```
     pub fn put(url: &str) -> Fetch {
         Fetch::new("PUT", url)
@@ -107,7 +109,7 @@ impl Fetch {
     /// `PATCH url` (upper case, as a script would write it).
     ///
     /// ```
-    /// assert_eq!(corsair::testing::Fetch::patch("/a").method_of(), "PATCH");
+    /// assert_eq!(corsair_testing::Fetch::patch("/a").method_of(), "PATCH");
     /// ```
     pub fn patch(url: &str) -> Fetch {
         Fetch::new("PATCH", url)
@@ -116,7 +118,7 @@ impl Fetch {
     /// `DELETE url`.
     ///
     /// ```
-    /// assert_eq!(corsair::testing::Fetch::delete("/a").method_of(), "DELETE");
+    /// assert_eq!(corsair_testing::Fetch::delete("/a").method_of(), "DELETE");
     /// ```
     pub fn delete(url: &str) -> Fetch {
         Fetch::new("DELETE", url)
@@ -126,7 +128,7 @@ impl Fetch {
     /// `Sec-*`, ...) is dropped, as `fetch()` drops it.
     ///
     /// ```
-    /// use corsair::testing::Fetch;
+    /// use corsair_testing::Fetch;
     /// let f = Fetch::get("/a").header("X-Api-Key", "k").header("Cookie", "x=1");
     /// assert_eq!(f.headers_of(), [("X-Api-Key".to_string(), "k".to_string())]);
     /// ```
@@ -140,7 +142,7 @@ impl Fetch {
     /// `Content-Type: application/json` with the body `{}`; see [`Fetch::json_body`].
     ///
     /// ```
-    /// let f = corsair::testing::Fetch::post("/a").json();
+    /// let f = corsair_testing::Fetch::post("/a").json();
     /// assert_eq!(f.headers_of()[0].1, "application/json");
     /// ```
     pub fn json(self) -> Fetch {
@@ -150,7 +152,7 @@ impl Fetch {
     /// `Content-Type: application/json` with this body (not safelisted: needs a preflight).
     ///
     /// ```
-    /// let f = corsair::testing::Fetch::post("/a").json_body(r#"{"a":1}"#);
+    /// let f = corsair_testing::Fetch::post("/a").json_body(r#"{"a":1}"#);
     /// assert_eq!(f.headers_of()[0].1, "application/json");
     /// ```
     pub fn json_body(mut self, body: &str) -> Fetch {
@@ -163,7 +165,7 @@ impl Fetch {
     /// a `Content-Type` header is set by the time the request is sent.
     ///
     /// ```
-    /// let f = corsair::testing::Fetch::post("/a").body("hi");
+    /// let f = corsair_testing::Fetch::post("/a").body("hi");
     /// assert_eq!(f.method_of(), "POST");
     /// ```
     pub fn body(mut self, body: &str) -> Fetch {
@@ -174,7 +176,7 @@ impl Fetch {
     /// A `URLSearchParams` body: `Content-Type: application/x-www-form-urlencoded;charset=UTF-8`.
     ///
     /// ```
-    /// let f = corsair::testing::Fetch::post("/a").form("a=1&b=2");
+    /// let f = corsair_testing::Fetch::post("/a").form("a=1&b=2");
     /// assert!(f.headers_of()[0].1.starts_with("application/x-www-form-urlencoded"));
     /// ```
     pub fn form(mut self, body: &str) -> Fetch {
@@ -186,7 +188,7 @@ impl Fetch {
     /// `credentials: 'include'`.
     ///
     /// ```
-    /// use corsair::testing::{Credentials, Fetch};
+    /// use corsair_testing::{Credentials, Fetch};
     /// assert_eq!(Fetch::get("/a").credentials().credentials_of(), Credentials::Include);
     /// ```
     pub fn credentials(self) -> Fetch {
@@ -196,7 +198,7 @@ impl Fetch {
     /// Any credentials mode.
     ///
     /// ```
-    /// use corsair::testing::{Credentials, Fetch};
+    /// use corsair_testing::{Credentials, Fetch};
     /// let f = Fetch::get("/a").credentials_mode(Credentials::Omit);
     /// assert_eq!(f.credentials_of(), Credentials::Omit);
     /// ```
@@ -205,10 +207,40 @@ impl Fetch {
         self
     }
 
+    /// `mode: 'no-cors'`: the request goes without a preflight and without a CORS check, and
+    /// the script gets an opaque response (status 0, no headers, no body; see
+    /// [`Outcome::is_opaque`](super::Outcome::is_opaque)). Only `GET`, `HEAD` and `POST` are
+    /// possible (`fetch()` throws for others), and headers other than `Accept`,
+    /// `Accept-Language`, `Content-Language` and a safelisted `Content-Type` are dropped. This
+    /// is the "simple request" an attacker's page can send with the user's cookies: the
+    /// browser sends it whatever the CORS policy says.
+    ///
+    /// ```
+    /// # actix_web::rt::System::new().block_on(async {
+    /// use actix_web::{test, web, App};
+    /// use corsair::Cors;
+    /// use corsair_testing::{Browser, Fetch};
+    /// let app = test::init_service(
+    ///     App::new()
+    ///         .wrap(Cors::default().allowed_origin("https://app.example.com"))
+    ///         .route("/transfer", web::post().to(|| async { "done" })),
+    /// ).await;
+    /// let evil = Browser::new("https://evil.example").app_origin("https://bank.example");
+    /// let out = evil.fetch(&app, Fetch::post("/transfer").form("to=mallory").no_cors()).await;
+    /// assert!(out.is_opaque());
+    /// assert_eq!(out.status(), 0);
+    /// assert_eq!(out.server_status(), Some(200), "the handler ran: CORS is not CSRF protection");
+    /// # });
+    /// ```
+    pub fn no_cors(mut self) -> Fetch {
+        self.no_cors = true;
+        self
+    }
+
     /// The method as it will be sent.
     ///
     /// ```
-    /// assert_eq!(corsair::testing::Fetch::get("/a").method_of(), "GET");
+    /// assert_eq!(corsair_testing::Fetch::get("/a").method_of(), "GET");
     /// ```
     pub fn method_of(&self) -> &str {
         &self.method
@@ -217,7 +249,7 @@ impl Fetch {
     /// The headers the script set (forbidden ones already dropped).
     ///
     /// ```
-    /// assert!(corsair::testing::Fetch::get("/a").headers_of().is_empty());
+    /// assert!(corsair_testing::Fetch::get("/a").headers_of().is_empty());
     /// ```
     pub fn headers_of(&self) -> &[(String, String)] {
         &self.headers
@@ -226,7 +258,7 @@ impl Fetch {
     /// The credentials mode.
     ///
     /// ```
-    /// use corsair::testing::{Credentials, Fetch};
+    /// use corsair_testing::{Credentials, Fetch};
     /// assert_eq!(Fetch::get("/a").credentials_of(), Credentials::SameOrigin);
     /// ```
     pub fn credentials_of(&self) -> Credentials {

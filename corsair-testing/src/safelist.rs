@@ -5,19 +5,19 @@
 //! "CORS-unsafe request-header byte", "CORS-unsafe request-header names",
 //! "forbidden request-header" and §2.2.2 "CORS-safelisted response-header name".
 //!
-//! The lists themselves are the crate's one copy of the standard's facts (the private `fetch`
-//! module), shared with the middleware: the simulator plays the browser, which follows the
+//! The lists themselves are the one copy of the standard's facts, in the `corsair-fetch`
+//! crate, shared with corsair's middleware: the simulator plays the browser, which follows the
 //! same standard, and an independent oracle would be a second copy to keep in step. What
 //! checks the simulator is independent of it: the Chromium comparison
 //! (`tests/simulator_vs_chromium.rs`) and the facts restated in the tests.
 
-use crate::fetch;
+use corsair_fetch as fetch;
 
 /// The Fetch standard's *CORS-safelisted method*: `GET`, `HEAD` or `POST` (case-sensitive, as
 /// `fetch()` upper-cases only the standard methods before this check).
 ///
 /// ```
-/// use corsair::testing::safelist::is_safelisted_method;
+/// use corsair_testing::safelist::is_safelisted_method;
 /// assert!(is_safelisted_method("POST"));
 /// assert!(!is_safelisted_method("PUT"));
 /// ```
@@ -35,7 +35,7 @@ fn is_unsafe_byte(b: u8) -> bool {
 /// including the value rules and the 128-byte limit per value.
 ///
 /// ```
-/// use corsair::testing::safelist::is_safelisted_request_header;
+/// use corsair_testing::safelist::is_safelisted_request_header;
 /// assert!(is_safelisted_request_header("Content-Type", "text/plain;charset=UTF-8"));
 /// assert!(!is_safelisted_request_header("Content-Type", "application/json"));
 /// assert!(is_safelisted_request_header("Accept-Language", "en-GB,en;q=0.8"));
@@ -105,7 +105,7 @@ fn is_simple_range(value: &[u8]) -> bool {
 /// too when their values together exceed 1024 bytes.
 ///
 /// ```
-/// use corsair::testing::safelist::unsafe_request_header_names;
+/// use corsair_testing::safelist::unsafe_request_header_names;
 /// let names = unsafe_request_header_names(&[
 ///     ("X-Api-Key".into(), "k".into()),
 ///     ("Content-Type".into(), "application/json".into()),
@@ -137,7 +137,7 @@ pub fn unsafe_request_header_names(headers: &[(String, String)]) -> Vec<String> 
 /// drops them silently), such as `Cookie`, `Origin`, `Host` and `Sec-*`.
 ///
 /// ```
-/// use corsair::testing::safelist::is_forbidden_request_header;
+/// use corsair_testing::safelist::is_forbidden_request_header;
 /// assert!(is_forbidden_request_header("Cookie"));
 /// assert!(is_forbidden_request_header("sec-fetch-mode"));
 /// assert!(!is_forbidden_request_header("Authorization"));
@@ -150,7 +150,7 @@ pub fn is_forbidden_request_header(name: &str) -> bool {
 /// script may always read from a CORS response.
 ///
 /// ```
-/// use corsair::testing::safelist::is_safelisted_response_header;
+/// use corsair_testing::safelist::is_safelisted_response_header;
 /// assert!(is_safelisted_response_header("Content-Type"));
 /// assert!(!is_safelisted_response_header("X-Request-Id"));
 /// ```

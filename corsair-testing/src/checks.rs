@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::{
-    outcome::Reason,
+    outcome::{Reason, Warning},
     safelist::{is_safelisted_method, is_safelisted_response_header},
     Credentials,
 };
@@ -73,7 +73,7 @@ pub(crate) struct Allowance {
 /// `services/network/cors/preflight_result.cc` (Chromium 76 and later; Firefox: 24 hours).
 ///
 /// ```
-/// assert_eq!(corsair::testing::CHROMIUM_MAX_AGE_CAP.as_secs(), 7200);
+/// assert_eq!(corsair_testing::CHROMIUM_MAX_AGE_CAP.as_secs(), 7200);
 /// ```
 pub const CHROMIUM_MAX_AGE_CAP: Duration = Duration::from_secs(2 * 60 * 60);
 
@@ -81,7 +81,7 @@ pub const CHROMIUM_MAX_AGE_CAP: Duration = Duration::from_secs(2 * 60 * 60);
 /// standard, "CORS-preflight fetch" step 7.5; Chromium's `kDefaultTimeout`).
 ///
 /// ```
-/// assert_eq!(corsair::testing::DEFAULT_MAX_AGE.as_secs(), 5);
+/// assert_eq!(corsair_testing::DEFAULT_MAX_AGE.as_secs(), 5);
 /// ```
 pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(5);
 
@@ -96,7 +96,7 @@ fn parse_list(headers: &Headers, name: &str) -> Result<Vec<String>, ()> {
         .map(|item| item.trim_matches([' ', '\t']))
         .filter(|item| !item.is_empty())
         .map(|item| {
-            if crate::fetch::is_token(item.as_bytes()) {
+            if corsair_fetch::is_token(item.as_bytes()) {
                 Ok(item.to_owned())
             } else {
                 Err(())
@@ -131,32 +131,40 @@ pub(crate) fn parse_allowance(headers: &Headers) -> Result<Allowance, Reason> {
 impl Allowance {
     /// Fetch standard, "CORS-preflight fetch" steps 7.6–7.8: the method must be safelisted,
     /// listed (case-sensitively), or covered by `*` without credentials; every unsafe header
-    /// listed (case-insensitively) or covered by `*` without credentials, and `*` never covers
-    /// `Authorization` (a "CORS non-wildcard request-header name").
+    /// listed (case-insensitively) or covered by `*` without credentials.
+    ///
+    /// The standard adds that `*` never covers `Authorization` (a "CORS non-wildcard
+    /// request-header name"), but no shipping engine enforces it (whatwg/fetch#1919): Chromium
+    /// and Firefox let it through. The simulator follows them and returns
+    /// [`Warning::AuthorizationCoveredByWildcard`] instead of refusing.
+    ///
+    /// Every refused header is returned, in the simulator's order (alphabetical); the reason
+    /// names the first.
     pub(crate) fn permits(
         &self,
         method: &str,
         unsafe_headers: &[String],
         credentials: Credentials,
-    ) -> Result<(), Reason> {
+    ) -> Result<Option<Warning>, (Reason, Vec<String>)> {
         let include = credentials == Credentials::Include;
         let star = |list: &[String]| !include && list.iter().any(|m| m == "*");
         if !is_safelisted_method(method)
             && !self.methods.iter().any(|m| m == method)
             && !star(&self.methods)
         {
-            return Err(Reason::MethodNotAllowed(method.to_owned()));
+            return Err((Reason::MethodNotAllowed(method.to_owned()), Vec::new()));
         }
-        for name in unsafe_headers {
-            let listed = self.headers.iter().any(|h| h == name);
-            if name == "authorization" && !listed {
-                return Err(Reason::HeaderNotAllowed(name.clone()));
-            }
-            if !listed && !star(&self.headers) {
-                return Err(Reason::HeaderNotAllowed(name.clone()));
-            }
+        let refused: Vec<String> = unsafe_headers
+            .iter()
+            .filter(|name| !self.headers.contains(name) && !star(&self.headers))
+            .cloned()
+            .collect();
+        if let Some(first) = refused.first() {
+            return Err((Reason::HeaderNotAllowed(first.clone()), refused));
         }
-        Ok(())
+        let authorization_by_star = unsafe_headers.iter().any(|n| n == "authorization")
+            && !self.headers.iter().any(|h| h == "authorization");
+        Ok(authorization_by_star.then_some(Warning::AuthorizationCoveredByWildcard))
     }
 }
 
@@ -172,7 +180,7 @@ pub(crate) fn readable_headers(
     let star = credentials != Credentials::Include && exposed.iter().any(|e| e == "*");
     let mut out: Vec<(String, String)> = Vec::new();
     for (name, _) in headers {
-        if crate::fetch::FORBIDDEN_RESPONSE_HEADERS.contains(&name.as_str())
+        if corsair_fetch::FORBIDDEN_RESPONSE_HEADERS.contains(&name.as_str())
             || out.iter().any(|(n, _)| n == name)
         {
             continue;
@@ -186,4 +194,39 @@ pub(crate) fn readable_headers(
         }
     }
     out
+}
+
+/// The headers the response sent that the script cannot read but could, if the server
+/// exposed them: lower-case names in response order. Left out: `Set-Cookie` (never readable),
+/// the CORS protocol's own `Access-Control-*` headers and `Vary` (addressed to the browser and
+/// to caches, not to scripts). Empty for a same-origin request, which reads every header.
+pub(crate) fn hidden_headers(
+    headers: &Headers,
+    readable: &[(String, String)],
+    cors: bool,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    if !cors {
+        return out;
+    }
+    for (name, _) in headers {
+        let addressed_elsewhere = corsair_fetch::FORBIDDEN_RESPONSE_HEADERS
+            .contains(&name.as_str())
+            || name.starts_with("access-control-")
+            || name == "vary";
+        if addressed_elsewhere || readable.iter().any(|(n, _)| n == name) || out.contains(name) {
+            continue;
+        }
+        out.push(name.clone());
+    }
+    out
+}
+
+/// Whether the response's `Access-Control-Expose-Headers` has `*` (which exposes nothing under
+/// `credentials: 'include'`).
+pub(crate) fn exposes_star(headers: &Headers) -> bool {
+    parse_list(headers, "access-control-expose-headers")
+        .unwrap_or_default()
+        .iter()
+        .any(|e| e == "*")
 }

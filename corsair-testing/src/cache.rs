@@ -8,7 +8,7 @@
 
 use std::{collections::HashMap, time::Duration};
 
-use super::{checks::Allowance, Credentials};
+use super::{checks::Allowance, outcome::Warning, Credentials};
 
 /// One cached preflight answer.
 #[derive(Clone, Debug)]
@@ -53,7 +53,8 @@ impl PreflightCache {
         );
     }
 
-    /// Whether a live entry allows this request without a new preflight.
+    /// Whether a live entry allows this request without a new preflight: `Some` (with the
+    /// entry's warning, if any) when it does.
     pub(crate) fn allows(
         &self,
         origin: &str,
@@ -62,16 +63,15 @@ impl PreflightCache {
         unsafe_headers: &[String],
         credentials: Credentials,
         now: Duration,
-    ) -> bool {
-        let Some(entry) = self.entries.get(&(origin.to_owned(), url.to_owned())) else {
-            return false;
-        };
-        now < entry.expires
-            && (entry.credentials || credentials != Credentials::Include)
-            && entry
-                .allowance
-                .permits(method, unsafe_headers, credentials)
-                .is_ok()
+    ) -> Option<Option<Warning>> {
+        let entry = self.entries.get(&(origin.to_owned(), url.to_owned()))?;
+        if now >= entry.expires || (!entry.credentials && credentials == Credentials::Include) {
+            return None;
+        }
+        entry
+            .allowance
+            .permits(method, unsafe_headers, credentials)
+            .ok()
     }
 
     /// Forgets everything.

@@ -1,0 +1,120 @@
+//! The roll-out layer, beside the policy: same-origin requests, observe-only mode, the
+//! outcome counters, the verdict in the request's extensions, and the report-only candidate
+//! ([`shadow`]).
+//!
+//! A compiled policy (`crate::policy::Compiled`) decides what the CORS rules say. This layer
+//! completes that verdict with what the roll-out options say ([`settle`]), and the middleware
+//! and [`CorsPolicy::check`](crate::CorsPolicy::check) both call [`settle`], so `check`
+//! answers exactly what the wire shows, whatever the options. Only the middleware then
+//! records what it decided ([`Worker::record`](crate::worker::Worker::record)): counters,
+//! extensions and the candidate's comparison are side effects `check` does not have.
+
+pub(crate) mod shadow;
+
+use std::sync::Arc;
+
+use actix_web::{dev::RequestHead, http::header};
+
+use crate::{
+    counters::Counters,
+    policy::{AllowOrigin, Compiled, Refusal, Verdict},
+    same_origin,
+    settings::RolloutOptions,
+};
+
+/// What a [`CorsPolicy`](crate::CorsPolicy) carries beside its rules: the roll-out options
+/// and the outcome counters, shared by every clone of the policy (each middleware instance
+/// counts in its own shard of them).
+#[derive(Clone, Default)]
+pub(crate) struct Rollout {
+    pub(crate) options: Arc<RolloutOptions>,
+    pub(crate) counters: Counters,
+    /// [protection hook] `Cors::cross_origin_protection(_report_only)`: its mode and counters
+    /// (`src/protection/`), when on; shared by every clone and worker of the policy.
+    pub(crate) protection: Option<Arc<crate::protection::Enforcement>>,
+}
+
+impl Rollout {
+    pub(crate) fn new(options: RolloutOptions) -> Self {
+        let protection = options.protection.map(|mode| {
+            Arc::new(crate::protection::Enforcement::new(
+                mode,
+                options.outcome_in_extensions,
+            ))
+        });
+        Rollout {
+            options: Arc::new(options),
+            counters: Counters::new(),
+            protection,
+        }
+    }
+}
+
+/// A request's verdict once the roll-out layer has completed it.
+#[derive(Debug)]
+pub(crate) struct Settled {
+    /// What the response gets: `NoOrigin` (no `Access-Control-Allow-*`) for a same-origin
+    /// request or under observe-only.
+    pub(crate) verdict: Verdict,
+    /// The request's `Origin` is its own origin: not a CORS request.
+    pub(crate) same_origin: bool,
+}
+
+/// The verdict of `rules` for `head`, completed by `options`: a same-origin request (judged
+/// with `secure`, whether the request reached this server over TLS; asked only when needed)
+/// is not CORS, and an observe-only policy decides nothing.
+///
+/// The usual case (not same-origin, not observe-only) costs the policy's decision plus the
+/// same-origin test of a request whose `Origin` could be the request's own.
+#[inline]
+pub(crate) fn settle(
+    rules: &Compiled,
+    options: &RolloutOptions,
+    head: &RequestHead,
+    secure: impl FnOnce() -> bool,
+) -> Settled {
+    let mut verdict = rules.decide(head);
+    let same_origin = is_same_origin(&verdict, options, head, secure);
+    if same_origin || options.observe_only {
+        // No `Access-Control-Allow-*`; only `Vary: Origin` (the answer differs for other
+        // origins), which an observe-only policy has switched off.
+        verdict = Verdict::NoOrigin;
+    }
+    Settled {
+        verdict,
+        same_origin,
+    }
+}
+
+/// Same origin: an actual request (browsers never preflight same-origin requests) whose one
+/// `Origin` is the request's own origin. Judged after deciding, so that the headers already
+/// looked up are not looked up again.
+#[inline]
+fn is_same_origin(
+    decided: &Verdict,
+    options: &RolloutOptions,
+    head: &RequestHead,
+    secure: impl FnOnce() -> bool,
+) -> bool {
+    let rule = &options.same_origin;
+    match decided {
+        Verdict::NoOrigin
+        | Verdict::Preflight { .. }
+        | Verdict::Refused {
+            preflight: true, ..
+        }
+        | Verdict::Refused {
+            reason: Refusal::MultipleOrigins,
+            ..
+        } => false,
+        // The echoed value is the request's `Origin`, byte for byte.
+        Verdict::Actual {
+            origin: AllowOrigin::Echo(origin),
+            ..
+        } => same_origin::is_own_origin(origin.as_bytes(), rule, head, secure),
+        // The refusal was decided on the request's one `Origin` (several are refused above).
+        _ => head.headers.get(header::ORIGIN).is_some_and(|origin| {
+            same_origin::is_own_origin(origin.as_bytes(), rule, head, secure)
+        }),
+    }
+}
