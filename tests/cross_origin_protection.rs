@@ -1408,6 +1408,8 @@ const socket = (url) => new Promise((resolve) => {
             Some("cross-site"),
             "{context}"
         );
+        // Chromium sends no `Sec-Fetch-*` on a WebSocket handshake: `Origin` alone decided.
+        assert_eq!(site_of(&evil_origin, "/ws"), None, "{context}");
         // The transfer handler ran for the page's own origin and the allowed one only.
         let ran = transfers.lock().unwrap().clone();
         assert_eq!(

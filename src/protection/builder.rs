@@ -31,7 +31,10 @@ use crate::{
 ///    browser (no cookies ride along by themselves), or from one too old to send either
 ///    (every current browser sends `Sec-Fetch-Site`).
 /// 5. Otherwise the `Origin` must be the request's own origin (scheme, host and port, as
-///    [`trusted_proxies`](Self::trusted_proxies) says it reached you) or trusted.
+///    [`public_origin`](Self::public_origin) declares it or
+///    [`trusted_proxies`](Self::trusted_proxies) say it reached you) or trusted. Chromium
+///    sends no `Sec-Fetch-*` on WebSocket handshakes: for sockets this is the rule that
+///    decides.
 ///    `Origin: null` passes only with [`allow_null_origin`](Self::allow_null_origin).
 ///
 /// A refusal is an error whose response is `403 Forbidden`, a short `text/plain` body: outer
