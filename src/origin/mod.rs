@@ -8,6 +8,7 @@
 //! lower case); predicates see the raw header value.
 
 pub(crate) mod pattern;
+pub(crate) mod public_suffix;
 pub(crate) mod regexes;
 pub(crate) mod serialized;
 
