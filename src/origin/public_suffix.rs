@@ -43,10 +43,28 @@ pub(crate) fn wildcard_reach(domain: &str, several_labels: bool) -> Option<Reach
     (several_labels && has_suffixes_below(domain)).then(|| Reach::SuffixesBelow(domain.to_owned()))
 }
 
-/// True if the list names `domain` itself as a public suffix.
+/// True if `domain` is a public suffix: the list names it (ICANN or private section), or a
+/// wildcard rule covers it (`foo.kawasaki.jp` under `*.kawasaki.jp`) and no exception
+/// (`!city.kawasaki.jp`) takes it out.
 pub(crate) fn is_public_suffix(domain: &str) -> bool {
-    psl::suffix(domain.as_bytes())
-        .is_some_and(|s| s.is_known() && s.as_bytes() == domain.as_bytes())
+    let named = psl::suffix(domain.as_bytes())
+        .is_some_and(|s| s.is_known() && s.as_bytes() == domain.as_bytes());
+    // The crate answers a name under a wildcard rule correctly, except when the list also
+    // has rules below that name (`*.firenet.ch` and `*.svc.firenet.ch`: it takes
+    // `svc.firenet.ch` for a registrable domain). Exceptions have no rules below them.
+    named || (under_wildcard_rule(domain) && has_suffixes_below(domain))
+}
+
+/// A label no rule of the list names, to ask whether a wildcard covers a place.
+const PROBE_LABEL: &str = "corsair-probe-0";
+
+/// True if a wildcard rule `*.parent` covers `domain`'s place (`domain` = `label.parent`).
+fn under_wildcard_rule(domain: &str) -> bool {
+    let Some((_, parent)) = domain.split_once('.') else {
+        return false;
+    };
+    let probe = format!("{PROBE_LABEL}.{parent}");
+    psl::suffix(probe.as_bytes()).is_some_and(|s| s.is_known() && s.as_bytes() == probe.as_bytes())
 }
 
 /// The registrable domain of `host` (the public suffix and one label more), if it has one.
@@ -129,6 +147,16 @@ mod tests {
         assert_eq!(wildcard_reach("amazonaws.com", false), None);
         assert_eq!(wildcard_reach("example.com", true), None);
         assert_eq!(wildcard_reach("example.com.", true), None);
+    }
+
+    #[test]
+    fn names_under_a_wildcard_rule_are_public_suffixes_except_exceptions() {
+        // `*.kawasaki.jp` and `!city.kawasaki.jp`.
+        assert!(is_public_suffix("anything.kawasaki.jp"));
+        assert!(!is_public_suffix("city.kawasaki.jp"));
+        // `*.firenet.ch` and `*.svc.firenet.ch`: `svc.firenet.ch` is a public suffix too.
+        assert!(is_public_suffix("svc.firenet.ch"));
+        assert!(!is_public_suffix("firenet.ch"));
     }
 
     #[test]
