@@ -194,6 +194,50 @@ fn regex_without_a_fixed_domain_of_ones_own_is_refused_with_or_without_credentia
     }
 }
 
+#[test]
+fn public_suffix_opt_in_accepts_wildcards_without_credentials_only() {
+    let broad = || {
+        Cors::default()
+            .allowed_origin_pattern("https://*.vercel.app")
+            .allowed_origin_pattern("https://*.amazonaws.com")
+            .allowed_origin_regex(r"https://[a-z0-9-]+\.github\.io")
+    };
+    // Refused without the opt-in, with and without credentials.
+    assert_eq!(problems(broad()).len(), 3);
+    assert_eq!(problems(broad().supports_credentials()).len(), 3);
+    // Accepted without credentials once opted in.
+    let policy = broad()
+        .dangerously_allow_subdomains_of_public_suffixes()
+        .build()
+        .unwrap();
+    for origin in [
+        "https://anyone.vercel.app",
+        "https://bucket.s3.amazonaws.com",
+        "https://anyone.github.io",
+    ] {
+        assert!(
+            policy.check(&CorsRequest::new(origin)).is_allowed(),
+            "{origin}"
+        );
+    }
+    // Never with credentials, in either order.
+    assert_eq!(
+        problems(
+            broad()
+                .supports_credentials()
+                .dangerously_allow_subdomains_of_public_suffixes()
+        )
+        .len(),
+        3
+    );
+    // `https://*` is every domain, never a public suffix to tolerate.
+    assert!(Cors::default()
+        .allowed_origin_pattern("https://*")
+        .dangerously_allow_subdomains_of_public_suffixes()
+        .build()
+        .is_err());
+}
+
 #[actix_rt::test]
 async fn the_issue_regex_no_longer_echoes_evil_with_credentials() {
     // Issue 11: `https?://.+` with credentials built and echoed https://evil.example.
