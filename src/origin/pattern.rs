@@ -285,14 +285,6 @@ impl PatternSet {
         self.len == 0
     }
 
-    /// Every pattern, in no particular order (for diagnostics).
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &OriginPattern> {
-        self.subdomain
-            .values()
-            .chain(self.any_port.values())
-            .flatten()
-    }
-
     /// True if some pattern matches `origin`. Does not allocate; cost grows with the number of
     /// dots in the origin's host, not with the number of patterns.
     pub(crate) fn matches(&self, origin: &str) -> bool {
@@ -322,11 +314,30 @@ impl PatternSet {
             .any(|(i, _)| fits(self.subdomain.get(&host[i + 1..])))
     }
 
+    /// The patterns indexed under `host` (lower case) and under each domain it ends with: the
+    /// only ones a near miss can come from. Bounded by the dots in `host`, not by the number of
+    /// patterns (a refusal can be caused by anyone; diagnostics must not scan the policy).
+    fn near_candidates<'a>(&'a self, host: &'a str) -> impl Iterator<Item = &'a OriginPattern> {
+        /// Patterns taken per key: same domain, other schemes or ports.
+        const PER_KEY: usize = 8;
+        let keys =
+            std::iter::once(host).chain(host.match_indices('.').map(|(i, _)| &host[i + 1..]));
+        keys.flat_map(move |key| {
+            self.any_port
+                .get(key)
+                .into_iter()
+                .chain(self.subdomain.get(key))
+                .flat_map(|list| list.iter().take(PER_KEY))
+        })
+    }
+
     /// The closest pattern to a refused `origin`, as a hint with a rank (lower is closer),
-    /// when the difference is a classic mistake. For diagnostics only: it allocates.
+    /// when the difference is a classic mistake. For diagnostics only: it allocates. Only
+    /// the patterns indexed under the origin's host and its parent domains are compared.
     pub(crate) fn near_miss(&self, origin: &str) -> Option<(u32, String)> {
         let (scheme, authority) = origin.split_once("://")?;
         let (host, port_text) = split_host_port(authority).ok()?;
+        let lower_host = host.to_ascii_lowercase();
         let port = match port_text {
             None => None,
             Some(p) => Some(parse_port(p).ok()?),
@@ -365,7 +376,7 @@ impl PatternSet {
                 None
             }
         };
-        super::closest(self.iter(), why, |p, text| {
+        super::closest(self.near_candidates(&lower_host), why, |p, text| {
             format!("closest pattern `{p}`: {text}")
         })
     }

@@ -7,8 +7,7 @@
 //! embeds is the one of the `psl` version in its `Cargo.lock`; `cargo update -p psl` takes
 //! the newest.
 //!
-//! Used at build time (patterns, regexes) and, for grouping hints, by the diagnostics; never
-//! on the request path.
+//! Used at build time only (patterns, regexes); never on the request path.
 
 use psl::{List, Psl};
 
@@ -65,11 +64,6 @@ fn under_wildcard_rule(domain: &str) -> bool {
     };
     let probe = format!("{PROBE_LABEL}.{parent}");
     psl::suffix(probe.as_bytes()).is_some_and(|s| s.is_known() && s.as_bytes() == probe.as_bytes())
-}
-
-/// The registrable domain of `host` (the public suffix and one label more), if it has one.
-pub(crate) fn registrable_domain(host: &str) -> Option<&str> {
-    psl::domain_str(host)
 }
 
 /// Feeds a domain's labels to the list from the right, and records whether the list asked
@@ -157,18 +151,5 @@ mod tests {
         // `*.firenet.ch` and `*.svc.firenet.ch`: `svc.firenet.ch` is a public suffix too.
         assert!(is_public_suffix("svc.firenet.ch"));
         assert!(!is_public_suffix("firenet.ch"));
-    }
-
-    #[test]
-    fn registrable_domains_follow_the_list() {
-        assert_eq!(
-            registrable_domain("a.b.example.co.uk"),
-            Some("example.co.uk")
-        );
-        assert_eq!(
-            registrable_domain("my-app.vercel.app"),
-            Some("my-app.vercel.app")
-        );
-        assert_eq!(registrable_domain("co.uk"), None);
     }
 }
