@@ -932,8 +932,9 @@ impl Cors {
 
     /// **Dangerous.** Without credentials, lets patterns and regexes that reach public
     /// suffixes build, with a warning at start-up: `https://*.vercel.app`,
-    /// `https://[a-z0-9-]+\.github\.io`, `https://.*\.com`. Every site anyone registers
-    /// there is then allowed to read your responses (as under
+    /// `https://[a-z0-9-]+\.github\.io`, `https://.*\.com`, and regexes whose host has no
+    /// fixed domain (`https://\d+\.\d+\.\d+\.\d+`). Every site anyone registers there is
+    /// then allowed to read your responses (as under
     /// [`allow_any_origin`](Self::allow_any_origin), but only for those hosts). Prefer listing
     /// the deployment origins, or a wildcard under a domain you own.
     ///
