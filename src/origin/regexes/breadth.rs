@@ -89,10 +89,12 @@ fn in_origin(b: u8) -> bool {
     b < 128 && ORIGIN_BYTES & bit(b) != 0
 }
 
-/// Whether `pattern` is too broad, and why. `None` when it is narrow or does not parse (a
-/// syntax error is reported on its own).
+/// Whether `pattern` is too broad, and why. `None` when it is narrow. A regex that does not
+/// parse (reported on its own before this runs) counts as broad: nothing shows it narrow.
 pub(crate) fn breadth(pattern: &str) -> Option<RegexBreadth> {
-    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let Ok(hir) = regex_syntax::Parser::new().parse(pattern) else {
+        return Some(RegexBreadth::NoFixedDomain);
+    };
     expand(&hir)
         .iter()
         .find_map(|branch| branch_breadth(branch))
@@ -314,7 +316,9 @@ fn branch_breadth(branch: &[Sym]) -> Option<RegexBreadth> {
     let Some(dot) = fixed_end.iter().position(|&b| b == b'.') else {
         return Some(RegexBreadth::NoFixedDomain);
     };
-    let domain = std::str::from_utf8(&fixed_end[dot + 1..]).ok()?;
+    let Ok(domain) = std::str::from_utf8(&fixed_end[dot + 1..]) else {
+        return Some(RegexBreadth::NoFixedDomain); // unreachable: origin bytes are ASCII
+    };
     let domain = domain.strip_suffix('.').unwrap_or(domain);
     let last_label = domain.rsplit('.').next().unwrap_or(domain);
     if domain.is_empty() || domain.contains("..") || last_label.bytes().all(|b| b.is_ascii_digit())
