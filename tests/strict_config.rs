@@ -874,7 +874,16 @@ fn every_variant() -> Vec<(&'static str, Cors, Problem)> {
             Problem::RegexTooBroad {
                 value: r"https://.+".into(),
                 source: code(),
-                canary: "https://evil.example".into(),
+                reason: corsair::RegexBreadth::NoFixedDomain,
+            },
+        ),
+        (
+            "PatternReachesPublicSuffixes",
+            Cors::default().allowed_origin_pattern("https://*.amazonaws.com"),
+            Problem::PatternReachesPublicSuffixes {
+                value: "https://*.amazonaws.com".into(),
+                source: code(),
+                domain: "amazonaws.com".into(),
             },
         ),
         (
