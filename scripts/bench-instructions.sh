@@ -25,7 +25,7 @@ for arg in "$@"; do
     case "$arg" in
         --check) CHECK=1 ;;
         --no-profile) PROFILE=0 ;;
-        -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
