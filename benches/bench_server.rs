@@ -23,7 +23,7 @@ fn main() -> ExitCode {
         .first()
         .and_then(|v| Variant::parse(if live { "corsair" } else { v }))
     else {
-        eprintln!("usage: bench_server none|actix-cors|corsair|corsair-live|identity [ADDR=127.0.0.1:8099] [WORKERS=1]");
+        eprintln!("usage: bench_server none|actix-cors|corsair|corsair-live|identity|floor [ADDR=127.0.0.1:8099] [WORKERS=1]");
         return ExitCode::from(2);
     };
     let addr = args
@@ -64,6 +64,16 @@ fn main() -> ExitCode {
             Variant::Identity => HttpServer::new(|| {
                 App::new()
                     .wrap(common::Identity)
+                    .route("/", web::to(common::handler))
+            })
+            .workers(workers)
+            .shutdown_timeout(1)
+            .bind(&addr)?
+            .run(),
+            // The floor of a CORS middleware on actual requests (`common/floor.rs`).
+            Variant::Floor => HttpServer::new(move || {
+                App::new()
+                    .wrap(common::Floor::new((0..100).map(common::exact_origin)))
                     .route("/", web::to(common::handler))
             })
             .workers(workers)

@@ -13,7 +13,9 @@
 //! # or CORSAIR_BENCH_SCENARIO=... CORSAIR_BENCH_VARIANT=... CORSAIR_BENCH_N=... instructions
 //! ```
 //!
-//! VARIANT is `none`, `actix-cors`, `corsair`, `construct` (only build and drop the
+//! VARIANT is `none`, `actix-cors`, `corsair`, `floor` (the least a CORS middleware must do
+//! on an actual request, `common/floor.rs`; actual requests with exact origins only),
+//! `construct` (only build and drop the
 //! request: the harness baseline, subtracted to get a "whole preflight" cost), or a
 //! reference floor: `identity` (a do-nothing, unboxed middleware), `1-header` /
 //! `4-headers` (actix-web's `DefaultHeaders` writing `Vary`, or the four headers of an
@@ -102,7 +104,7 @@ fn usage() {
     eprintln!("usage: instructions SCENARIO VARIANT N");
     eprintln!("  (or env CORSAIR_BENCH_SCENARIO, CORSAIR_BENCH_VARIANT, CORSAIR_BENCH_N)");
     eprintln!(
-        "  VARIANT: none | actix-cors | corsair | construct | identity | 1-header | 4-headers"
+        "  VARIANT: none | actix-cors | corsair | floor | construct | identity | 1-header | 4-headers"
     );
     eprintln!("  scenarios:");
     for s in Scenario::ALL {
@@ -130,6 +132,9 @@ fn main() -> ExitCode {
                 if s.supports(v) {
                     println!("{} {}", s.name(), v.name());
                 }
+            }
+            if s.supports(Variant::Floor) {
+                println!("{} floor", s.name());
             }
             println!("{} construct", s.name());
             // Reference floors (see `Variant`): any middleware; one header; four headers.

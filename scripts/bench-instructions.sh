@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Instructions per request for every scenario × variant (none / actix-cors / corsair),
-# counted by callgrind and differenced between two run lengths so start-up and app
-# construction cancel out. Prints the ratio table against the performance targets, then
-# a callgrind profile of corsair's hot paths (functions and src/ lines).
+# Instructions per request for every scenario × variant (none / actix-cors / corsair, and
+# the floor: benches/common/floor.rs, the least a CORS middleware must do on an actual
+# request), counted by callgrind and differenced between two run lengths so start-up and
+# app construction cancel out. Prints the ratio tables against the performance targets
+# (corsair ÷ actix-cors; corsair ÷ floor), then a callgrind profile of corsair's hot paths
+# (functions and src/ lines, over no middleware and over the floor).
 #
 # Usage: scripts/bench-instructions.sh [--check] [--no-profile]
 #   --check        exit 1 if a target is missed
@@ -23,7 +25,7 @@ for arg in "$@"; do
     case "$arg" in
         --check) CHECK=1 ;;
         --no-profile) PROFILE=0 ;;
-        -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
@@ -110,6 +112,28 @@ END {
         printf "| %s | %+d | %+d | %s | %s |\n", s, da, dc, r, tgt
     }
 
+    # The floor (benches/common/floor.rs): the least a CORS middleware must do on an actual
+    # request. Targets (issue 24): corsair ≤ 1.5x the floor and ≤ 0.7x actix-cors.
+    printf "\nActual requests against the floor (issue 24). The floor (benches/common/floor.rs) is the least a CORS middleware must do on an actual request: one hash lookup of Origin in a set; on a match, Access-Control-Allow-Origin set to the request'"'"'s own value and Access-Control-Allow-Credentials: true; one appended Vary: Origin line; no logging, counters or merging. Policy: 100 exact origins (10,000 where named), credentials; Δ = instructions over no middleware. Targets: corsair ÷ floor ≤ 1.5x, corsair ÷ actix-cors ≤ 0.7x.\n\n"
+    printf "| request | handler Vary | Δ floor | Δ actix-cors | Δ corsair | corsair ÷ floor | corsair ÷ actix-cors | target |\n|---|---|---:|---:|---:|---:|---:|---|\n"
+    nfl = split("no_origin:none:no_origin vary1_no_origin:Accept-Encoding:no_origin allowed_last_of_100:none:allowed vary1_allowed:Accept-Encoding:allowed disallowed:none:disallowed vary1_disallowed:Accept-Encoding:disallowed vary3_no_origin:3_names:no_origin vary3_allowed:3_names:allowed vary3_disallowed:3_names:disallowed vary_origin_no_origin:Accept-Encoding,_Origin:no_origin vary_origin_allowed:Accept-Encoding,_Origin:allowed vary_origin_disallowed:Accept-Encoding,_Origin:disallowed vary_star_no_origin:*:no_origin vary_star_allowed:*:allowed vary_star_disallowed:*:disallowed allowed_last_of_10000:none:allowed_(last_of_10,000) vary_long_allowed:7_names_(102_B):allowed vary_huge_allowed:70_names_(1,188_B):allowed vary_oversized_allowed:300_names_(5,098_B):allowed", fl, " ")
+    for (i = 1; i <= nfl; i++) {
+        split(fl[i], p, ":")
+        s = p[1]; hv = p[2]; kind = p[3]
+        gsub("_", " ", hv); gsub("_", " ", kind)
+        if (!has(s, "floor") || !has(s, "corsair")) continue
+        df = d(s, "floor"); dc = d(s, "corsair"); da = has(s, "actix-cors") ? d(s, "actix-cors") : 0
+        rf = (df > 0) ? fmtr(dc / df) : "n/a"
+        ra = (da > 0) ? fmtr(dc / da) : "n/a"
+        if (s ~ /^vary_(long|huge|oversized)/) tgt = "(info: long lines)"
+        else {
+            v1 = (df > 0) ? verdict(dc / df, 1.5) : "n/a"
+            v2 = (da > 0) ? verdict(dc / da, 0.7) : "n/a"
+            tgt = (v1 == "ok" && v2 == "ok") ? "ok" : ("floor " v1 ", actix-cors " v2)
+        }
+        printf "| %s | %s | %+d | %+d | %+d | %s | %s | %s |\n", kind, hv, df, da, dc, rf, ra, tgt
+    }
+
     printf "\nPreflight: whole cost = per-request instructions minus request construction. Target (issue 12): no more than corsair 0.1.0 before the performance work (allowed %d, rejected %d; measured with rustc 1.95 by this bench; override with PREFLIGHT_BASELINE=\"ALLOWED REJECTED\" for another toolchain)\n\n", base["preflight_allowed"], base["preflight_rejected"]
     printf "| scenario | actix-cors | corsair | corsair ÷ actix-cors | corsair 0.1.0 | corsair now ÷ 0.1.0 | target |\n|---|---:|---:|---:|---:|---:|---|\n"
     split("preflight_allowed preflight_rejected", pre, " ")
@@ -119,13 +143,24 @@ END {
         wa = ir(s, "actix-cors") - ir(s, "construct"); wc = ir(s, "corsair") - ir(s, "construct")
         printf "| %s | %d | %d | %s | %d | %s | %s |\n", s, wa, wc, fmtr(wc / wa), base[s], fmtr(wc / base[s]), verdict(wc / base[s], 1.0)
     }
+    printf "\nPreflight overhead over no middleware (without middleware the OPTIONS request is routed to the handler; a negative Δ means answering it costs less than routing it). Targets (issue 24): allowed ≤ 0.3x actix-cors, rejected ≤ 1.0x.\n\n"
+    printf "| scenario | Δ actix-cors | Δ corsair | corsair ÷ actix-cors | target |\n|---|---:|---:|---:|---|\n"
+    for (i = 1; i <= 2; i++) {
+        s = pre[i]
+        if (!has(s, "corsair") || !has(s, "actix-cors")) continue
+        da = d(s, "actix-cors"); dc = d(s, "corsair"); lim = (s == "preflight_allowed") ? 0.3 : 1.0
+        if (da > 0) { r = fmtr(dc / da); tgt = verdict(dc / da, lim) }
+        else { r = "n/a"; tgt = (dc <= da) ? "ok (Δ corsair ≤ Δ actix-cors)" : verdict(2, 1) }
+        printf "| %s | %+d | %+d | %s | %s (≤ %.1fx) |\n", s, da, dc, r, tgt, lim
+    }
 
     printf "\nFlat in policy size, corsair (target: within 1.2x; overhead = Δ over no middleware)\n\n"
     printf "| comparison | overhead ratio | whole-request ratio | target |\n|---|---:|---:|---|\n"
-    split("allowed_last_of_10000:allowed_1_of_1 allowed_last_of_100:allowed_1_of_1 pattern_last_of_1000:pattern_1_of_1", flat, " ")
-    for (i = 1; i <= 3; i++) {
+    nflat = split("allowed_last_of_10000:allowed_last_of_100 allowed_last_of_10000:allowed_1_of_1 allowed_last_of_100:allowed_1_of_1 pattern_last_of_1000:pattern_1_of_1", flat, " ")
+    for (i = 1; i <= nflat; i++) {
         split(flat[i], p, ":")
         big = p[1]; small = p[2]
+        if (!has(big, "corsair") || !has(small, "corsair")) continue
         ro = (d(small, "corsair") > 0) ? d(big, "corsair") / d(small, "corsair") : 0
         rw = ir(big, "corsair") / ir(small, "corsair")
         printf "| %s vs %s | %s | %s | %s |\n", big, small, (ro > 0 ? fmtr(ro) : "n/a"), fmtr(rw), verdict(ro > 0 ? ro : rw, 1.2)
@@ -261,13 +296,14 @@ elif mode == "diff":
         print(f"    {v / per:+9.1f}  {short(k, 150)}")
 
 if mode == "profile":
-    # profile NONE_N1 NONE_N2 CORSAIR_N1 CORSAIR_N2 REQUESTS ROOT TOP
+    # profile NONE_N1 NONE_N2 CORSAIR_N1 CORSAIR_N2 REQUESTS ROOT TOP [BASE_NAME]
     nn1, nn2, cn1, cn2, per, root, top = sys.argv[2:9]
+    base_name = sys.argv[9] if len(sys.argv) > 9 else "no middleware"
     per, top = int(per), int(top)
     nf, _, _, _ = per_request(nn1, nn2, root)
     cf, cl, cff, owner = per_request(cn1, cn2, root)
     d = sorted(((cf.get(k, 0) - nf.get(k, 0), k) for k in set(cf) | set(nf)), key=lambda t: -abs(t[0]))
-    print(f"  corsair minus no middleware, self instructions per request by function (total {sum(v for v, _ in d) / per:+.0f}):")
+    print(f"  corsair minus {base_name}, self instructions per request by function (total {sum(v for v, _ in d) / per:+.0f}):")
     for v, k in d[:top]:
         if abs(v) / per >= 1:
             print(f"    {v / per:+8.0f}  {short(k, 140)}")
@@ -288,11 +324,17 @@ if mode == "profile":
 PY
     echo
     echo "## Where corsair's instructions go (callgrind, per request, differenced $N1/$N2 runs)"
-    for s in ${PROFILE_SCENARIOS:-no_origin allowed_1_of_1 disallowed vary1_allowed preflight_allowed preflight_rejected}; do
+    for s in ${PROFILE_SCENARIOS:-no_origin allowed_last_of_100 disallowed vary1_no_origin vary1_allowed vary1_disallowed preflight_allowed preflight_rejected}; do
         echo
         echo "### $s"
         python3 "$OUT/cg.py" profile "$OUT/$s.none.$N1.callgrind" "$OUT/$s.none.$N2.callgrind" \
             "$OUT/$s.corsair.$N1.callgrind" "$OUT/$s.corsair.$N2.callgrind" $((N2 - N1)) "$PWD" 15
+        if [[ -f "$OUT/$s.floor.$N2.callgrind" ]]; then
+            # Where corsair's instructions over the floor go (issue 24).
+            python3 "$OUT/cg.py" profile "$OUT/$s.floor.$N1.callgrind" "$OUT/$s.floor.$N2.callgrind" \
+                "$OUT/$s.corsair.$N1.callgrind" "$OUT/$s.corsair.$N2.callgrind" $((N2 - N1)) "$PWD" 15 "the floor" \
+                | sed -n '1,/^  corsair.s own functions/p' | sed '$d'
+        fi
     done
 fi
 exit "$status"

@@ -244,17 +244,16 @@ impl Cors {
     /// origin that is not a well-formed serialized origin (user information, a path, white
     /// space, upper case, an empty label) never matches a pattern.
     ///
-    /// **Too-broad wildcards are build errors** ([`Problem::PatternTooBroad`]). The exact
-    /// rule: `scheme://*.D` is refused when (1) the host is `*` alone; (2) `D` is a single
-    /// label (a top-level domain such as `com` or `dev`, or a private one such as
-    /// `internal`) other than `localhost`; (3) `D` is on corsair's list of public suffixes;
-    /// or (4) a listed suffix ends with `.D` (`*.amazonaws.com` would reach
-    /// `bucket.s3.amazonaws.com`). The list holds about 70 multi-label entries of the Public
-    /// Suffix List most often met in CORS settings: second-level country domains (`co.uk`,
-    /// `com.au`, `co.jp`, ...) and shared hosting where anyone gets a subdomain
-    /// (`github.io`, `vercel.app`, `netlify.app`, `pages.dev`, `herokuapp.com`,
-    /// `azurewebsites.net`, `cloudfront.net`, `ngrok-free.app`, ...). It is not the whole
-    /// list: for another shared domain, check <https://publicsuffix.org/list/> yourself.
+    /// **Wildcards over public suffixes are build errors** ([`Problem::PatternTooBroad`],
+    /// [`Problem::PatternReachesPublicSuffixes`]), checked against the whole Public Suffix
+    /// List (ICANN and private sections, as embedded by the `psl` crate). The exact rule:
+    /// `scheme://*.D` is refused when (1) the host is `*` alone; (2) `D` is a single label (a
+    /// top-level domain such as `com` or `dev`, or a private one such as `internal`) other
+    /// than `localhost`; (3) `D` is a public suffix: `co.uk`, `edu.au`, `org.br`,
+    /// `github.io`, `vercel.app`, `glitch.me`, `run.app`, `myshopify.com`, ...; or (4) the
+    /// list has public suffixes below `D` (`*.amazonaws.com` would reach
+    /// `bucket.s3.amazonaws.com`). Without credentials, rules 2 to 4 can be waived with
+    /// [`dangerously_allow_subdomains_of_public_suffixes`](Self::dangerously_allow_subdomains_of_public_suffixes).
     /// `https://*.0.0.1` (a wildcard over an IP address) is refused as invalid. For shapes
     /// patterns cannot express, use [`allowed_origin_regex`](Self::allowed_origin_regex).
     ///
@@ -286,6 +285,19 @@ impl Cors {
     /// not satisfied by `https://evil.org/.example.com`. An unescaped `.` in the host part is
     /// a build **error** ([`Problem::RegexUnescapedDot`]) carrying the escaped regex; to mean
     /// any one character there, write a class such as `[a-z0-9]`.
+    ///
+    /// **Too-broad regexes are build errors** ([`Problem::RegexTooBroad`]), decided over
+    /// everything the regex can match, not by sampling: in each origin it matches, the host
+    /// must be written out, or end in a fixed domain that the pattern rule of
+    /// [`allowed_origin_pattern`](Self::allowed_origin_pattern) accepts after `*.` (for a
+    /// varying part that cannot hold a dot, only rules 2 and 3 apply). Each branch of an
+    /// alternation, and each form an optional part gives, is checked; a port (`:\d+`,
+    /// `(:\d+)?`) may vary. `https://[a-z0-9-]+\.example\.com`,
+    /// `https://(app|admin)\.example\.com` and `http://localhost:\d+` build;
+    /// `https://.*\.vercel\.app`, `https://[a-z]+\.com`, `https://[a-z]+\.[a-z]{3}` and
+    /// `https://\d+\.\d+\.\d+\.\d+` do not. Without credentials,
+    /// [`dangerously_allow_subdomains_of_public_suffixes`](Self::dangerously_allow_subdomains_of_public_suffixes)
+    /// waives this check.
     ///
     /// ```
     /// use corsair::{Cors, CorsRequest};
@@ -929,6 +941,38 @@ impl Cors {
     /// ```
     pub fn allow_insecure_credentialed_origins(mut self) -> Self {
         self.settings.allow_insecure_credentialed = true;
+        self
+    }
+
+    /// **Dangerous.** Without credentials, lets patterns and regexes that reach public
+    /// suffixes build, with a warning at start-up: `https://*.vercel.app`,
+    /// `https://[a-z0-9-]+\.github\.io`, `https://.*\.com`, and regexes whose host has no
+    /// fixed domain (`https://\d+\.\d+\.\d+\.\d+`). Every site anyone registers there is
+    /// then allowed to read your responses (as under
+    /// [`allow_any_origin`](Self::allow_any_origin), but only for those hosts). Prefer listing
+    /// the deployment origins, or a wildcard under a domain you own.
+    ///
+    /// With [`supports_credentials`](Self::supports_credentials) they stay build errors
+    /// ([`Problem::PatternTooBroad`], [`Problem::PatternReachesPublicSuffixes`],
+    /// [`Problem::RegexTooBroad`]): anyone could read your users' credentialed responses.
+    /// `https://*` (every domain) is never accepted as a pattern; say
+    /// [`allow_any_origin`](Self::allow_any_origin).
+    ///
+    /// ```
+    /// use corsair::{Cors, CorsRequest};
+    /// let cors = Cors::default().allowed_origin_regex(r"https://[a-z0-9-]+\.vercel\.app");
+    /// assert!(cors.clone().build().is_err());
+    /// let policy = cors.clone().dangerously_allow_subdomains_of_public_suffixes().build().unwrap();
+    /// assert!(policy.check(&CorsRequest::new("https://anyone.vercel.app")).is_allowed());
+    /// // Never with credentials.
+    /// assert!(cors
+    ///     .dangerously_allow_subdomains_of_public_suffixes()
+    ///     .supports_credentials()
+    ///     .build()
+    ///     .is_err());
+    /// ```
+    pub fn dangerously_allow_subdomains_of_public_suffixes(mut self) -> Self {
+        self.settings.tolerate_public_suffixes = true;
         self
     }
 

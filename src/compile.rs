@@ -19,6 +19,7 @@ use crate::{
     },
     origin::{
         pattern::{OriginPattern, PatternError},
+        public_suffix::Reach,
         regexes::{self, OriginRegexes},
         serialized::{is_loopback, parse_origin},
         OriginMatcher,
@@ -137,6 +138,16 @@ fn compile_patterns(settings: &Settings, matcher: &mut OriginMatcher, problems: 
     for (pattern, source) in &settings.patterns {
         match OriginPattern::parse(pattern) {
             Ok(parsed) => {
+                if let Some(reach) = parsed.wildcard_reach() {
+                    if !tolerates_public_suffixes(settings) {
+                        problems.push(pattern_too_broad(pattern, source, reach));
+                        continue;
+                    }
+                    log::warn!(
+                        "corsair: origin pattern `{pattern}` ({source}) lets in every site anyone registers under `{}`, accepted by `dangerously_allow_subdomains_of_public_suffixes`",
+                        parsed.host()
+                    );
+                }
                 let scheme = pattern.split_once("://").map_or("", |(s, _)| s);
                 if is_insecure_for_credentials(settings, scheme, parsed.host()) {
                     problems.push(Problem::InsecureCredentialedOrigin {
@@ -165,6 +176,27 @@ fn compile_patterns(settings: &Settings, matcher: &mut OriginMatcher, problems: 
     }
 }
 
+/// The problem for a pattern whose wildcard reaches names other people can register.
+fn pattern_too_broad(pattern: &str, source: &Source, reach: Reach) -> Problem {
+    match reach {
+        Reach::PublicSuffix(suffix) => Problem::PatternTooBroad {
+            value: pattern.to_owned(),
+            source: source.clone(),
+            suffix,
+        },
+        Reach::SuffixesBelow(domain) => Problem::PatternReachesPublicSuffixes {
+            value: pattern.to_owned(),
+            source: source.clone(),
+            domain,
+        },
+    }
+}
+
+/// Patterns and regexes over public suffixes are tolerated: opted in, and no credentials.
+fn tolerates_public_suffixes(settings: &Settings) -> bool {
+    settings.tolerate_public_suffixes && !settings.credentials
+}
+
 /// Origin regexes: each checked alone (syntax, unescaped dots, breadth, plain `http` with
 /// credentials), then the good ones compiled into one set.
 fn compile_regexes(settings: &Settings, matcher: &mut OriginMatcher, problems: &mut Vec<Problem>) {
@@ -176,19 +208,30 @@ fn compile_regexes(settings: &Settings, matcher: &mut OriginMatcher, problems: &
                 source: source.clone(),
                 error,
             });
-        } else if let Some(suggestion) = regexes::unescaped_host_dot(regex) {
+            continue;
+        }
+        if let Some(suggestion) = regexes::unescaped_host_dot(regex) {
             problems.push(Problem::RegexUnescapedDot {
                 value: regex.clone(),
                 source: source.clone(),
                 suggestion,
             });
-        } else if let Some(canary) = regexes::matched_canary(regex) {
-            problems.push(Problem::RegexTooBroad {
-                value: regex.clone(),
-                source: source.clone(),
-                canary: canary.to_owned(),
-            });
-        } else if settings.credentials
+            continue;
+        }
+        if let Some(reason) = regexes::breadth(regex) {
+            if !tolerates_public_suffixes(settings) {
+                problems.push(Problem::RegexTooBroad {
+                    value: regex.clone(),
+                    source: source.clone(),
+                    reason,
+                });
+                continue;
+            }
+            log::warn!(
+                "corsair: origin regex `{regex}` ({source}) is too broad: {reason}; accepted by `dangerously_allow_subdomains_of_public_suffixes`"
+            );
+        }
+        if settings.credentials
             && !settings.allow_insecure_credentialed
             && regexes::may_match_insecure_http(regex)
         {

@@ -53,6 +53,7 @@ const STARLETTE_ALL_METHODS: [&str; 8] = [
 /// | `max_age`            | integer (or `null`)     | preflight cache seconds (default 600; `null`: not sent) |
 /// | `allow_null_origin`  | bool (corsair only)     | allow `Origin: null` (and a `"null"` entry)      |
 /// | `allow_insecure_credentialed_origins` | bool (corsair only) | accept plain-`http` origins with credentials |
+/// | `dangerously_allow_subdomains_of_public_suffixes` | bool (corsair only) | without credentials, accept patterns and regexes over public suffixes (`https://.*\.vercel\.app`) |
 /// | `preflight_status`   | integer (corsair only)  | status of an accepted preflight (default 204; Starlette's is 200) |
 ///
 /// With the feature `toml`, `CorsConfig::from_toml_file` reads a file and names the line and
@@ -121,6 +122,11 @@ pub struct CorsConfig {
     /// `allow_credentials`, in `allow_origins` and `allow_origin_regex`. Refused by default
     /// because anyone on the network path can forge them.
     pub allow_insecure_credentialed_origins: bool,
+    /// corsair only, **dangerous**: without credentials, accept origin patterns and
+    /// `allow_origin_regex` values that let in every site under a public suffix
+    /// (`https://*.vercel.app`, `https://.*\.vercel\.app`). With `allow_credentials` they
+    /// stay errors (see [`Cors::dangerously_allow_subdomains_of_public_suffixes`]).
+    pub dangerously_allow_subdomains_of_public_suffixes: bool,
     /// corsair only: the status of an accepted preflight answer. Default 204; set 200 for
     /// Starlette's status. Must be 2xx.
     pub preflight_status: u16,
@@ -147,6 +153,7 @@ impl Default for CorsConfig {
             max_age: Some(600),
             allow_null_origin: false,
             allow_insecure_credentialed_origins: false,
+            dangerously_allow_subdomains_of_public_suffixes: false,
             preflight_status: 204,
         }
     }
@@ -407,7 +414,8 @@ impl CorsConfig {
         }
     }
 
-    /// The on/off switches: credentials, insecure credentialed origins, private network.
+    /// The on/off switches: credentials, insecure credentialed origins, private network,
+    /// public-suffix wildcards.
     fn with_flags(&self, mut cors: Cors) -> Cors {
         if self.allow_credentials {
             cors = cors.supports_credentials();
@@ -417,6 +425,9 @@ impl CorsConfig {
         }
         if self.allow_private_network {
             cors = cors.allow_private_network_access();
+        }
+        if self.dangerously_allow_subdomains_of_public_suffixes {
+            cors = cors.dangerously_allow_subdomains_of_public_suffixes();
         }
         cors
     }
@@ -453,6 +464,7 @@ fn locate_problems(mut problems: Vec<Problem>, entries: &[Entry]) -> Vec<Problem
             Problem::InvalidOrigin { value, source, .. }
             | Problem::InvalidPattern { value, source, .. }
             | Problem::PatternTooBroad { value, source, .. }
+            | Problem::PatternReachesPublicSuffixes { value, source, .. }
             | Problem::InvalidRegex { value, source, .. }
             | Problem::RegexUnescapedDot { value, source, .. }
             | Problem::RegexTooBroad { value, source, .. }
@@ -566,6 +578,10 @@ const BUILDER_TO_CONFIG: &[(&str, &str)] = &[
         "`allow_insecure_credentialed_origins = true`",
     ),
     ("`.allow_null_origin()`", "`allow_null_origin = true`"),
+    (
+        "call `.dangerously_allow_subdomains_of_public_suffixes()`",
+        "set `dangerously_allow_subdomains_of_public_suffixes = true`",
+    ),
     ("`.allow_any_origin()`", "`\"*\"` in `allow_origins`"),
     ("`.allowed_origin(..)`", "`allow_origins`"),
     ("`.allowed_origin_regex(..)`", "`allow_origin_regex`"),

@@ -6,12 +6,16 @@
 //! - For each refused request, one `debug` line: `corsair: {preflight|request} METHOD PATH
 //!   from `ORIGIN` refused: REASON; DETAIL`, where DETAIL names the closest configured origin or
 //!   pattern for a near miss (letter case, a path or trailing `/`, scheme, port, `www.`, a typo
-//!   of one or two characters), the allowed methods, or the refused header.
+//!   of one or two characters), the allowed methods, or the refused header. The search is
+//!   bounded whatever the policy size (anyone can cause a refusal): a policy of more than 64
+//!   exact origins is searched through an index ([`ExactIndex`]), patterns by their domain.
 //! - Allowed requests log nothing above `trace`.
 //!
 //! Nothing here runs, formats or allocates unless its level is enabled for this crate: each
 //! entry point checks `log::log_enabled!` first, and the request path only calls in here for
 //! refusals.
+
+mod candidates;
 
 use std::borrow::Cow;
 
@@ -20,6 +24,7 @@ use actix_web::{
     http::{header, Method},
 };
 
+pub(crate) use self::candidates::ExactIndex;
 use crate::{
     fetch::{NORMALIZED_METHODS, SAFELISTED_METHODS},
     origin::{closest, serialized::split_host_port},
@@ -170,7 +175,15 @@ fn origin_detail(policy: &Compiled, origin: &str) -> String {
             shown(origin)
         );
     }
-    let exact = exact_near_miss(origin, o.exact_origins());
+    // A bounded search: every origin of a small policy, indexed candidates in a large one.
+    let exact = if o.exact.len() <= candidates::SCAN_ALL {
+        exact_near_miss(origin, o.exact_origins())
+    } else {
+        let index = o
+            .near_miss_index
+            .get_or_init(|| ExactIndex::new(o.exact_origins()));
+        exact_near_miss(origin, index.candidates(origin).into_iter())
+    };
     let pattern = o.patterns.near_miss(origin);
     // The exact origin wins a tie.
     // The closer hint; the exact origin's on a tie (`min_by_key` keeps the first).
@@ -334,11 +347,10 @@ const MAX_TYPO: usize = 2;
 
 /// The Levenshtein distance between `a` and `b` (over bytes) when it is at most [`MAX_TYPO`].
 ///
-/// Cheap enough to run against thousands of configured origins for each refused request
-/// (this runs only with `debug` logging on, but then for every refusal, which anyone can
-/// cause): the common prefix and suffix are skipped, only the diagonal band of width
-/// `2 * MAX_TYPO + 1` is computed, on the stack, and the scan stops as soon as every cell of a
-/// row exceeds [`MAX_TYPO`].
+/// Cheap, since it runs on every candidate of each refused request with `debug` logging on
+/// (at most 64 origins, or the indexed candidates of a larger policy): the common prefix and
+/// suffix are skipped, only the diagonal band of width `2 * MAX_TYPO + 1` is computed, on the
+/// stack, and the scan stops as soon as every cell of a row exceeds [`MAX_TYPO`].
 fn typo_distance(a: &[u8], b: &[u8]) -> Option<usize> {
     const K: usize = MAX_TYPO;
     const FAR: usize = K + 1;

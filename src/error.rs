@@ -372,6 +372,16 @@ pub enum RegexFault {
     },
 }
 
+/// The end of [`Problem::PatternTooBroad`]'s fix: the opt-in, except for `https://*`, which it
+/// does not cover.
+fn tolerable_hint(suffix: &str) -> &'static str {
+    if suffix == "every domain" {
+        "; for every origin, call `.allow_any_origin()`"
+    } else {
+        "; if credentials are off and you accept that risk, call `.dangerously_allow_subdomains_of_public_suffixes()`"
+    }
+}
+
 impl From<regex::Error> for RegexFault {
     fn from(error: regex::Error) -> Self {
         match error {
@@ -382,6 +392,42 @@ impl From<regex::Error> for RegexFault {
             },
         }
     }
+}
+
+/// Why an origin regex is too broad (see [`Problem::RegexTooBroad`]): some origin it matches
+/// has a host nobody vetted. Decided over everything the regex can match, with the Public
+/// Suffix List (ICANN and private sections).
+///
+/// # Example
+/// ```
+/// use corsair::{Cors, Problem, RegexBreadth};
+/// let err = Cors::default()
+///     .allowed_origin_regex(r"https://.*\.vercel\.app")
+///     .supports_credentials()
+///     .build()
+///     .unwrap_err();
+/// let [Problem::RegexTooBroad { reason, .. }] = err.problems() else { panic!("{err}") };
+/// assert_eq!(reason, &RegexBreadth::PublicSuffix { suffix: "vercel.app".into() });
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Display)]
+#[non_exhaustive]
+pub enum RegexBreadth {
+    /// The part of the host the regex lets vary sits directly under a public suffix.
+    #[display("the part of the host it lets vary sits directly under `{suffix}`, a public suffix where anyone can register a name or get a subdomain")]
+    PublicSuffix {
+        /// The public suffix, e.g. `vercel.app` or `com`.
+        suffix: String,
+    },
+    /// The varying part may span several labels, and the list has public suffixes below the
+    /// fixed domain (`s3.amazonaws.com` below `amazonaws.com`).
+    #[display("the part of the host it lets vary may span several labels, and the Public Suffix List has public suffixes below `{domain}`, where anyone can get a subdomain")]
+    SuffixesBelow {
+        /// The fixed domain the host ends with.
+        domain: String,
+    },
+    /// The host does not end in a fixed domain name (`[a-z]{3}`, an IP address range).
+    #[display("the host does not end in a fixed domain name, so nothing shows that it stays within a domain you own")]
+    NoFixedDomain,
 }
 
 /// One mistake in a CORS policy, with what to do about it.
@@ -443,15 +489,16 @@ pub enum Problem {
         /// The conversion error.
         error: String,
     },
-    /// An origin regex that matches an origin no real policy should allow.
-    #[display("origin regex `{value}` ({source}) is too broad: it matches `{canary}`, an origin nobody should trust; anchor it on your own domain, e.g. `https://[a-z0-9-]+\\.example\\.com`, or use `.allow_any_origin()` if you mean every origin")]
+    /// An origin regex that may let in a site nobody vetted: with credentials always, and
+    /// without them unless `dangerously_allow_subdomains_of_public_suffixes` is called.
+    #[display("origin regex `{value}` ({source}) is too broad: {reason}; list the deployment origins with `.allowed_origin(..)`, or anchor the regex on a domain you own, e.g. `https://[a-z0-9-]+\\.example\\.com`; if credentials are off and you accept that any site there may read your responses, call `.dangerously_allow_subdomains_of_public_suffixes()`")]
     RegexTooBroad {
         /// The regex as written.
         value: String,
         /// Where it came from.
         source: Source,
-        /// The canary origin it matched.
-        canary: String,
+        /// What makes it too broad.
+        reason: RegexBreadth,
     },
     /// An origin regex that can match plain-`http` origins (other than loopback), with credentials.
     #[display("origin regex `{value}` ({source}) can match plain-http origins, which anyone on the network path can forge, and credentials are on; begin it with `https://` (or a loopback host such as `http://localhost:`), or call `.allow_insecure_credentialed_origins()` if this is a closed network")]
@@ -496,8 +543,11 @@ pub enum Problem {
         /// What is wrong, with the fix.
         reason: PatternFault,
     },
-    /// An origin pattern whose wildcard covers a public suffix or a top-level domain.
-    #[display("origin pattern `{value}` ({source}) lets anyone who registers a domain under `{suffix}` in; put your own registered domain after `*.`, e.g. `https://*.example.com`")]
+    /// An origin pattern whose wildcard covers a public suffix or a top-level domain (or
+    /// every domain: `https://*`). Refused with credentials always, and without them unless
+    /// `dangerously_allow_subdomains_of_public_suffixes` is called (which never covers
+    /// `https://*`: say `allow_any_origin` for that).
+    #[display("origin pattern `{value}` ({source}) lets anyone who registers a domain under `{suffix}` in; put your own registered domain after `*.`, e.g. `https://*.example.com`, or list the deployment origins{}", tolerable_hint(suffix))]
     PatternTooBroad {
         /// The pattern as written.
         value: String,
@@ -505,6 +555,18 @@ pub enum Problem {
         source: Source,
         /// The public suffix the wildcard covers, e.g. `co.uk`.
         suffix: String,
+    },
+    /// An origin pattern whose wildcard reaches public suffixes listed below its domain
+    /// (`https://*.amazonaws.com` reaches `bucket.s3.amazonaws.com`). Refused like
+    /// [`Problem::PatternTooBroad`].
+    #[display("origin pattern `{value}` ({source}) reaches the public suffixes the Public Suffix List has below `{domain}`, so anyone who gets a subdomain there is let in; put the subdomain you own after `*.`, or list the deployment origins; if credentials are off and you accept that risk, call `.dangerously_allow_subdomains_of_public_suffixes()`")]
+    PatternReachesPublicSuffixes {
+        /// The pattern as written.
+        value: String,
+        /// Where it came from.
+        source: Source,
+        /// The domain after `*.`, e.g. `amazonaws.com`.
+        domain: String,
     },
     /// A regular expression that does not compile.
     #[display("origin regex `{value}` ({source}) does not compile: {error}; fix the syntax, or use `.allowed_origin_pattern(..)` for a simple wildcard")]

@@ -214,7 +214,7 @@ pub use config_toml::TomlConfigError;
 pub use counts::CorsCounts;
 pub use error::{
     ConfigError, CorsError, HeaderList, NameList, OriginFault, OriginRules, PatternFault, Problem,
-    RegexFault, Source,
+    RegexBreadth, RegexFault, Source,
 };
 // The service and future types: nameable (code written for actix-cors may name
 // `CorsMiddleware`), but not part of the front page.

@@ -96,6 +96,7 @@ fn same_settings(a: &Cors, b: &Cors) -> bool {
         private_network,
         preflight_status,
         allow_insecure_credentialed,
+        tolerate_public_suffixes,
         null_with_credentials,
         methods_listed,
         headers_listed,
@@ -126,6 +127,7 @@ fn same_settings(a: &Cors, b: &Cors) -> bool {
         && *private_network == b.private_network
         && *preflight_status == b.preflight_status
         && *allow_insecure_credentialed == b.allow_insecure_credentialed
+        && *tolerate_public_suffixes == b.tolerate_public_suffixes
         && *null_with_credentials == b.null_with_credentials
         && *methods_listed == b.methods_listed
         && *headers_listed == b.headers_listed

@@ -67,6 +67,9 @@ pub(crate) struct Settings {
     pub(crate) private_network: bool,
     pub(crate) preflight_status: StatusCode,
     pub(crate) allow_insecure_credentialed: bool,
+    /// `dangerously_allow_subdomains_of_public_suffixes`: without credentials, patterns and
+    /// regexes over public suffixes build (with a warning).
+    pub(crate) tolerate_public_suffixes: bool,
     /// Problems found while recording (e.g. a missing environment variable).
     pub(crate) early_problems: Vec<Problem>,
     /// Origin lists to read from environment variables when the policy is built.
@@ -104,6 +107,7 @@ impl Default for Settings {
             private_network: false,
             preflight_status: StatusCode::NO_CONTENT,
             allow_insecure_credentialed: false,
+            tolerate_public_suffixes: false,
             early_problems: Vec::new(),
             env_origins: Vec::new(),
             rollout: Default::default(),

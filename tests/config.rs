@@ -539,6 +539,79 @@ mod serde_config {
         );
     }
 
+    /// The FastAPI config of issue 22: Starlette loads it silently, and a preflight from
+    /// `https://my-evil-site.vercel.app` then gets credentials.
+    #[test]
+    fn fastapi_regex_over_vercel_app_with_credentials_fails_to_load_with_the_fix() {
+        let config: CorsConfig = toml::from_str(
+            r#"
+            allow_origin_regex = 'https://.*\.vercel\.app'
+            allow_credentials = true
+            "#,
+        )
+        .unwrap();
+        let err = config.clone().build().unwrap_err();
+        assert_eq!(
+            err.problems(),
+            &[Problem::RegexTooBroad {
+                value: r"https://.*\.vercel\.app".into(),
+                source: config_source("allow_origin_regex", 1),
+                reason: corsair::RegexBreadth::PublicSuffix {
+                    suffix: "vercel.app".into()
+                },
+            }]
+        );
+        let text = err.to_string();
+        for words in [
+            "in config field `allow_origin_regex`, entry 1",
+            "`vercel.app`, a public suffix",
+            "list the deployment origins with `allow_origins`",
+            "anchor the regex on a domain you own",
+            "set `dangerously_allow_subdomains_of_public_suffixes = true`",
+        ] {
+            assert!(text.contains(words), "{words}: {text}");
+        }
+        assert!(!text.contains("()"), "no builder words: {text}");
+        // The opt-in does not cover credentials.
+        let opted_in = CorsConfig {
+            dangerously_allow_subdomains_of_public_suffixes: true,
+            ..config
+        };
+        assert!(opted_in.clone().build().is_err());
+        // Without credentials, the opt-in accepts the risk, and the danger is real.
+        let policy = CorsConfig {
+            allow_credentials: false,
+            ..opted_in
+        }
+        .build()
+        .unwrap();
+        assert!(policy
+            .check(&CorsRequest::new("https://my-evil-site.vercel.app"))
+            .is_allowed());
+    }
+
+    #[test]
+    fn public_suffix_opt_in_is_a_config_field() {
+        let config: CorsConfig = serde_json::from_str(
+            r#"{"allow_origins": ["https://*.github.io"],
+                "dangerously_allow_subdomains_of_public_suffixes": true}"#,
+        )
+        .unwrap();
+        assert!(config.dangerously_allow_subdomains_of_public_suffixes);
+        assert!(!CorsConfig::default().dangerously_allow_subdomains_of_public_suffixes);
+        let policy = config.clone().build().unwrap();
+        assert!(policy
+            .check(&CorsRequest::new("https://anyone.github.io"))
+            .is_allowed());
+        let without: CorsConfig =
+            serde_json::from_str(r#"{"allow_origins": ["https://*.github.io"]}"#).unwrap();
+        let text = without.build().unwrap_err().to_string();
+        assert!(
+            text.contains("set `dangerously_allow_subdomains_of_public_suffixes = true`"),
+            "{text}"
+        );
+    }
+
     #[test]
     fn star_origins_with_credentials_are_refused_unlike_starlette() {
         let config: CorsConfig =

@@ -520,3 +520,84 @@ async fn build_logs_one_info_summary_with_counts_and_no_origins() {
     );
     drop(policy);
 }
+
+// ---------------------------------------------------------------------------------------------
+// a bounded search: large policies keep the hints (issue 22 §4)
+// ---------------------------------------------------------------------------------------------
+
+/// With 10,000 exact origins the search for a near miss is bounded (benches/diagnostics_cost.rs
+/// measures it), yet the realistic near misses are still named: port, scheme, trailing `/`,
+/// letter case, `www.`, a typo early or late in the host.
+#[test]
+fn near_miss_hints_survive_a_policy_of_ten_thousand_origins() {
+    let mut cors = Cors::default().allowed_origin("http://localhost:5174");
+    for i in 0..10_000 {
+        cors = cors.allowed_origin(&format!("https://tenant-{i}.example.com"));
+    }
+    let policy = cors.build().unwrap();
+    let detail = |origin: &str| {
+        policy
+            .check(&corsair::CorsRequest::new(origin))
+            .detail()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    for (origin, hint) in [
+        (
+            "http://localhost:5173",
+            "did you mean `http://localhost:5174`? port differs",
+        ),
+        (
+            "https://tenant-4242.example.com:8443",
+            "did you mean `https://tenant-4242.example.com`? port differs",
+        ),
+        (
+            "http://tenant-4242.example.com",
+            "did you mean `https://tenant-4242.example.com`? scheme differs (http vs https)",
+        ),
+        (
+            "https://tenant-4242.example.com/",
+            "did you mean `https://tenant-4242.example.com`? the request's origin has a trailing `/`",
+        ),
+        (
+            "https://TENANT-4242.example.com",
+            "did you mean `https://tenant-4242.example.com`? only letter case differs",
+        ),
+        (
+            "https://www.tenant-4242.example.com",
+            "did you mean `https://tenant-4242.example.com`? `www.` prefix differs",
+        ),
+        (
+            "https://tenamt-4242.example.com",
+            "did you mean `https://tenant-4242.example.com`? 1 character(s) differ",
+        ),
+        (
+            "https://tenant-4242.exmple.com",
+            "did you mean `https://tenant-4242.example.com`? 1 character(s) differ",
+        ),
+    ] {
+        let got = detail(origin);
+        assert!(got.starts_with(hint), "{origin}: {got}");
+    }
+    assert!(detail("https://evil.example.org").contains("matches no configured origin"));
+}
+
+#[test]
+fn pattern_hints_survive_a_policy_of_ten_thousand_patterns() {
+    let mut cors = Cors::default();
+    for i in 0..10_000 {
+        cors = cors.allowed_origin_pattern(&format!("https://*.tenant-{i}.example.com"));
+    }
+    let policy = cors.build().unwrap();
+    let detail = |origin: &str| {
+        policy
+            .check(&corsair::CorsRequest::new(origin))
+            .detail()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(detail("https://tenant-42.example.com").contains("not `tenant-42.example.com` itself"));
+    assert!(detail("http://app.tenant-42.example.com").contains("scheme differs (http vs https)"));
+    assert!(detail("https://app.tenant-42.example.com:8443").contains("port differs"));
+    assert!(detail("https://APP.tenant-42.example.com").contains("letter case"));
+}

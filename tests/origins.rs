@@ -345,7 +345,7 @@ async fn null_origin_is_refused_by_every_listed_rule_unless_opted_in() {
     // `null` is decided before any rule: the predicate only saw `https://x.org` (twice).
     assert_eq!(calls.load(Ordering::SeqCst), 2);
     // A regex that spells `null` out still never sees it (`.*` itself is refused as too
-    // broad: it matches the canary origins).
+    // broad: its host has no fixed domain).
     let wide = Cors::default()
         .allowed_origin_pattern("https://*.example.com")
         .allowed_origin_regex(r"null|https://x\.org");
@@ -560,7 +560,10 @@ fn too_broad_patterns_are_build_errors_naming_the_suffix() {
         ("https://*", "every domain"),
         ("https://*.github.io", "github.io"),
         ("https://*.vercel.app", "vercel.app"),
-        ("https://*.amazonaws.com", "s3.amazonaws.com"),
+        ("https://*.myshopify.com", "myshopify.com"),
+        ("https://*.githubusercontent.com", "githubusercontent.com"),
+        ("https://*.edu.au", "edu.au"),
+        ("https://*.org.br", "org.br"),
     ] {
         let err = Cors::default()
             .allowed_origin_pattern(pattern)

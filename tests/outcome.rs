@@ -25,7 +25,7 @@ fn rules() -> Cors {
     Cors::default()
         .allowed_origin("https://exact.example")
         .allowed_origin_pattern("https://*.pattern.example")
-        .allowed_origin_regex(r"https://re-[0-9]+\.example")
+        .allowed_origin_regex(r"https://re-[0-9]+\.regex\.example")
         .allowed_origin_fn(|origin, _| origin.as_bytes() == b"https://predicate.example")
         .allow_null_origin()
         .allowed_methods(["GET", "PUT"])
@@ -87,7 +87,7 @@ async fn the_outcome_names_the_rule_that_allowed_the_origin() {
     for (origin, expected) in [
         ("https://exact.example", "allowed:exact"),
         ("https://a.pattern.example", "allowed:pattern"),
-        ("https://re-42.example", "allowed:regex"),
+        ("https://re-42.regex.example", "allowed:regex"),
         ("https://predicate.example", "allowed:predicate"),
         ("null", "allowed:null"),
     ] {

@@ -163,7 +163,7 @@ fn private_network_access_with_any_origin_is_a_build_error() {
             "allow_any_origin + send_wildcard",
             Cors::default().allow_any_origin().send_wildcard(),
         ),
-        ("`*` in a list", Cors::default().allowed_origins_list("*")),
+        // (`*` in a list is refused on its own: `OriginFault::AnyOrigin`.)
         ("permissive", Cors::permissive()),
     ] {
         let p = problems(cors.allow_private_network_access());
@@ -874,7 +874,16 @@ fn every_variant() -> Vec<(&'static str, Cors, Problem)> {
             Problem::RegexTooBroad {
                 value: r"https://.+".into(),
                 source: code(),
-                canary: "https://evil.example".into(),
+                reason: corsair::RegexBreadth::NoFixedDomain,
+            },
+        ),
+        (
+            "PatternReachesPublicSuffixes",
+            Cors::default().allowed_origin_pattern("https://*.amazonaws.com"),
+            Problem::PatternReachesPublicSuffixes {
+                value: "https://*.amazonaws.com".into(),
+                source: code(),
+                domain: "amazonaws.com".into(),
             },
         ),
         (

@@ -160,17 +160,21 @@ fn credentialed_regex_for_https_or_loopback_builds() {
 }
 
 #[test]
-fn regex_matching_a_canary_origin_is_refused_with_or_without_credentials() {
-    for (regex, canary) in [
-        (r"https?://.+", "https://evil.example"),
-        (r"https://.*", "https://evil.example"),
+fn regex_without_a_fixed_domain_of_ones_own_is_refused_with_or_without_credentials() {
+    use corsair::RegexBreadth::{self, NoFixedDomain};
+    let under = |suffix: &str| RegexBreadth::PublicSuffix {
+        suffix: suffix.into(),
+    };
+    for (regex, reason) in [
+        (r"https?://.+", NoFixedDomain),
+        (r"https://.*", NoFixedDomain),
+        (r"https://[a-z0-9-]+\.invalid", under("invalid")),
+        (r"https://[a-z0-9-]+\.com", under("com")),
+        (r"https://[a-z.]+", NoFixedDomain),
         (
-            r"https://[a-z0-9-]+\.invalid",
-            "https://q7z3x9-corsair-canary.invalid",
+            r"https://app\.example\.com|https://.+\.co\.uk",
+            under("co.uk"),
         ),
-        (r"https://[a-z0-9-]+\.com", "https://attacker-5k2m.com"),
-        (r"https://[a-z.]+", "https://evil.example"),
-        (r"https://co\.uk|https://app\.example\.com", "https://co.uk"),
     ] {
         for credentials in [false, true] {
             let mut cors = Cors::default().allowed_origin_regex(regex);
@@ -182,12 +186,56 @@ fn regex_matching_a_canary_origin_is_refused_with_or_without_credentials() {
                 p.contains(&Problem::RegexTooBroad {
                     value: regex.into(),
                     source: corsair::Source::Code,
-                    canary: canary.into(),
+                    reason: reason.clone(),
                 }),
                 "{regex} (credentials: {credentials}): {p:?}"
             );
         }
     }
+}
+
+#[test]
+fn public_suffix_opt_in_accepts_wildcards_without_credentials_only() {
+    let broad = || {
+        Cors::default()
+            .allowed_origin_pattern("https://*.vercel.app")
+            .allowed_origin_pattern("https://*.amazonaws.com")
+            .allowed_origin_regex(r"https://[a-z0-9-]+\.github\.io")
+    };
+    // Refused without the opt-in, with and without credentials.
+    assert_eq!(problems(broad()).len(), 3);
+    assert_eq!(problems(broad().supports_credentials()).len(), 3);
+    // Accepted without credentials once opted in.
+    let policy = broad()
+        .dangerously_allow_subdomains_of_public_suffixes()
+        .build()
+        .unwrap();
+    for origin in [
+        "https://anyone.vercel.app",
+        "https://bucket.s3.amazonaws.com",
+        "https://anyone.github.io",
+    ] {
+        assert!(
+            policy.check(&CorsRequest::new(origin)).is_allowed(),
+            "{origin}"
+        );
+    }
+    // Never with credentials, in either order.
+    assert_eq!(
+        problems(
+            broad()
+                .supports_credentials()
+                .dangerously_allow_subdomains_of_public_suffixes()
+        )
+        .len(),
+        3
+    );
+    // `https://*` is every domain, never a public suffix to tolerate.
+    assert!(Cors::default()
+        .allowed_origin_pattern("https://*")
+        .dangerously_allow_subdomains_of_public_suffixes()
+        .build()
+        .is_err());
 }
 
 #[actix_rt::test]

@@ -11,6 +11,10 @@
 
 #![allow(dead_code)]
 
+mod floor;
+
+pub use floor::Floor;
+
 use std::{fmt, future::Future, pin::pin, sync::LazyLock, task::Poll};
 
 use actix_web::{
@@ -48,6 +52,12 @@ pub enum Variant {
     /// here (ACAO, ACAC, ACEH, Vary), with no CORS logic at all: roughly the floor of the
     /// allowed path (reference; not in [`Variant::ALL`]).
     FourHeaders,
+    /// The floor of a CORS middleware on actual requests (`floor.rs`): one hash lookup of
+    /// `Origin`, the request's own value echoed with `Access-Control-Allow-Credentials: true`
+    /// on a match, one appended `Vary: Origin` line, nothing else. Only where
+    /// [`Scenario::supports`] says so (exact origins, actual requests); not in
+    /// [`Variant::ALL`].
+    Floor,
 }
 
 impl Variant {
@@ -63,6 +73,7 @@ impl Variant {
             Variant::Identity => "identity",
             Variant::OneHeader => "1-header",
             Variant::FourHeaders => "4-headers",
+            Variant::Floor => "floor",
         }
     }
 
@@ -70,7 +81,12 @@ impl Variant {
     pub fn parse(s: &str) -> Option<Variant> {
         Variant::ALL
             .into_iter()
-            .chain([Variant::Identity, Variant::OneHeader, Variant::FourHeaders])
+            .chain([
+                Variant::Identity,
+                Variant::OneHeader,
+                Variant::FourHeaders,
+                Variant::Floor,
+            ])
             .find(|v| v.name() == s)
     }
 }
@@ -264,10 +280,22 @@ impl Scenario {
     }
 
     /// Whether `variant` has an equivalent feature for this scenario.
-    /// actix-cors has no wildcard patterns, so those scenarios are skipped for it.
+    /// actix-cors has no wildcard patterns, so those scenarios are skipped for it; the floor
+    /// knows exact origins and actual requests only (and `Compress` is gzip noise).
     pub fn supports(self, variant: Variant) -> bool {
-        !(variant == Variant::ActixCors
-            && matches!(self, Scenario::Pattern1 | Scenario::Pattern1000))
+        match variant {
+            Variant::ActixCors => !matches!(self, Scenario::Pattern1 | Scenario::Pattern1000),
+            Variant::Floor => matches!(
+                self,
+                Scenario::NoOrigin
+                    | Scenario::Allowed1
+                    | Scenario::Allowed100
+                    | Scenario::Allowed10k
+                    | Scenario::Disallowed
+                    | Scenario::Actual(..)
+            ),
+            _ => true,
+        }
     }
 
     /// Whether the request should be granted CORS by a CORS middleware.
@@ -321,7 +349,9 @@ impl Scenario {
     /// Number of exact origins in the policy.
     fn exact_origins(self) -> usize {
         match self {
-            Scenario::Allowed100
+            Scenario::NoOrigin
+            | Scenario::Disallowed
+            | Scenario::Allowed100
             | Scenario::Actual(..)
             | Scenario::CompressOutside
             | Scenario::CompressInside => 100,
@@ -543,6 +573,11 @@ pub fn with_service<V: WithService>(
         }
         Variant::ActixCors => run_with!(actix_cors_policy(scenario)),
         Variant::Corsair => run_with!(corsair_policy(scenario)),
+        Variant::Floor => {
+            let app = App::new().route("/", route(scenario));
+            let floor = Floor::new((0..scenario.exact_origins()).map(exact_origin));
+            visitor.with(sys.block_on(test::init_service(app.wrap(floor))))
+        }
         Variant::Identity => {
             let app = App::new().wrap(Identity).route("/", web::to(handler));
             visitor.with(sys.block_on(test::init_service(app)))
@@ -656,11 +691,13 @@ pub fn check<S, B>(
 {
     let (status, acao) = call(sys, svc, factory.make());
     check_vary(sys, svc, factory, variant, scenario);
+    check_floor(sys, svc, factory, variant, scenario);
     let ok = match (variant, scenario.is_allowed(), scenario.is_preflight()) {
         (Variant::None | Variant::Identity | Variant::OneHeader, _, _) => {
             status == StatusCode::OK && !acao
         }
         (Variant::FourHeaders, _, _) => status == StatusCode::OK && acao,
+        (Variant::Floor, allowed, _) => status == StatusCode::OK && acao == allowed,
         (_, true, _) => status.is_success() && acao,
         (_, false, true) => !status.is_success() && !acao,
         (_, false, false) => status == StatusCode::OK && !acao,
@@ -669,6 +706,48 @@ pub fn check<S, B>(
         ok,
         "{} / {}: unexpected response: status {status}, ACAO present: {acao}",
         variant,
+        scenario.name()
+    );
+}
+
+/// For the floor, checks that it does what it claims: the request's own `Origin` echoed with
+/// `Access-Control-Allow-Credentials: true` when allowed, nothing when not, and `Vary: Origin`
+/// appended as a line of its own after the handler's.
+fn check_floor<S, B>(
+    sys: &actix_rt::SystemRunner,
+    svc: &S,
+    factory: &RequestFactory,
+    variant: Variant,
+    scenario: Scenario,
+) where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    if variant != Variant::Floor {
+        return;
+    }
+    let res = sys
+        .block_on(svc.call(factory.make()))
+        .expect("benchmark request succeeds");
+    let h = res.headers();
+    let text = |v: &HeaderValue| v.to_str().expect("ASCII").to_owned();
+    let acao = h.get(header::ACCESS_CONTROL_ALLOW_ORIGIN).map(text);
+    let acac = h.get(header::ACCESS_CONTROL_ALLOW_CREDENTIALS).map(text);
+    let vary: Vec<String> = h.get_all(header::VARY).map(text).collect();
+    let mut expected_vary: Vec<String> = scenario
+        .handler_vary()
+        .map(|v| v.value().to_owned())
+        .into_iter()
+        .collect();
+    expected_vary.push("Origin".to_owned());
+    let (expected_acao, expected_acac) = if scenario.is_allowed() {
+        (scenario.origin(), Some("true".to_owned()))
+    } else {
+        (None, None)
+    };
+    assert!(
+        acao == expected_acao && acac == expected_acac && vary == expected_vary,
+        "floor / {}: ACAO {acao:?}, ACAC {acac:?}, Vary {vary:?}; expected {expected_acao:?}, {expected_acac:?}, {expected_vary:?}",
         scenario.name()
     );
 }

@@ -8,10 +8,15 @@
 //! (well-formed, lower case); predicates see the raw header value.
 
 pub(crate) mod pattern;
+pub(crate) mod public_suffix;
 pub(crate) mod regexes;
 pub(crate) mod serialized;
 
-use std::{collections::HashMap, fmt, sync::Arc};
+use std::{
+    collections::HashMap,
+    fmt,
+    sync::{Arc, OnceLock},
+};
 
 use actix_web::{dev::RequestHead, http::header::HeaderValue};
 
@@ -80,6 +85,9 @@ pub(crate) struct OriginMatcher {
     pub(crate) patterns: PatternSet,
     pub(crate) regexes: OriginRegexes,
     pub(crate) predicates: Vec<OriginPredicate>,
+    /// Diagnostics only: the exact origins indexed for near-miss hints, built the first time
+    /// a large policy needs one (`crate::diagnostics`).
+    pub(crate) near_miss_index: OnceLock<crate::diagnostics::ExactIndex>,
 }
 
 impl fmt::Debug for OriginMatcher {
@@ -136,6 +144,8 @@ impl OriginMatcher {
             patterns: self.patterns.clone(),
             regexes: self.regexes.clone(),
             predicates: self.predicates.clone(),
+            // Built by this copy's first near-miss hint, if it ever needs one.
+            near_miss_index: OnceLock::new(),
         }
     }
 

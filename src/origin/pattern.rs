@@ -15,30 +15,26 @@
 //! with upper-case letters or non-ASCII bytes matches no pattern.
 //!
 //! # Which wildcards are too broad (the exact rule)
-//! `scheme://*.domain` is refused at build time with [`PatternError::TooBroad`] when:
-//! 1. the host is `*` alone (`https://*`), or
-//! 2. `domain` is a single label (a top-level domain such as `com`, `dev`, `xn--p1ai`, or a
-//!    private one such as `internal`), except `localhost`, or
-//! 3. `domain` is in [`PUBLIC_SUFFIXES`], or
-//! 4. an entry of [`PUBLIC_SUFFIXES`] ends with `"." + domain` (so the wildcard would reach
-//!    it: `*.amazonaws.com` covers `bucket.s3.amazonaws.com`).
-//!
-//! [`PUBLIC_SUFFIXES`] is a deliberately short list of multi-label public suffixes met in
-//! CORS configurations (common second-level country domains and shared-hosting domains where
-//! anyone gets a subdomain), each checked against the Public Suffix List by a unit test. It is
-//! not the whole list; we chose it over a dependency on the `psl` crate because this check
-//! guards the configuration author against a slip, not the server against an attacker, and
-//! `psl` (2.5 MB of generated code, an 8.8 MB rlib, about 20 s of release compile time) would
-//! not catch rule 4 either. Additionally, a subdomain wildcard over an IP address
-//! (`https://*.0.0.1`) is refused as invalid: addresses have no subdomains.
+//! `scheme://*` (the host `*` alone) is refused by [`OriginPattern::parse`] with
+//! [`PatternError::TooBroad`]. For `scheme://*.domain`, [`OriginPattern::wildcard_reach`]
+//! says whether the wildcard reaches names other people can register, by the rule of
+//! [`public_suffix::wildcard_reach`] over the whole Public Suffix List (ICANN and private
+//! sections): `domain` is a single label other than `localhost` (a top-level domain), or a
+//! public suffix (`co.uk`, `github.io`, `vercel.app`), or has public suffixes below it
+//! (`*.amazonaws.com` reaches `bucket.s3.amazonaws.com`). The build refuses such a pattern,
+//! unless credentials are off and the user opted in. Additionally, a subdomain wildcard over
+//! an IP address (`https://*.0.0.1`) is refused as invalid: addresses have no subdomains.
 
 use std::{collections::HashMap, fmt};
 
 use crate::error::PatternFault;
 
-use super::serialized::{
-    default_port, is_host, is_label_bytes, is_lowercase_host, is_lowercase_host_bytes, parse_port,
-    split_host_port,
+use super::{
+    public_suffix::{self, Reach},
+    serialized::{
+        default_port, is_host, is_label_bytes, is_lowercase_host, is_lowercase_host_bytes,
+        parse_port, split_host_port,
+    },
 };
 
 /// Which ports a pattern accepts.
@@ -88,102 +84,8 @@ impl fmt::Display for OriginPattern {
 pub(crate) enum PatternError {
     /// Not a well-formed pattern.
     Invalid(PatternFault),
-    /// The wildcard covers a public suffix or top-level domain.
+    /// The host is `*` alone: every domain.
     TooBroad { suffix: String },
-}
-
-/// Multi-label public suffixes under which anyone can register a name or get a subdomain.
-/// The single-label case (any TLD: `*.com`, `*.dev`) is refused by rule, so only suffixes with
-/// a dot need listing. This is a deliberately short list of the suffixes most often met in
-/// CORS configurations, not the whole Public Suffix List; every entry is checked against the
-/// Public Suffix List (via the `psl` crate, a dev-dependency) by a unit test below.
-const PUBLIC_SUFFIXES: &[&str] = &[
-    // Second-level country domains (ICANN section of the Public Suffix List).
-    "co.uk",
-    "org.uk",
-    "ac.uk",
-    "gov.uk",
-    "me.uk",
-    "com.au",
-    "net.au",
-    "org.au",
-    "co.nz",
-    "co.jp",
-    "ne.jp",
-    "or.jp",
-    "co.kr",
-    "com.br",
-    "com.cn",
-    "com.mx",
-    "co.in",
-    "co.za",
-    "com.tr",
-    "com.sg",
-    "com.hk",
-    "com.tw",
-    "co.il",
-    "com.ar",
-    "com.pl",
-    "com.vn",
-    "co.id",
-    "com.my",
-    "com.ph",
-    "co.th",
-    "com.ua",
-    "com.co",
-    // Shared hosting: anyone gets a subdomain (private section of the Public Suffix List).
-    "github.io",
-    "gitlab.io",
-    "vercel.app",
-    "now.sh",
-    "netlify.app",
-    "pages.dev",
-    "workers.dev",
-    "r2.dev",
-    "herokuapp.com",
-    "web.app",
-    "firebaseapp.com",
-    "appspot.com",
-    "cloudfunctions.net",
-    "azurewebsites.net",
-    "azurestaticapps.net",
-    "blob.core.windows.net",
-    "web.core.windows.net",
-    "cloudfront.net",
-    "s3.amazonaws.com",
-    "amplifyapp.com",
-    "elasticbeanstalk.com",
-    "fly.dev",
-    "onrender.com",
-    "up.railway.app",
-    "ondigitalocean.app",
-    "deno.dev",
-    "csb.app",
-    "replit.app",
-    "repl.co",
-    "surge.sh",
-    "pythonanywhere.com",
-    "githubpreview.dev",
-    "blogspot.com",
-    "trycloudflare.com",
-    "ngrok.io",
-    "ngrok.app",
-    "ngrok-free.app",
-    "ngrok-free.dev",
-];
-
-/// The public suffix a `*.domain` wildcard would cover, if any (rules 2 to 4 of the module
-/// documentation).
-fn covered_public_suffix(domain: &str) -> Option<&str> {
-    if !domain.contains('.') && domain != "localhost" {
-        return Some(domain);
-    }
-    PUBLIC_SUFFIXES.iter().copied().find(|suffix| {
-        *suffix == domain
-            || suffix
-                .strip_suffix(domain)
-                .is_some_and(|head| head.ends_with('.'))
-    })
 }
 
 /// `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )` in lower case, as browsers serialize it.
@@ -290,11 +192,6 @@ impl OriginPattern {
             if host.starts_with('[') || last_label.bytes().all(|b| b.is_ascii_digit()) {
                 return invalid(PatternFault::IpAddress);
             }
-            if let Some(suffix) = covered_public_suffix(host) {
-                return Err(PatternError::TooBroad {
-                    suffix: suffix.to_owned(),
-                });
-            }
         }
         Ok(OriginPattern {
             scheme: scheme.into(),
@@ -307,6 +204,16 @@ impl OriginPattern {
     /// The registrable part the wildcard is anchored to (for diagnostics).
     pub(crate) fn host(&self) -> &str {
         &self.host
+    }
+
+    /// Whether the wildcard reaches names other people can register (see the module
+    /// documentation); `None` for `host:*` patterns and for wildcards under a domain of
+    /// one's own.
+    pub(crate) fn wildcard_reach(&self) -> Option<Reach> {
+        if !self.subdomains {
+            return None;
+        }
+        public_suffix::wildcard_reach(&self.host, true)
     }
 
     /// True if the (already split) origin is matched by this pattern.
@@ -478,14 +385,6 @@ impl PatternSet {
         self.len == 0
     }
 
-    /// Every pattern, in no particular order (for diagnostics).
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &OriginPattern> {
-        self.subdomain
-            .values()
-            .chain(self.any_port.values())
-            .flatten()
-    }
-
     /// True if some pattern matches `origin`. Does not allocate; cost grows with the number of
     /// dots in the origin's host, not with the number of patterns.
     pub(crate) fn matches(&self, origin: &str) -> bool {
@@ -515,11 +414,30 @@ impl PatternSet {
             .any(|(i, _)| fits(self.subdomain.get(&host[i + 1..])))
     }
 
+    /// The patterns indexed under `host` (lower case) and under each domain it ends with: the
+    /// only ones a near miss can come from. Bounded by the dots in `host`, not by the number of
+    /// patterns (a refusal can be caused by anyone; diagnostics must not scan the policy).
+    fn near_candidates<'a>(&'a self, host: &'a str) -> impl Iterator<Item = &'a OriginPattern> {
+        /// Patterns taken per key: same domain, other schemes or ports.
+        const PER_KEY: usize = 8;
+        let keys =
+            std::iter::once(host).chain(host.match_indices('.').map(|(i, _)| &host[i + 1..]));
+        keys.flat_map(move |key| {
+            self.any_port
+                .get(key)
+                .into_iter()
+                .chain(self.subdomain.get(key))
+                .flat_map(|list| list.iter().take(PER_KEY))
+        })
+    }
+
     /// The closest pattern to a refused `origin`, as a hint with a rank (lower is closer),
-    /// when the difference is a classic mistake. For diagnostics only: it allocates.
+    /// when the difference is a classic mistake. For diagnostics only: it allocates. Only
+    /// the patterns indexed under the origin's host and its parent domains are compared.
     pub(crate) fn near_miss(&self, origin: &str) -> Option<(u32, String)> {
         let (scheme, authority) = origin.split_once("://")?;
         let (host, port_text) = split_host_port(authority).ok()?;
+        let lower_host = host.to_ascii_lowercase();
         let port = match port_text {
             None => None,
             Some(p) => Some(parse_port(p).ok()?),
@@ -558,7 +476,7 @@ impl PatternSet {
                 None
             }
         };
-        super::closest(self.iter(), why, |p, text| {
+        super::closest(self.near_candidates(&lower_host), why, |p, text| {
             format!("closest pattern `{p}`: {text}")
         })
     }
@@ -644,28 +562,44 @@ mod tests {
     }
 
     #[test]
-    fn too_broad_patterns_are_refused_naming_the_suffix() {
-        for (p, suffix) in [
-            ("https://*.com", "com"),
-            ("https://*.co.uk", "co.uk"),
-            ("https://*", "every domain"),
-            ("https://*:*", "every domain"),
-            ("https://*.github.io", "github.io"),
-            ("https://*.xn--p1ai", "xn--p1ai"),
-            ("https://*.internal", "internal"),
-            // Rule 4: the wildcard would reach a listed suffix below the domain.
-            ("https://*.amazonaws.com", "s3.amazonaws.com"),
-            ("https://*.windows.net", "blob.core.windows.net"),
-            ("https://*.railway.app", "up.railway.app"),
-        ] {
+    fn the_host_star_alone_is_refused_as_every_domain() {
+        for p in ["https://*", "https://*:*"] {
             assert_eq!(
                 OriginPattern::parse(p),
                 Err(PatternError::TooBroad {
-                    suffix: suffix.into()
+                    suffix: "every domain".into()
                 }),
                 "{p}"
             );
         }
+    }
+
+    #[test]
+    fn wildcards_over_public_suffixes_reach_other_peoples_sites() {
+        let reach = |p: &str| OriginPattern::parse(p).unwrap().wildcard_reach();
+        for (p, suffix) in [
+            ("https://*.com", "com"),
+            ("https://*.co.uk", "co.uk"),
+            ("https://*.github.io", "github.io"),
+            ("https://*.xn--p1ai", "xn--p1ai"),
+            ("https://*.internal", "internal"),
+            ("https://*.myshopify.com", "myshopify.com"),
+            ("https://*.githubusercontent.com", "githubusercontent.com"),
+            ("https://*.edu.au", "edu.au"),
+        ] {
+            assert_eq!(reach(p), Some(Reach::PublicSuffix(suffix.into())), "{p}");
+        }
+        // The wildcard would reach public suffixes listed below the domain.
+        for (p, domain) in [
+            ("https://*.amazonaws.com", "amazonaws.com"),
+            ("https://*.windows.net", "windows.net"),
+            ("https://*.railway.app", "railway.app"),
+            // The list has `*.run.app`: every `x.run.app` is a public suffix.
+            ("https://*.run.app", "run.app"),
+        ] {
+            assert_eq!(reach(p), Some(Reach::SuffixesBelow(domain.into())), "{p}");
+        }
+        assert_eq!(reach("http://localhost:*"), None);
     }
 
     #[test]
@@ -677,8 +611,14 @@ mod tests {
             "https://*.localhost",
             "https://*.xn--bcher-kva.example",
             "https://*.eu-west-1.example.com:8443",
+            "https://*.example.com",
+            "https://*.mycompany.co.uk",
         ] {
-            assert!(OriginPattern::parse(p).is_ok(), "{p}");
+            assert_eq!(
+                OriginPattern::parse(p).unwrap().wildcard_reach(),
+                None,
+                "{p}"
+            );
         }
     }
 
@@ -804,16 +744,6 @@ mod tests {
         assert!(hint("https://APP.example.com").contains("letter case"));
         assert!(hint("https://localhost:3000").contains("scheme differs"));
         assert_eq!(s.near_miss("https://evil.org"), None);
-    }
-
-    /// Every entry of the short list is a public suffix according to the Public Suffix List
-    /// (as packaged by the `psl` crate, a dev-dependency only).
-    #[test]
-    fn every_listed_suffix_is_on_the_public_suffix_list() {
-        for suffix in PUBLIC_SUFFIXES {
-            let found = psl::suffix_str(suffix);
-            assert_eq!(found, Some(*suffix), "{suffix} is not a public suffix");
-        }
     }
 
     mod properties {
