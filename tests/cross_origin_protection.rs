@@ -585,7 +585,7 @@ fn cors() -> Cors {
     Cors::default()
         .allowed_origin("https://app.example")
         .allowed_origin_pattern("https://*.preview.example")
-        .allowed_origin_regex(r"https://tenant-\d+\.example")
+        .allowed_origin_regex(r"https://tenant-\d+\.corp\.example")
         .allowed_origin_fn(|origin, _| origin.as_bytes() == b"https://partner.example")
         .allowed_methods(["GET", "POST", "PUT"])
         .allowed_header("content-type")
@@ -622,7 +622,7 @@ async fn every_kind_of_allowed_origin_may_write_preflighted_or_not() {
     let allowed = [
         "https://app.example",
         "https://pr-1.preview.example",
-        "https://tenant-7.example",
+        "https://tenant-7.corp.example",
         "https://partner.example",
     ];
     for origin in allowed {
