@@ -7,10 +7,8 @@
 //! at `warn`, repeats at `debug`, with bounded memory; an invalid candidate is refused with
 //! `ConfigError`; promotion goes through `LiveCors`, without a restart.
 
-mod rollout_common;
-
 #[allow(dead_code)]
-#[path = "../examples/rollout.rs"]
+#[path = "../../../examples/rollout.rs"]
 mod example;
 
 use std::net::TcpListener;
@@ -22,7 +20,7 @@ use actix_web::{
 use awc::Client;
 use corsair::{Cors, LiveCors, Refusal};
 use log::Level;
-use rollout_common::{capture_logs, logged, logged_by};
+use crate::common::logs::{capture_logs, logged, logged_by};
 
 struct Reply {
     status: StatusCode,

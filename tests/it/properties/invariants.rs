@@ -18,8 +18,7 @@
 //!
 //! Case counts are fixed (not time-bounded) and sized to finish in well under 30 s.
 
-mod oracle;
-use oracle::*;
+use super::oracle::*;
 
 use std::sync::{
     atomic::{AtomicUsize, Ordering},

@@ -24,8 +24,7 @@
 //!   configured origin that was sent (never `*` from the credentialed policy), ACAC only beside
 //!   it, and the server still answers a well-formed preflight at the end.
 
-mod oracle;
-use oracle::*;
+use super::oracle::*;
 
 use std::sync::{
     atomic::{AtomicUsize, Ordering},

@@ -15,8 +15,7 @@ use actix_web::{
 use corsair::{Cors, CorsPolicy, CorsRequest, OriginFault, Problem, Source};
 use futures_util::FutureExt as _;
 
-#[path = "common/env.rs"]
-mod env;
+use crate::common::env;
 
 async fn service(
     cors: Cors,

@@ -4,27 +4,22 @@
 //! example's own code (the example files are compiled in here as modules), and compares what
 //! comes out with the README's output block, line by line.
 
-use std::sync::Mutex;
-
 use actix_web::{
     http::{header, Method},
     test::{self as atest, TestRequest},
     web, App, HttpResponse,
 };
-use log::{LevelFilter, Log, Metadata, Record};
-
-#[path = "common/env.rs"]
-mod env;
+use crate::common::{env, logs};
 
 #[allow(dead_code, unused_imports)]
-#[path = "../examples/from_env.rs"]
+#[path = "../../examples/from_env.rs"]
 mod from_env;
 
 #[allow(dead_code, unused_imports)]
-#[path = "../examples/reload.rs"]
+#[path = "../../examples/reload.rs"]
 mod reload;
 
-const README: &str = include_str!("../README.md");
+const README: &str = include_str!("../../README.md");
 
 /// The fenced block (```` ```lang ````) that comes first after `marker`, without its fences.
 fn block_after(marker: &str, lang: &str) -> &'static str {
@@ -51,28 +46,16 @@ fn block_from(marker: &str) -> &'static str {
     &README[start..start + len]
 }
 
-/// Every log record, formatted as `env_logger` prints it without timestamps:
-/// `[LEVEL target] message`.
-static LINES: Mutex<Vec<String>> = Mutex::new(Vec::new());
-
-struct Capture;
-
-impl Log for Capture {
-    fn enabled(&self, _: &Metadata) -> bool {
-        true
-    }
-    fn log(&self, record: &Record) {
-        LINES.lock().unwrap().push(format!(
-            "[{:<5} {}] {}",
-            record.level(),
-            record.target(),
-            record.args()
-        ));
-    }
-    fn flush(&self) {}
+/// The log records made on this thread after the `from`-th, formatted as `env_logger` prints
+/// them without timestamps: `[LEVEL target] message`.
+fn formatted_lines_since(from: usize) -> Vec<String> {
+    let here = std::thread::current().id();
+    logs::lines()[from..]
+        .iter()
+        .filter(|l| l.thread == here)
+        .map(|l| format!("[{:<5} {}] {}", l.level, l.target, l.message))
+        .collect()
 }
-
-static CAPTURE: Capture = Capture;
 
 /// One `curl` command line of the README, as a test request.
 fn request_from_curl(line: &str) -> TestRequest {
@@ -110,8 +93,7 @@ fn request_from_curl(line: &str) -> TestRequest {
 
 #[actix_rt::test]
 async fn diagnostics_lines_are_what_the_from_env_example_logs_for_the_curl_commands_shown() {
-    log::set_logger(&CAPTURE).expect("the only logger in this binary");
-    log::set_max_level(LevelFilter::Trace);
+    logs::capture_logs();
     // The example with its default origins, as `cargo run --example from_env` starts it.
     let policy = env::without_var("ALLOWED_ORIGINS", || {
         from_env::policy()
@@ -131,7 +113,7 @@ async fn diagnostics_lines_are_what_the_from_env_example_logs_for_the_curl_comma
         .filter(|l| l.starts_with("curl "))
         .collect();
     assert_eq!(curls.len(), 4, "{commands}");
-    LINES.lock().unwrap().clear();
+    let from = logs::lines().len();
     for curl in &curls {
         let res = atest::call_service(&app, request_from_curl(curl).to_request()).await;
         // Each of these requests is refused: no `Access-Control-Allow-Origin`.
@@ -141,12 +123,9 @@ async fn diagnostics_lines_are_what_the_from_env_example_logs_for_the_curl_comma
             "{curl}"
         );
     }
-    let logged: Vec<String> = LINES
-        .lock()
-        .unwrap()
-        .iter()
+    let logged: Vec<String> = formatted_lines_since(from)
+        .into_iter()
         .filter(|l| l.starts_with("[DEBUG corsair"))
-        .cloned()
         .collect();
     let shown: Vec<&str> = block_after("The server's terminal, after its start-up lines:", "text")
         .lines()

@@ -8,8 +8,7 @@ use actix_web::{
 };
 use corsair::{Cors, OriginFault, Problem};
 
-#[path = "common/env.rs"]
-mod env;
+use crate::common::env;
 
 /// Constructs the app's service the way the server does, reporting whether it started.
 async fn start<T, B>(app: App<T>) -> Result<(), ()>

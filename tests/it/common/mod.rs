@@ -1,6 +1,11 @@
 //! Small helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod chromium;
+pub mod env;
+pub mod logs;
+pub mod server;
+
 use actix_web::{
     dev::ServiceResponse,
     http::{header, Method},

@@ -6,7 +6,6 @@
 //! reaches the browser readable; wrapped outside, the same preflight gets the guard's `401`
 //! with no CORS header, which a browser reports only as a bare "CORS error".
 
-mod common;
 
 use std::sync::{
     atomic::{AtomicUsize, Ordering},
@@ -21,7 +20,7 @@ use actix_web::{
     middleware::{from_fn, Next},
     test, web, App, Error, HttpResponse,
 };
-use common::{from_origin, header, preflight};
+use crate::common::{from_origin, header, preflight};
 use corsair::Cors;
 
 const FRONTEND: &str = "http://localhost:5173";

@@ -22,8 +22,7 @@ use std::{
     task::{Poll, Waker},
 };
 
-#[path = "common/env.rs"]
-mod env;
+use crate::common::env;
 
 use actix_web::{
     dev::{Service, ServiceResponse},

@@ -1,7 +1,6 @@
 //! Preflight requests (Fetch standard, "CORS-preflight fetch"): answered by the middleware
 //! before routing, with exactly the headers the policy allows, or refused with none.
 
-mod common;
 
 use std::sync::{
     atomic::{AtomicUsize, Ordering},
@@ -9,7 +8,7 @@ use std::sync::{
 };
 
 use actix_web::{http::StatusCode, test, web, App, HttpResponse};
-use common::{has_no_allow_headers, header, preflight};
+use crate::common::{has_no_allow_headers, header, preflight};
 use corsair::Cors;
 
 fn strict() -> Cors {

@@ -12,11 +12,10 @@
 
 #![cfg(unix)]
 
-#[path = "../examples/demo_support/mod.rs"]
+#[path = "../../../examples/demo_support/mod.rs"]
 mod demo_support;
 
-#[path = "common/chromium.rs"]
-mod chromium;
+use crate::common::chromium;
 
 use std::{
     fs,

@@ -7,11 +7,6 @@
 //! A thread-local switch lets one test turn the logger "off" for its own thread: `actix_rt`
 //! tests run the service on the test's thread, so the switch covers the middleware's calls.
 
-use std::{
-    cell::Cell,
-    sync::{Mutex, Once},
-};
-
 use actix_web::{
     body::MessageBody,
     dev::{Service, ServiceResponse},
@@ -20,64 +15,15 @@ use actix_web::{
     web, App, HttpResponse,
 };
 use corsair::Cors;
-use log::{Level, LevelFilter, Log, Metadata, Record};
+use log::Level;
+
+use crate::common::logs::{
+    asked_while_quiet, capture_logs as install, logged as records, set_quiet,
+};
 
 // ---------------------------------------------------------------------------------------------
-// the capturing logger
+// log records (the binary's capturing logger, `common::logs`)
 // ---------------------------------------------------------------------------------------------
-
-struct Capture;
-
-static RECORDS: Mutex<Vec<(Level, String, String)>> = Mutex::new(Vec::new());
-static CAPTURE: Capture = Capture;
-
-thread_local! {
-    /// When set, this thread's logger reports every level as disabled.
-    static QUIET: Cell<bool> = const { Cell::new(false) };
-    /// How often `enabled` was asked on this thread while quiet.
-    static ASKED: Cell<usize> = const { Cell::new(0) };
-}
-
-impl Log for Capture {
-    fn enabled(&self, _: &Metadata) -> bool {
-        if QUIET.with(Cell::get) {
-            ASKED.with(|a| a.set(a.get() + 1));
-            return false;
-        }
-        true
-    }
-
-    fn log(&self, record: &Record) {
-        // No `enabled` check here on purpose: `log::debug!` does not ask `enabled`, so a
-        // record arriving while quiet means the code logged without checking `log_enabled!`.
-        RECORDS.lock().unwrap().push((
-            record.level(),
-            record.target().to_owned(),
-            record.args().to_string(),
-        ));
-    }
-
-    fn flush(&self) {}
-}
-
-fn install() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        log::set_logger(&CAPTURE).expect("no other logger in this binary");
-        log::set_max_level(LevelFilter::Trace);
-    });
-}
-
-/// Every corsair record whose message contains `needle`.
-fn records(needle: &str) -> Vec<(Level, String)> {
-    RECORDS
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|(_, target, msg)| target.starts_with("corsair") && msg.contains(needle))
-        .map(|(level, _, msg)| (*level, msg.clone()))
-        .collect()
-}
 
 /// The single `debug` line about a request to `path`.
 fn debug_line(path: &str) -> String {
@@ -449,7 +395,7 @@ async fn allowed_requests_log_nothing_above_trace() {
 #[actix_rt::test]
 async fn nothing_is_logged_or_formatted_when_the_level_is_disabled() {
     let cors = Cors::default().allowed_origin("https://disabled.example");
-    QUIET.with(|q| q.set(true));
+    set_quiet(true);
     get(cors.clone(), "/off/refused", "https://disabled.exmple").await;
     get(cors.clone(), "/off/allowed", "https://disabled.example").await;
     preflight(
@@ -460,9 +406,9 @@ async fn nothing_is_logged_or_formatted_when_the_level_is_disabled() {
         None,
     )
     .await;
-    QUIET.with(|q| q.set(false));
+    set_quiet(false);
     // The logger was asked (by `log_enabled!`)...
-    assert!(ASKED.with(Cell::get) >= 3);
+    assert!(asked_while_quiet() >= 3);
     // ...and, told no, nothing was logged: the checks come before any formatting.
     for path in ["/off/refused", "/off/allowed", "/off/preflight"] {
         assert_eq!(records(&format!(" {path} ")), vec![], "{path}");

@@ -8,8 +8,7 @@
 
 #![cfg(all(unix, feature = "testing"))]
 
-#[path = "common/chromium.rs"]
-mod chromium;
+use crate::common::chromium;
 
 use std::{
     fs,

@@ -3,48 +3,19 @@
 //! the log (one build, so one compile of its regex), both workers serving with it; and an
 //! invalid one is reported once, not once per worker.
 
-use std::{
-    collections::BTreeSet,
-    sync::{Mutex, Once},
-};
+use std::collections::BTreeSet;
 
 use actix_web::{web, App, HttpResponse, HttpServer};
 use corsair::Cors;
-use log::{Level, LevelFilter, Log, Metadata, Record};
+use log::Level;
 
-struct Capture;
-
-static RECORDS: Mutex<Vec<(Level, String)>> = Mutex::new(Vec::new());
-static CAPTURE: Capture = Capture;
-
-impl Log for Capture {
-    fn enabled(&self, _: &Metadata<'_>) -> bool {
-        true
-    }
-    fn log(&self, record: &Record<'_>) {
-        RECORDS
-            .lock()
-            .unwrap()
-            .push((record.level(), record.args().to_string()));
-    }
-    fn flush(&self) {}
-}
-
-fn install_logger() {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| {
-        log::set_logger(&CAPTURE).expect("no other logger in this binary");
-        log::set_max_level(LevelFilter::Info);
-    });
-}
+use crate::common::logs::{capture_logs as install_logger, lines};
 
 /// Log lines at `level` that contain `needle`.
 fn count(level: Level, needle: &str) -> usize {
-    RECORDS
-        .lock()
-        .unwrap()
+    lines()
         .iter()
-        .filter(|(l, msg)| *l == level && msg.contains(needle))
+        .filter(|l| l.level == level && l.message.contains(needle))
         .count()
 }
 

@@ -810,7 +810,7 @@ fn the_builder_echoes_the_origin_for_any_origin_where_the_config_sends_a_star() 
 
 /// The fenced block of `lang` between the README's `fastapi-twin` markers.
 fn readme_block(lang: &str) -> String {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../../README.md");
     let start = readme
         .find("<!-- fastapi-twin:begin -->")
         .expect("README has the FastAPI twin markers");

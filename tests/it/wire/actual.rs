@@ -1,7 +1,6 @@
 //! Actual (non-preflight) requests: headers on success and on every kind of error, `Vary`
 //! merged, refused origins left without CORS headers, hostile input never a 5xx.
 
-mod common;
 
 use std::{
     future::{ready, Ready},
@@ -18,7 +17,7 @@ use actix_web::{
     http::{header, Method, StatusCode},
     test, web, App, Error, HttpResponse,
 };
-use common::{all, from_origin, has_no_allow_headers, header};
+use crate::common::{self, all, from_origin, has_no_allow_headers, header};
 use corsair::Cors;
 use futures_util::future::LocalBoxFuture;
 

@@ -8,10 +8,10 @@
 //! - Every variant's `Display` carries a fix hint, and errors point at their source
 //!   (`Source::Code`, `Source::Env { var, position }`, `Source::Config { field, position }`).
 
-use std::sync::{Mutex, Once};
-
-#[path = "common/env.rs"]
-mod env;
+use crate::common::{
+    env,
+    logs::{capture_logs, lines},
+};
 
 use actix_web::http::{header, StatusCode};
 use corsair::{
@@ -19,41 +19,16 @@ use corsair::{
 };
 
 // ---------------------------------------------------------------------------------------------
-// a logger that keeps what it is given
+// log lines (the binary's capturing logger, `common::logs`)
 // ---------------------------------------------------------------------------------------------
-
-static LOGS: Mutex<Vec<(log::Level, String)>> = Mutex::new(Vec::new());
-
-struct Capture;
-
-impl log::Log for Capture {
-    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
-        true
-    }
-    fn log(&self, record: &log::Record<'_>) {
-        LOGS.lock()
-            .unwrap()
-            .push((record.level(), record.args().to_string()));
-    }
-    fn flush(&self) {}
-}
-
-fn capture_logs() {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| {
-        log::set_logger(&Capture).expect("no other logger in this test binary");
-        log::set_max_level(log::LevelFilter::Trace);
-    });
-}
 
 /// Log lines at `level` that mention `needle` (tests run in parallel, so each test looks for
 /// values only it uses).
 fn logged(level: log::Level, needle: &str) -> Vec<String> {
-    LOGS.lock()
-        .unwrap()
+    lines()
         .iter()
-        .filter(|(l, m)| *l == level && m.contains(needle))
-        .map(|(_, m)| m.clone())
+        .filter(|l| l.level == level && l.message.contains(needle))
+        .map(|l| l.message.clone())
         .collect()
 }
 

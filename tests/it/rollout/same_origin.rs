@@ -7,14 +7,18 @@
 //! is on, be neither refused nor logged as refused, and carry no `Access-Control-Allow-*`.
 //! `Forwarded` / `X-Forwarded-*` only count when the direct peer is a named trusted proxy.
 
-mod rollout_common;
-
 use std::net::{IpAddr, Ipv4Addr};
 
 use actix_web::{http::StatusCode, App};
 use awc::Client;
 use corsair::{Cors, CorsPolicy};
-use rollout_common::{capture_logs, logged, routes};
+use crate::{
+    common::{
+        logs::{capture_logs, logged},
+        server::{routes, Server},
+    },
+    serve,
+};
 
 fn strict() -> Cors {
     Cors::default()
@@ -49,7 +53,7 @@ fn allow_headers(headers: &[(String, String)]) -> Vec<&str> {
         .collect()
 }
 
-fn serve_policy(policy: CorsPolicy) -> rollout_common::Server {
+fn serve_policy(policy: CorsPolicy) -> Server {
     serve!(move || App::new().wrap(policy.clone()).configure(routes))
 }
 
