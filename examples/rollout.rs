@@ -144,7 +144,7 @@ async fn promote(live: web::Data<LiveCors>) -> HttpResponse {
     }
 }
 
-#[allow(dead_code)] // `tests/rollout.rs` includes this file and drives `server` itself
+#[allow(dead_code)] // `tests/it/rollout/report_only.rs` includes this file and drives `server` itself
 #[actix_web::main]
 async fn main() -> io::Result<()> {
     let level = env::var("CORSAIR_LOG")

@@ -3,7 +3,7 @@
 //! [`LiveCors`] holds the current policy in an [`ArcSwap`]. Every clone of a `LiveCors` shares
 //! that one cell, so the clone each worker wraps sees a swap made through any other clone.
 //!
-//! The guarantees of a swap are listed on [`LiveCors`]. `tests/reload.rs` checks them over
+//! The guarantees of a swap are listed on [`LiveCors`]. `tests/it/rollout/live_reload.rs` checks them over
 //! real TCP with two workers while another thread swaps policies as fast as it can;
 //! `examples/reload.rs` reloads origins from a file on an admin endpoint.
 

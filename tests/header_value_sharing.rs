@@ -1,6 +1,6 @@
 //! Pins the `bytes` behaviour corsair's header values fall back on (`src/header_value.rs`):
 //! policy values normally have `'static` bytes (no count at all; see
-//! `tests/policy_values_per_process.rs`), but past the interner's 16 MiB they are
+//! `tests/it/wire/header_values_per_process.rs`), but past the interner's 16 MiB they are
 //! reference-counted, cloned once at start-up. A `HeaderValue` built from owned text allocates
 //! on its first clone only; once cloned, every further clone is a reference-count increment.
 //! If a `bytes` release changes this, these tests fail before any request pays for it.

@@ -4,12 +4,12 @@
 //! example's own code (the example files are compiled in here as modules), and compares what
 //! comes out with the README's output block, line by line.
 
+use crate::common::{env, logs};
 use actix_web::{
     http::{header, Method},
     test::{self as atest, TestRequest},
     web, App, HttpResponse,
 };
-use crate::common::{env, logs};
 
 #[allow(dead_code, unused_imports)]
 #[path = "../../examples/from_env.rs"]

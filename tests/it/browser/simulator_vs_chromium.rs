@@ -4,7 +4,7 @@
 //! console message must appear word for word in Chromium's console.
 //!
 //! Needs Chromium (`/usr/bin/chromium` or `$CHROMIUM`); fails without it unless
-//! `CORSAIR_SKIP_BROWSER=1` opts out (see `tests/common/chromium.rs`).
+//! `CORSAIR_SKIP_BROWSER=1` opts out (see `tests/it/common/chromium.rs`).
 
 #![cfg(all(unix, feature = "testing"))]
 

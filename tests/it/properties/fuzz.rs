@@ -7,15 +7,15 @@
 //! toggles, method swaps, and huge header lists. Every mutant goes through the real
 //! middleware (in-process, `actix_web::test`) wrapped around one of several policies —
 //! fixed ones and randomly generated ones rotated in — and the response is checked against
-//! the same invariants and independent oracle as `tests/properties.rs`:
+//! the same invariants and independent oracle as `tests/it/properties/invariants.rs`:
 //! no panic, no 5xx, ACAO absent / `*` (wildcard, never with credentials) / exactly the
 //! request origin and only when the oracle allows it, ACAC never beside `*` or on a refusal.
 //!
 //! - `fuzz_bounded_slice` runs in the normal suite: a fixed seed and a fixed iteration
 //!   count (`FUZZ_SLICE_ITERS`, default 20 000), so it is deterministic and takes seconds.
 //! - `fuzz_long` is `#[ignore]`d: `FUZZ_ITERS` iterations (default: effectively unbounded),
-//!   seed from `FUZZ_SEED` (default: clock). Run it with
-//!   `FUZZ_ITERS=50000000 cargo test --release --test fuzz -- fuzz_long --exact --ignored --nocapture`.
+//!   seed from `FUZZ_SEED` (default: clock). Run it with `FUZZ_ITERS=50000000 cargo test
+//!   --release --test it -- properties::fuzz::fuzz_long --exact --ignored --nocapture`.
 //!   It prints progress every 1 000 000 executions and a summary at the end; every distinct
 //!   violation is printed with its seed, iteration, policy and request, and the test fails.
 //! - `wire_fuzz_bounded_slice` / `wire_fuzz_long` (`FUZZ_WIRE_ITERS`): the same mutants, plus
@@ -464,7 +464,7 @@ fn lower(r: &RawReq) -> Option<(TestRequest, Req)> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// the oracle and invariants (kept in step with tests/properties.rs)
+// the oracle and invariants (kept in step with tests/it/properties/invariants.rs)
 // ---------------------------------------------------------------------------------------------
 
 // ---------------------------------------------------------------------------------------------

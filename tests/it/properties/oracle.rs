@@ -1,4 +1,4 @@
-//! The independent oracle shared by `tests/properties.rs` and `tests/fuzz.rs`: a policy and a
+//! The independent oracle shared by `tests/it/properties/invariants.rs` and `tests/it/properties/fuzz.rs`: a policy and a
 //! request in the tests' own vocabulary (`Spec`, `Req`), the verdict the contract and the Fetch
 //! standard call for (`oracle`), and the invariants every response must satisfy (`check`).
 //! Written from the standard, not from corsair's code: it never calls into `src/`.

@@ -9,7 +9,7 @@
 //! - A replacement that fails validation returns every problem and leaves the running policy
 //!   untouched.
 //!
-//! Expected responses come from `CorsPolicy::check`, which `tests/explain.rs` shows equal to
+//! Expected responses come from `CorsPolicy::check`, which `tests/it/explain/check_equals_wire.rs` shows equal to
 //! the wire. No sleeps: the slow handler waits on a [`Gate`] the test opens.
 
 use std::{

@@ -5,6 +5,13 @@
 //! rule the test configured for that origin, or "refused because REASON" for the fault the
 //! test put in the request; counters equal the number of requests of each kind sent.
 
+use crate::{
+    common::{
+        logs::{capture_logs, logged_by},
+        server::routes,
+    },
+    serve,
+};
 use actix_web::{
     body::MessageBody,
     dev::{Service, ServiceRequest, ServiceResponse},
@@ -13,13 +20,6 @@ use actix_web::{
     test, web, App, HttpRequest, HttpResponse,
 };
 use corsair::{Cors, CorsOutcome, MatchedBy, Refusal};
-use crate::{
-    common::{
-        logs::{capture_logs, logged_by},
-        server::routes,
-    },
-    serve,
-};
 
 async fn echo_outcome(req: HttpRequest) -> HttpResponse {
     HttpResponse::Ok().body(CorsOutcome::of(&req).map_or("none".into(), |o| o.to_string()))

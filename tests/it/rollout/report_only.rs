@@ -13,6 +13,7 @@ mod example;
 
 use std::net::TcpListener;
 
+use crate::common::logs::{capture_logs, logged, logged_by};
 use actix_web::{
     http::{Method, StatusCode},
     test, web, App, HttpResponse,
@@ -20,7 +21,6 @@ use actix_web::{
 use awc::Client;
 use corsair::{Cors, LiveCors, Refusal};
 use log::Level;
-use crate::common::logs::{capture_logs, logged, logged_by};
 
 struct Reply {
     status: StatusCode,

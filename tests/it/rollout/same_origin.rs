@@ -9,9 +9,6 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use actix_web::{http::StatusCode, App};
-use awc::Client;
-use corsair::{Cors, CorsPolicy};
 use crate::{
     common::{
         logs::{capture_logs, logged},
@@ -19,6 +16,9 @@ use crate::{
     },
     serve,
 };
+use actix_web::{http::StatusCode, App};
+use awc::Client;
+use corsair::{Cors, CorsPolicy};
 
 fn strict() -> Cors {
     Cors::default()

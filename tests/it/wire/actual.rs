@@ -1,7 +1,6 @@
 //! Actual (non-preflight) requests: headers on success and on every kind of error, `Vary`
 //! merged, refused origins left without CORS headers, hostile input never a 5xx.
 
-
 use std::{
     future::{ready, Ready},
     marker::PhantomData,
@@ -11,13 +10,13 @@ use std::{
     },
 };
 
+use crate::common::{self, all, from_origin, has_no_allow_headers, header};
 use actix_web::{
     dev::{Service, ServiceRequest, ServiceResponse, Transform},
     error::ErrorUnauthorized,
     http::{header, Method, StatusCode},
     test, web, App, Error, HttpResponse,
 };
-use crate::common::{self, all, from_origin, has_no_allow_headers, header};
 use corsair::Cors;
 use futures_util::future::LocalBoxFuture;
 

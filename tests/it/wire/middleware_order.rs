@@ -6,12 +6,12 @@
 //! reaches the browser readable; wrapped outside, the same preflight gets the guard's `401`
 //! with no CORS header, which a browser reports only as a bare "CORS error".
 
-
 use std::sync::{
     atomic::{AtomicUsize, Ordering},
     Arc,
 };
 
+use crate::common::{from_origin, header, preflight};
 use actix_web::{
     body::MessageBody,
     dev::{Service, ServiceRequest, ServiceResponse},
@@ -20,7 +20,6 @@ use actix_web::{
     middleware::{from_fn, Next},
     test, web, App, Error, HttpResponse,
 };
-use crate::common::{from_origin, header, preflight};
 use corsair::Cors;
 
 const FRONTEND: &str = "http://localhost:5173";

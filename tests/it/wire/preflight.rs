@@ -1,14 +1,13 @@
 //! Preflight requests (Fetch standard, "CORS-preflight fetch"): answered by the middleware
 //! before routing, with exactly the headers the policy allows, or refused with none.
 
-
 use std::sync::{
     atomic::{AtomicUsize, Ordering},
     Arc,
 };
 
-use actix_web::{http::StatusCode, test, web, App, HttpResponse};
 use crate::common::{has_no_allow_headers, header, preflight};
+use actix_web::{http::StatusCode, test, web, App, HttpResponse};
 use corsair::Cors;
 
 fn strict() -> Cors {
