@@ -16,6 +16,7 @@ mod common;
 mod config {
     mod built_once_per_process;
     mod env_and_serde;
+    mod fix_hints;
     mod invalid_table;
     mod misconfigured_example;
     mod named_list;

@@ -10,6 +10,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use actix_web::http::StatusCode;
 use corsair::{ConfigError, Cors};
 
+use super::fix_hints::says_what_to_do;
+
 /// A constructor of a (fresh) builder.
 type MakeCors = fn() -> Cors;
 
@@ -393,25 +395,13 @@ fn every_invalid_configuration_is_an_error_listing_the_problem() {
 
 #[test]
 fn every_problem_says_what_to_do() {
-    // A fix is an instruction after the diagnosis (`...; write `https://a.com``), not just a
-    // message of some length.
-    const FIX_WORDS: &[&str] = &[
-        "write ", "use ", "remove", "call ", "drop ", "list ", "keep ", "escape", "set it", "add ",
-        "put ", "begin ", "anchor ",
-    ];
     let mut checked = 0;
     for row in rows() {
         if let Ok(Err(err)) = catch_unwind(AssertUnwindSafe(|| (row.build)().build())) {
             for p in err.problems() {
                 let text = p.to_string();
-                let advice = text.split_once(';').map_or("", |(_, after)| after);
-                let advice = if advice.is_empty() {
-                    text.split_once(": ").map_or("", |(_, after)| after)
-                } else {
-                    advice
-                };
                 assert!(
-                    FIX_WORDS.iter().any(|w| advice.contains(w)),
+                    says_what_to_do(&text),
                     "{}: the problem says what is wrong but not what to do: {text}",
                     row.name
                 );

@@ -28,69 +28,82 @@ where
         .map(drop)
 }
 
+/// One policy with a problem in each of the builder's calls.
 fn broken() -> Cors {
     Cors::default()
         .allowed_origin("https://app.com/")
         .allowed_origin("app.com")
         .allowed_origin("https://a.com:443")
         .allowed_origin("https://App.com")
-        .allowed_methods(["GET", "TRACE"])
-        .allowed_header("bad header")
+        .allowed_origin_pattern("https://*.co.uk")
+        .allowed_methods(["GET", "TRACE", "get"])
+        .allowed_headers(["Cookie", "bad header"])
+        .expose_headers(["Set-Cookie"])
         .max_age(90_000)
         .supports_credentials()
         .send_wildcard()
 }
 
+/// Every problem, in a stable order: origins and patterns, values that did not convert, each
+/// list in the order written, the combinations, then max-age.
 #[test]
 fn build_reports_every_problem_at_once_in_order() {
-    let problems = broken().build().unwrap_err().into_problems();
-    let kinds: Vec<String> = problems.iter().map(|p| format!("{p:?}")).collect();
-    assert_eq!(problems.len(), 9, "{kinds:#?}");
-    assert!(matches!(
-        problems[0],
-        Problem::InvalidOrigin {
-            fault: OriginFault::TrailingSlash { .. },
-            ..
-        }
-    ));
-    assert!(matches!(
-        problems[1],
-        Problem::InvalidOrigin {
-            fault: OriginFault::MissingScheme { .. },
-            ..
-        }
-    ));
-    assert!(matches!(
-        problems[2],
-        Problem::InvalidOrigin {
-            fault: OriginFault::DefaultPort { port: 443, .. },
-            ..
-        }
-    ));
-    assert!(matches!(
-        problems[3],
-        Problem::InvalidOrigin {
-            fault: OriginFault::Uppercase { .. },
-            ..
-        }
-    ));
-    assert!(problems.contains(&Problem::ForbiddenMethod {
-        value: "TRACE".into()
-    }));
-    assert!(problems.contains(&Problem::MaxAgeTooLong { seconds: 90_000 }));
-    assert!(problems.contains(&Problem::CredentialedWildcard));
-    assert!(problems.contains(&Problem::WildcardWithoutAnyOrigin));
+    let err = broken().build().unwrap_err();
+    let problems = err.problems();
+    assert!(
+        matches!(
+            problems,
+            [
+                Problem::InvalidOrigin {
+                    fault: OriginFault::TrailingSlash { .. },
+                    ..
+                },
+                Problem::InvalidOrigin {
+                    fault: OriginFault::MissingScheme { .. },
+                    ..
+                },
+                Problem::InvalidOrigin {
+                    fault: OriginFault::DefaultPort { port: 443, .. },
+                    ..
+                },
+                Problem::InvalidOrigin {
+                    fault: OriginFault::Uppercase { .. },
+                    ..
+                },
+                Problem::PatternTooBroad { .. },
+                Problem::Unconvertible {
+                    call: "allowed_headers",
+                    position: 2,
+                    ..
+                },
+                Problem::ForbiddenMethod { .. },
+                Problem::LowercaseMethod { .. },
+                Problem::ForbiddenRequestHeader { .. },
+                Problem::ForbiddenExposedHeader { .. },
+                Problem::CredentialedWildcard,
+                Problem::WildcardWithoutAnyOrigin,
+                Problem::MaxAgeTooLong { seconds: 90_000 },
+            ]
+        ),
+        "{problems:#?}"
+    );
 }
 
 #[test]
 fn the_message_reads_well_from_main() {
     let text = format!("{:?}", broken().build().unwrap_err());
-    assert!(text.starts_with("invalid CORS policy, 9 problems:\n  1. origin `https://app.com/`"));
+    assert!(
+        text.starts_with("invalid CORS policy, 13 problems:\n  1. origin `https://app.com/`"),
+        "{text}"
+    );
     assert!(text.contains("write `https://app.com`"));
     assert!(text.contains("write `https://a.com`"));
     assert!(text.contains("Chromium at 2 h"));
     // One line per problem, numbered.
-    assert_eq!(text.lines().count(), 10);
+    assert_eq!(text.lines().count(), 14, "{text}");
+    for i in 1..=13 {
+        assert!(text.contains(&format!("\n  {i}. ")), "{text}");
+    }
 }
 
 #[actix_rt::test]
