@@ -5,11 +5,14 @@
 
 use std::collections::BTreeSet;
 
-use actix_web::{web, App, HttpResponse, HttpServer};
+use actix_web::{web, App};
 use corsair::Cors;
 use log::Level;
 
-use crate::common::logs::{capture_logs as install_logger, lines};
+use crate::common::{
+    logs::{capture_logs as install_logger, lines},
+    server::{two_worker_server, worker_id},
+};
 
 /// Log lines at `level` that contain `needle`.
 fn count(level: Level, needle: &str) -> usize {
@@ -17,12 +20,6 @@ fn count(level: Level, needle: &str) -> usize {
         .iter()
         .filter(|l| l.level == level && l.message.contains(needle))
         .count()
-}
-
-async fn worker_id() -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(("x-worker", format!("{:?}", std::thread::current().id())))
-        .finish()
 }
 
 #[actix_rt::test]
@@ -35,19 +32,12 @@ async fn two_workers_share_one_build_of_an_unbuilt_cors() {
             .allowed_origin_regex(r"https://preview-[0-9]+\.example\.com")
             .max_age(4242)
     };
-    let server = HttpServer::new(move || {
+    let server = two_worker_server(move || {
         App::new()
             .wrap(cors()) // a new, equal builder in every worker
             .default_service(web::to(worker_id))
-    })
-    .workers(2)
-    .disable_signals()
-    .bind(("127.0.0.1", 0))
-    .unwrap();
-    let base = format!("http://{}", server.addrs()[0]);
-    let server = server.run();
-    let handle = server.handle();
-    actix_rt::spawn(server);
+    });
+    let base = server.base.clone();
 
     let client = awc::Client::default();
     let mut workers = BTreeSet::new();
@@ -84,7 +74,7 @@ async fn two_workers_share_one_build_of_an_unbuilt_cors() {
                 .to_owned(),
         );
     }
-    handle.stop(false).await;
+    server.stop().await;
     assert_eq!(workers.len(), 2, "both workers served: {workers:?}");
     assert_eq!(
         count(Level::Info, "max-age: 4242 s"),
@@ -96,7 +86,7 @@ async fn two_workers_share_one_build_of_an_unbuilt_cors() {
 #[actix_rt::test]
 async fn an_invalid_unbuilt_cors_is_reported_once_for_two_workers() {
     install_logger();
-    let server = HttpServer::new(|| {
+    let result = two_worker_server(|| {
         App::new()
             .wrap(
                 Cors::default()
@@ -106,11 +96,8 @@ async fn an_invalid_unbuilt_cors_is_reported_once_for_two_workers() {
             )
             .default_service(web::to(worker_id))
     })
-    .workers(2)
-    .disable_signals()
-    .bind(("127.0.0.1", 0))
-    .unwrap();
-    let result = server.run().await;
+    .exit()
+    .await;
     assert!(result.is_err(), "the server must not start");
     assert_eq!(
         count(Level::Error, "https://once.example.com/"),

@@ -22,7 +22,10 @@ use std::{
     task::{Poll, Waker},
 };
 
-use crate::common::env;
+use crate::common::{
+    env,
+    server::{two_worker_server, worker_id},
+};
 
 use actix_web::{
     dev::{Service, ServiceResponse},
@@ -32,7 +35,7 @@ use actix_web::{
         Method, StatusCode,
     },
     test::{self, TestRequest},
-    web, App, HttpResponse, HttpServer,
+    web, App, HttpResponse,
 };
 use corsair::{Cors, CorsPolicy, CorsRequest, Problem};
 use futures_util::future::{join, join_all, Either};
@@ -238,12 +241,6 @@ async fn send(client: &awc::Client, base: &str, probe: Probe) -> (Shape, Option<
     ((res.status(), cors_headers(res.headers())), worker)
 }
 
-async fn worker_id() -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(("x-worker", format!("{:?}", std::thread::current().id())))
-        .finish()
-}
-
 #[actix_rt::test]
 async fn swaps_during_traffic_show_only_whole_policies_on_every_worker() {
     let (a, b) = (cors_a().build().unwrap(), cors_b().build().unwrap());
@@ -251,19 +248,12 @@ async fn swaps_during_traffic_show_only_whole_policies_on_every_worker() {
     let live = a.clone().live();
 
     let server_live = live.clone();
-    let server = HttpServer::new(move || {
+    let server = two_worker_server(move || {
         App::new()
             .wrap(server_live.clone())
             .default_service(web::to(worker_id))
-    })
-    .workers(2)
-    .disable_signals()
-    .bind(("127.0.0.1", 0))
-    .unwrap();
-    let base = format!("http://{}", server.addrs()[0]);
-    let server = server.run();
-    let handle = server.handle();
-    actix_rt::spawn(server);
+    });
+    let base = server.base.clone();
 
     let client = awc::Client::default();
     let mut workers = BTreeSet::new();
@@ -374,7 +364,7 @@ async fn swaps_during_traffic_show_only_whole_policies_on_every_worker() {
         swaps.load(Ordering::Relaxed)
     );
 
-    handle.stop(true).await;
+    server.stop().await;
 }
 
 /// A request held in its handler on a worker thread while the policy is swapped finishes
@@ -387,7 +377,7 @@ async fn over_tcp_an_in_flight_request_keeps_its_policy() {
     let (entered, release) = (Gate::default(), Gate::default());
 
     let (server_live, e, r) = (live.clone(), entered.clone(), release.clone());
-    let server = HttpServer::new(move || {
+    let server = two_worker_server(move || {
         let (e, r) = (e.clone(), r.clone());
         App::new()
             .wrap(server_live.clone())
@@ -403,15 +393,8 @@ async fn over_tcp_an_in_flight_request_keeps_its_policy() {
                 }),
             )
             .default_service(web::to(worker_id))
-    })
-    .workers(2)
-    .disable_signals()
-    .bind(("127.0.0.1", 0))
-    .unwrap();
-    let base = format!("http://{}", server.addrs()[0]);
-    let server = server.run();
-    let handle = server.handle();
-    actix_rt::spawn(server);
+    });
+    let base = server.base.clone();
     let client = awc::Client::default();
 
     let slow = async {
@@ -442,7 +425,7 @@ async fn over_tcp_an_in_flight_request_keeps_its_policy() {
         slow.1.get("access-control-expose-headers"),
         Some(&vec!["\"x-from-a\"".to_owned()])
     );
-    handle.stop(true).await;
+    server.stop().await;
 }
 
 // ---------------------------------------------------------------------------------------------

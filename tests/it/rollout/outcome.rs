@@ -5,12 +5,9 @@
 //! rule the test configured for that origin, or "refused because REASON" for the fault the
 //! test put in the request; counters equal the number of requests of each kind sent.
 
-use crate::{
-    common::{
-        logs::{capture_logs, logged_by},
-        server::routes,
-    },
-    serve,
+use crate::common::{
+    logs::{capture_logs, logged_by},
+    server::{routes, two_worker_server},
 };
 use actix_web::{
     body::MessageBody,
@@ -211,7 +208,7 @@ async fn counters_add_up_exactly_across_workers_over_tcp() {
         .build()
         .unwrap();
     let served = policy.clone();
-    let server = serve!(move || App::new().wrap(served.clone()).configure(routes));
+    let server = two_worker_server(move || App::new().wrap(served.clone()).configure(routes));
     let client = awc::Client::default();
     let url = format!("{}/x", server.base);
     let requests = (0..60).map(|i| {

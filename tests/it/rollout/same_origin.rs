@@ -9,12 +9,9 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use crate::{
-    common::{
-        logs::{capture_logs, logged},
-        server::{routes, Server},
-    },
-    serve,
+use crate::common::{
+    logs::{capture_logs, logged},
+    server::{routes, two_worker_server, Server},
 };
 use actix_web::{http::StatusCode, App};
 use awc::Client;
@@ -54,7 +51,7 @@ fn allow_headers(headers: &[(String, String)]) -> Vec<&str> {
 }
 
 fn serve_policy(policy: CorsPolicy) -> Server {
-    serve!(move || App::new().wrap(policy.clone()).configure(routes))
+    two_worker_server(move || App::new().wrap(policy.clone()).configure(routes))
 }
 
 #[actix_rt::test]

@@ -24,9 +24,11 @@ use actix_web::{
         Method, StatusCode,
     },
     middleware::{from_fn, DefaultHeaders, Next},
-    test as atest, web, App, HttpResponse, HttpServer, ResponseError,
+    test as atest, web, App, HttpResponse, ResponseError,
 };
 use corsair::Cors;
+
+use crate::common::server::two_worker_server;
 
 const APP: &str = "https://app.example.com";
 const EVIL: &str = "https://evil.example";
@@ -579,7 +581,7 @@ async fn two_workers_over_tcp_keep_every_promise_on_every_connection() {
     let built = policy().build().expect("valid");
     let threads = Arc::new(std::sync::Mutex::new(std::collections::HashSet::new()));
     let seen_threads = threads.clone();
-    let server = HttpServer::new(move || {
+    let server = two_worker_server(move || {
         let threads = seen_threads.clone();
         App::new()
             .wrap(from_fn(require_token_tcp))
@@ -597,14 +599,8 @@ async fn two_workers_over_tcp_keep_every_promise_on_every_connection() {
                         .body("ok")
                 }),
             )
-    })
-    .workers(2)
-    .bind(("127.0.0.1", 0))
-    .unwrap();
-    let addr = server.addrs()[0];
-    let server = server.run();
-    let handle = server.handle();
-    actix_rt::spawn(server);
+    });
+    let addr = server.addr;
 
     let checks = actix_rt::task::spawn_blocking(move || {
         // Many fresh connections, so both workers answer some.
@@ -656,7 +652,7 @@ async fn two_workers_over_tcp_keep_every_promise_on_every_connection() {
         }
     })
     .await;
-    handle.stop(true).await;
+    server.stop().await;
     if let Err(e) = checks {
         std::panic::resume_unwind(e.into_panic());
     }
