@@ -4,6 +4,7 @@
 pub mod chromium;
 pub mod env;
 pub mod logs;
+pub mod raw_http;
 pub mod server;
 
 use actix_web::{

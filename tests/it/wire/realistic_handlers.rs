@@ -6,13 +6,9 @@
 //! * errors carry CORS headers; a refused preflight carries none and reaches no handler;
 //! * `Vary` is one field, the handler's names kept, `Origin` added once, nothing duplicated.
 
-use std::{
-    io::{Read, Write},
-    net::TcpStream,
-    sync::{
-        atomic::{AtomicUsize, Ordering},
-        Arc,
-    },
+use std::sync::{
+    atomic::{AtomicUsize, Ordering},
+    Arc,
 };
 
 use actix_web::{
@@ -28,7 +24,10 @@ use actix_web::{
 };
 use corsair::Cors;
 
-use crate::common::server::two_worker_server;
+use crate::common::{
+    raw_http::{self, values},
+    server::two_worker_server,
+};
 
 const APP: &str = "https://app.example.com";
 const EVIL: &str = "https://evil.example";
@@ -552,28 +551,8 @@ async fn a_handler_setting_its_own_cors_headers_is_overridden_when_allowed_and_l
 // ---------------------------------------------------------------------------------------------
 
 fn raw(addr: std::net::SocketAddr, head: &str) -> (String, Vec<(String, String)>) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    write!(s, "{head}Host: {addr}\r\nConnection: close\r\n\r\n").unwrap();
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).unwrap();
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let (head, _) = text.split_once("\r\n\r\n").expect("a full response head");
-    let mut lines = head.split("\r\n");
-    let status = lines.next().unwrap().to_owned();
-    let headers = lines
-        .map(|l| {
-            let (n, v) = l.split_once(':').unwrap();
-            (n.trim().to_ascii_lowercase(), v.trim().to_owned())
-        })
-        .collect();
+    let (status, headers, _) = raw_http::exchange(addr, head);
     (status, headers)
-}
-
-fn field<'a>(h: &'a [(String, String)], name: &str) -> Vec<&'a str> {
-    h.iter()
-        .filter(|(n, _)| n == name)
-        .map(|(_, v)| v.as_str())
-        .collect()
 }
 
 #[actix_rt::test]
@@ -611,18 +590,18 @@ async fn two_workers_over_tcp_keep_every_promise_on_every_connection() {
                 &format!("GET /items HTTP/1.1\r\nOrigin: {APP}\r\nAuthorization: Bearer t\r\n"),
             );
             assert!(status.starts_with("HTTP/1.1 200"), "{ctx}: {status}");
-            assert_eq!(field(&h, "access-control-allow-origin"), [APP], "{ctx}");
+            assert_eq!(values(&h, "access-control-allow-origin"), [APP], "{ctx}");
             assert_eq!(
-                field(&h, "access-control-allow-credentials"),
+                values(&h, "access-control-allow-credentials"),
                 ["true"],
                 "{ctx}"
             );
-            assert_eq!(field(&h, "vary"), ["Accept-Encoding, Origin"], "{ctx}");
+            assert_eq!(values(&h, "vary"), ["Accept-Encoding, Origin"], "{ctx}");
 
             let (status, h) = raw(addr, &format!("GET /items HTTP/1.1\r\nOrigin: {APP}\r\n"));
             assert!(status.starts_with("HTTP/1.1 401"), "{ctx}: {status}");
-            assert_eq!(field(&h, "access-control-allow-origin"), [APP], "{ctx}");
-            assert_eq!(field(&h, "vary"), ["Origin"], "{ctx}");
+            assert_eq!(values(&h, "access-control-allow-origin"), [APP], "{ctx}");
+            assert_eq!(values(&h, "vary"), ["Origin"], "{ctx}");
 
             let (status, h) = raw(
                 addr,
@@ -647,8 +626,8 @@ async fn two_workers_over_tcp_keep_every_promise_on_every_connection() {
                 ),
             );
             assert!(status.starts_with("HTTP/1.1 204"), "{ctx}: {status}");
-            assert_eq!(field(&h, "access-control-allow-origin"), [APP], "{ctx}");
-            assert_eq!(field(&h, "vary").len(), 1, "{ctx}: {h:?}");
+            assert_eq!(values(&h, "access-control-allow-origin"), [APP], "{ctx}");
+            assert_eq!(values(&h, "vary").len(), 1, "{ctx}: {h:?}");
         }
     })
     .await;

@@ -1,15 +1,12 @@
 //! Over real TCP: what the bytes on the wire look like (one `Vary` field, no duplicated CORS
 //! headers, duplicate `Origin` refused), with a raw HTTP/1.1 client and with `awc`.
 
-use std::{
-    io::{Read, Write},
-    net::{SocketAddr, TcpStream},
-    sync::mpsc,
-    thread,
-};
+use std::{net::SocketAddr, sync::mpsc, thread};
 
 use actix_web::{dev::ServerHandle, http::header, web, App, HttpResponse, HttpServer};
 use corsair::Cors;
+
+use crate::common::raw_http::{self, values};
 
 /// A running server on a free loopback port; stopped on drop.
 struct Server {
@@ -74,25 +71,7 @@ impl Server {
 
     /// Sends raw request lines, returns (status line, header lines, body).
     fn raw(&self, request_head: &str) -> (String, Vec<(String, String)>, String) {
-        let mut stream = TcpStream::connect(self.addr).unwrap();
-        write!(
-            stream,
-            "{request_head}Host: {}\r\nConnection: close\r\n\r\n",
-            self.addr
-        )
-        .unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).unwrap();
-        let (head, body) = response.split_once("\r\n\r\n").expect("complete response");
-        let mut lines = head.split("\r\n");
-        let status = lines.next().unwrap().to_owned();
-        let headers = lines
-            .map(|l| {
-                let (k, v) = l.split_once(':').unwrap();
-                (k.trim().to_ascii_lowercase(), v.trim().to_owned())
-            })
-            .collect();
-        (status, headers, body.to_owned())
+        raw_http::exchange(self.addr, request_head)
     }
 }
 
@@ -104,14 +83,6 @@ impl Drop for Server {
             t.join().unwrap();
         }
     }
-}
-
-fn values<'a>(headers: &'a [(String, String)], name: &str) -> Vec<&'a str> {
-    headers
-        .iter()
-        .filter(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .collect()
 }
 
 #[test]
