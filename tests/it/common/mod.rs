@@ -7,9 +7,14 @@ pub mod logs;
 pub mod raw_http;
 pub mod server;
 
+use std::collections::BTreeMap;
+
 use actix_web::{
     dev::ServiceResponse,
-    http::{header, Method},
+    http::{
+        header::{self, HeaderMap},
+        Method,
+    },
     test::TestRequest,
 };
 
@@ -54,4 +59,19 @@ pub fn has_no_allow_headers<B>(res: &ServiceResponse<B>) -> bool {
     !res.headers()
         .keys()
         .any(|k| k.as_str().starts_with("access-control-allow-"))
+}
+
+/// The CORS headers of a response: `Access-Control-*` and `Vary`, every value in order
+/// (as escaped text, so failures read well and distinct bytes stay distinct).
+pub fn cors_headers(headers: &HeaderMap) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, value) in headers {
+        let name = name.as_str();
+        if name.starts_with("access-control-") || name == "vary" {
+            out.entry(name.to_owned())
+                .or_default()
+                .push(format!("{value:?}"));
+        }
+    }
+    out
 }

@@ -28,7 +28,7 @@ use actix_web::{
     dev::{Service, ServiceResponse},
     error,
     http::{
-        header::{self, HeaderMap, HeaderValue},
+        header::{self, HeaderValue},
         Method, StatusCode,
     },
     test::{self, TestRequest},
@@ -39,6 +39,8 @@ use proptest::{
     prelude::*,
     test_runner::{Config, RngAlgorithm, TestRng, TestRunner},
 };
+
+use crate::common::cors_headers;
 
 // ---------------------------------------------------------------------------------------------
 // policies
@@ -441,21 +443,6 @@ struct Wire {
     status: StatusCode,
     cors: BTreeMap<String, Vec<String>>,
     handler_ran: bool,
-}
-
-/// The CORS headers of a response: `Access-Control-*` and `Vary`, every value in order
-/// (as escaped text, so failures read well and distinct bytes stay distinct).
-fn cors_headers(headers: &HeaderMap) -> BTreeMap<String, Vec<String>> {
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (name, value) in headers {
-        let name = name.as_str();
-        if name.starts_with("access-control-") || name == "vary" {
-            out.entry(name.to_owned())
-                .or_default()
-                .push(format!("{value:?}"));
-        }
-    }
-    out
 }
 
 /// An inner middleware that fails `/auth` like an authentication guard, without calling the

@@ -23,17 +23,14 @@ use std::{
 };
 
 use crate::common::{
-    env,
+    cors_headers, env,
     server::{two_worker_server, worker_id},
 };
 
 use actix_web::{
     dev::{Service, ServiceResponse},
     error,
-    http::{
-        header::{self, HeaderMap},
-        Method, StatusCode,
-    },
+    http::{Method, StatusCode},
     test::{self, TestRequest},
     web, App, HttpResponse,
 };
@@ -70,18 +67,6 @@ fn cors_b() -> Cors {
 
 /// A response as far as CORS goes: status and every `Access-Control-*` / `Vary` value.
 type Shape = (StatusCode, BTreeMap<String, Vec<String>>);
-
-fn cors_headers(headers: &HeaderMap) -> BTreeMap<String, Vec<String>> {
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (name, value) in headers {
-        if name.as_str().starts_with("access-control-") || name == header::VARY {
-            out.entry(name.as_str().to_owned())
-                .or_default()
-                .push(format!("{value:?}"));
-        }
-    }
-    out
-}
 
 /// The requests of the concurrency test, each as a `check` question and as wire parts.
 #[derive(Debug, Clone, Copy)]
