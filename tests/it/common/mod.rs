@@ -54,11 +54,27 @@ pub fn all<B>(res: &ServiceResponse<B>, name: &str) -> Vec<String> {
         .collect()
 }
 
-/// True if no `Access-Control-Allow-*` header is present.
-pub fn has_no_allow_headers<B>(res: &ServiceResponse<B>) -> bool {
-    !res.headers()
-        .keys()
-        .any(|k| k.as_str().starts_with("access-control-allow-"))
+/// Asserts that the response's `Access-Control-*` fields are exactly `expected`: each named
+/// once, with that value, in any order, and no other. A grant that sends one field too many
+/// (or a refusal that sends any) fails; `assert_cors(&res, &[])` is "no CORS headers at all".
+#[track_caller]
+pub fn assert_cors<B>(res: &ServiceResponse<B>, expected: &[(&str, &str)]) {
+    let mut got: Vec<(String, String)> = res
+        .headers()
+        .iter()
+        .filter(|(name, _)| name.as_str().starts_with("access-control-"))
+        .map(|(name, value)| {
+            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+            (name.as_str().to_owned(), value)
+        })
+        .collect();
+    got.sort();
+    let mut want: Vec<(String, String)> = expected
+        .iter()
+        .map(|(name, value)| (name.to_ascii_lowercase(), (*value).to_owned()))
+        .collect();
+    want.sort();
+    assert_eq!(got, want, "the response's Access-Control-* fields");
 }
 
 /// The CORS headers of a response: `Access-Control-*` and `Vary`, every value in order
