@@ -3,6 +3,7 @@
 
 pub mod chromium;
 pub mod env;
+pub mod guard;
 pub mod logs;
 pub mod raw_http;
 pub mod server;

@@ -6,18 +6,16 @@
 //! reaches the browser readable; wrapped outside, the same preflight gets the guard's `401`
 //! with no CORS header, which a browser reports only as a bare "CORS error".
 
-use std::sync::{
-    atomic::{AtomicUsize, Ordering},
-    Arc,
+use crate::common::{
+    from_origin,
+    guard::{require_token, GuardCalls},
+    header, preflight,
 };
-
-use crate::common::{from_origin, header, preflight};
 use actix_web::{
     body::MessageBody,
-    dev::{Service, ServiceRequest, ServiceResponse},
-    error::ErrorUnauthorized,
+    dev::{Service, ServiceResponse},
     http::{header, header::HeaderMap, Method, StatusCode},
-    middleware::{from_fn, Next},
+    middleware::from_fn,
     test, web, App, Error, HttpResponse,
 };
 use corsair::Cors;
@@ -30,37 +28,6 @@ fn cors() -> Cors {
         .allowed_methods(["GET", "POST"])
         .allowed_headers(["authorization", "content-type"])
         .supports_credentials()
-}
-
-/// Counts the requests that reached the guard, to tell "answered by corsair" from "answered
-/// by the guard".
-#[derive(Clone, Default)]
-struct GuardCalls(Arc<AtomicUsize>);
-
-impl GuardCalls {
-    fn get(&self) -> usize {
-        self.0.load(Ordering::SeqCst)
-    }
-}
-
-/// A typical auth middleware: no `Authorization: Bearer good-token`, no entry. Like most real
-/// guards it knows nothing about CORS, so it rejects preflights too (they never carry
-/// credentials).
-async fn require_token(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    if let Some(calls) = req.app_data::<web::Data<GuardCalls>>() {
-        calls.0.fetch_add(1, Ordering::SeqCst);
-    }
-    let authorized = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .is_some_and(|v| v == "Bearer good-token");
-    if !authorized {
-        return Err(ErrorUnauthorized("missing bearer token"));
-    }
-    next.call(req).await
 }
 
 /// Right: the guard is wrapped first, corsair last, so corsair is outermost.

@@ -14,7 +14,6 @@ use std::sync::{
 use actix_web::{
     body::MessageBody,
     dev::{ServiceRequest, ServiceResponse},
-    error::ErrorUnauthorized,
     http::{
         header::{self, HeaderValue},
         Method, StatusCode,
@@ -25,6 +24,7 @@ use actix_web::{
 use corsair::Cors;
 
 use crate::common::{
+    guard::{require_token, GuardCalls},
     raw_http::{self, values},
     server::two_worker_server,
 };
@@ -284,40 +284,17 @@ async fn handler_err_keeps_status_body_type_vary_and_gets_cors_headers() {
     assert!(one_vary(res.headers()).contains(&"origin".into()));
 }
 
-async fn require_token(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    GUARD_CALLS.fetch_add(1, Ordering::SeqCst);
-    if !req.headers().contains_key(header::AUTHORIZATION) {
-        return Err(ErrorUnauthorized("missing bearer token"));
-    }
-    next.call(req).await
-}
-
-static GUARD_CALLS: AtomicUsize = AtomicUsize::new(0);
-
-/// The same guard, uncounted (for the server test, which runs in parallel).
-async fn require_token_tcp(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    if !req.headers().contains_key(header::AUTHORIZATION) {
-        return Err(ErrorUnauthorized("missing bearer token"));
-    }
-    next.call(req).await
-}
-
 #[actix_rt::test]
 async fn auth_guard_inside_corsair_401_is_readable_and_never_sees_the_preflight() {
+    let calls = GuardCalls::default();
     let app = atest::init_service(
         App::new()
+            .app_data(web::Data::new(calls.clone()))
             .wrap(from_fn(require_token))
             .wrap(policy())
             .route("/items", web::put().to(HttpResponse::Ok)),
     )
     .await;
-    let before = GUARD_CALLS.load(Ordering::SeqCst);
     // Preflight: answered by corsair, the guard is not called.
     let res = atest::call_service(
         &app,
@@ -326,11 +303,7 @@ async fn auth_guard_inside_corsair_401_is_readable_and_never_sees_the_preflight(
     .await;
     assert!(res.status().is_success(), "{}", res.status());
     assert_eq!(acao(res.headers()), Some(APP));
-    assert_eq!(
-        GUARD_CALLS.load(Ordering::SeqCst),
-        before,
-        "guard saw the preflight"
-    );
+    assert_eq!(calls.get(), 0, "guard saw the preflight");
 
     // A refused preflight: no CORS headers, and still not the guard.
     let res = atest::call_service(
@@ -340,7 +313,7 @@ async fn auth_guard_inside_corsair_401_is_readable_and_never_sees_the_preflight(
     .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert!(no_cors_grant(res.headers()), "{:?}", res.headers());
-    assert_eq!(GUARD_CALLS.load(Ordering::SeqCst), before);
+    assert_eq!(calls.get(), 0);
     assert!(atest::read_body(res).await.is_empty());
 
     // The actual request without a token: the guard's `Err(401)` goes on as an error (outer
@@ -356,7 +329,7 @@ async fn auth_guard_inside_corsair_401_is_readable_and_never_sees_the_preflight(
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert_granted(res.headers(), "guard 401");
     assert_eq!(one_vary(res.headers()), ["origin"]);
-    assert_eq!(GUARD_CALLS.load(Ordering::SeqCst), before + 1);
+    assert_eq!(calls.get(), 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -563,7 +536,7 @@ async fn two_workers_over_tcp_keep_every_promise_on_every_connection() {
     let server = two_worker_server(move || {
         let threads = seen_threads.clone();
         App::new()
-            .wrap(from_fn(require_token_tcp))
+            .wrap(from_fn(require_token))
             .wrap(built.clone())
             // Outermost, and only to see which worker thread answered each connection.
             .wrap(from_fn(move |req: ServiceRequest, next: Next<_>| {
