@@ -40,9 +40,12 @@ fn with_env<R>(var: &str, value: Option<&OsStr>, build: impl FnOnce() -> R) -> R
         var,
         old: env::var_os(var),
     };
+    // SAFETY: the write races no read of the test binary's own: every test that reads or
+    // writes these variables does it under `ENV_LOCK` (see the module docs), and the test
+    // harness and the libraries it runs do not read the environment meanwhile.
     match value {
-        Some(value) => env::set_var(var, value),
-        None => env::remove_var(var),
+        Some(value) => unsafe { env::set_var(var, value) },
+        None => unsafe { env::remove_var(var) },
     }
     build()
 }
@@ -55,9 +58,10 @@ struct Restore<'a> {
 
 impl Drop for Restore<'_> {
     fn drop(&mut self) {
+        // SAFETY: as in `with_env`: dropped while `ENV_LOCK` is still held.
         match self.old.take() {
-            Some(old) => env::set_var(self.var, old),
-            None => env::remove_var(self.var),
+            Some(old) => unsafe { env::set_var(self.var, old) },
+            None => unsafe { env::remove_var(self.var) },
         }
     }
 }
