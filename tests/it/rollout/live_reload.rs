@@ -186,7 +186,7 @@ impl Gate {
         }
     }
 
-    fn wait(&self) -> impl Future<Output = ()> + use<> {
+    fn wait(&self) -> impl Future<Output = ()> {
         let gate = self.clone();
         poll_fn(move |cx| {
             let mut state = gate.0.lock().unwrap();

@@ -33,11 +33,8 @@ fn cors() -> Cors {
 /// Right: the guard is wrapped first, corsair last, so corsair is outermost.
 async fn guard_inside_cors(
     calls: &GuardCalls,
-) -> impl Service<
-    actix_http::Request,
-    Response = ServiceResponse<impl MessageBody + use<>>,
-    Error = Error,
-> + use<> {
+) -> impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = Error>
+{
     test::init_service(
         App::new()
             .app_data(web::Data::new(calls.clone()))
@@ -51,11 +48,8 @@ async fn guard_inside_cors(
 /// Wrong: corsair is wrapped first, the guard last, so the guard is outermost.
 async fn guard_outside_cors(
     calls: &GuardCalls,
-) -> impl Service<
-    actix_http::Request,
-    Response = ServiceResponse<impl MessageBody + use<>>,
-    Error = Error,
-> + use<> {
+) -> impl Service<actix_http::Request, Response = ServiceResponse<impl MessageBody>, Error = Error>
+{
     test::init_service(
         App::new()
             .app_data(web::Data::new(calls.clone()))
