@@ -21,7 +21,7 @@
 //! ```
 //!
 //! The README's "Rolling out a strict policy" shows each command's output (checked by
-//! `tests/readme.rs`).
+//! `tests/it/readme_outputs.rs`).
 //!
 //! - Logs go to stderr through `env_logger`: `RUST_LOG` sets the filter, by default
 //!   `warn,corsair=debug,actix_web::middleware::logger=info`: the candidate's differences
@@ -170,7 +170,7 @@ async fn promote(live: web::Data<LiveCors>) -> HttpResponse {
     }
 }
 
-#[allow(dead_code)] // `tests/rollout.rs` and `tests/readme.rs` include this file
+#[allow(dead_code)] // `tests/it/rollout/report_only.rs` and `tests/it/readme_outputs.rs` include this file
 #[actix_web::main]
 async fn main() -> io::Result<()> {
     // `RUST_LOG` as in every example; by default the differences, refusals and access log.

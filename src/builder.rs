@@ -367,9 +367,10 @@ impl Cors {
     /// The variable is read when the policy is built ([`Cors::build`], or when the app starts
     /// for a builder given to `.wrap()`), not when this method is called.
     ///
-    /// ```
+    /// ```standalone_crate
     /// use corsair::{Cors, CorsRequest, Problem};
-    /// std::env::set_var("DOC_ALLOWED_ORIGINS", "http://localhost:5173, https://app.example.com");
+    /// // SAFETY: at start-up, before the program starts a thread (this example runs alone).
+    /// unsafe { std::env::set_var("DOC_ALLOWED_ORIGINS", "http://localhost:5173, https://app.example.com") };
     /// let policy = Cors::default().allowed_origins_from_env("DOC_ALLOWED_ORIGINS").build().unwrap();
     /// assert!(policy.check(&CorsRequest::new("http://localhost:5173")).is_allowed());
     /// assert!(!policy.check(&CorsRequest::new("http://localhost:5174")).is_allowed());

@@ -5,7 +5,7 @@
 //! wraps sees a swap made through any other clone; another `LiveCors`, even one made from a
 //! clone of the same policy, has its own.
 //!
-//! The guarantees of a swap are listed on [`LiveCors`]. `tests/reload.rs` checks them over
+//! The guarantees of a swap are listed on [`LiveCors`]. `tests/it/rollout/live_reload.rs` checks them over
 //! real TCP with two workers while another thread swaps policies as fast as it can;
 //! `examples/reload.rs` reloads origins from a file on an admin endpoint.
 
@@ -109,7 +109,7 @@ impl LiveCors {
     /// that start from now on (in every worker). On error nothing changes and the error lists
     /// every problem, as [`Cors::build`] does.
     ///
-    /// ```
+    /// ```standalone_crate
     /// use corsair::{Cors, CorsRequest, LiveCors, Problem};
     /// let live = LiveCors::new(Cors::default().allowed_origin("https://a.com").build().unwrap());
     ///
@@ -117,7 +117,8 @@ impl LiveCors {
     /// assert_eq!(err.problems(), &[Problem::CredentialedAnyOrigin]);
     /// assert!(live.policy().check(&CorsRequest::new("https://a.com")).is_allowed()); // kept
     ///
-    /// std::env::set_var("DOC_RELOAD_ORIGINS", "https://b.com, https://c.com");
+    /// // SAFETY: at start-up, before the program starts a thread (this example runs alone).
+    /// unsafe { std::env::set_var("DOC_RELOAD_ORIGINS", "https://b.com, https://c.com") };
     /// live.replace(Cors::default().allowed_origins_from_env("DOC_RELOAD_ORIGINS")).unwrap();
     /// assert!(live.policy().check(&CorsRequest::new("https://c.com")).is_allowed());
     /// ```

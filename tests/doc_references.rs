@@ -25,7 +25,8 @@ fn read(path: &str) -> String {
     std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// Every `tests/<name>.rs` in `text`, in order, with its byte offset.
+/// Every `tests/<path>.rs` in `text` (`<path>` may name folders: `tests/it/wire/actual.rs`), in
+/// order, with its byte offset.
 fn test_files(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut from = 0;
@@ -34,7 +35,7 @@ fn test_files(text: &str) -> Vec<(usize, String)> {
         let rest = &text[start + "tests/".len()..];
         let len = rest
             .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'/')
             .count();
         if rest[len..].starts_with(".rs") {
             out.push((start, format!("tests/{}.rs", &rest[..len])));
@@ -171,4 +172,12 @@ fn the_reference_checker_rejects_a_missing_test_and_accepts_a_real_one() {
     assert!(defines_test(&source, &notes[2].1));
     // A helper function is not a test.
     assert!(!defines_test(&source, "tested_notes"));
+    // A path through folders is one file; a folder alone is none.
+    assert_eq!(
+        test_files("see tests/it/wire/actual.rs, tests/it/ and tests/x.rs."),
+        vec![
+            (4, "tests/it/wire/actual.rs".to_owned()),
+            (43, "tests/x.rs".to_owned())
+        ]
+    );
 }

@@ -93,7 +93,7 @@
 //! `http` other than `localhost` and loopback addresses), and none on WebSocket handshakes.
 //! `Sec-Fetch-Site: none` (a navigation the user typed) never occurs: every request comes
 //! from the page. Checked header for header against Chromium 156 in
-//! `tests/simulator_vs_chromium.rs`.
+//! `tests/it/browser/simulator_vs_chromium.rs`.
 //!
 //! # What it does not model
 //! Cookie `Path`, `Domain`, `Expires`, prefixes and partitioning; third-party-cookie blocking;

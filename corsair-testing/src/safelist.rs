@@ -9,7 +9,7 @@
 //! crate, shared with corsair's middleware: the simulator plays the browser, which follows the
 //! same standard, and an independent oracle would be a second copy to keep in step. What
 //! checks the simulator is independent of it: the Chromium comparison
-//! (`tests/simulator_vs_chromium.rs`) and the facts restated in the tests.
+//! (`tests/it/browser/simulator_vs_chromium.rs`) and the facts restated in the tests.
 
 use corsair_fetch as fetch;
 

@@ -1,5 +1,5 @@
 //! The two servers of the demo, shared by `examples/demo.rs` (run by a person) and
-//! `tests/browser.rs` (run by headless Chromium).
+//! `tests/it/browser/demo_in_chromium.rs` (run by headless Chromium).
 //!
 //! - The **API** server: routes under `/api` protected by a corsair policy that allows exactly
 //!   the page's origin with credentials; `/fresh`, the same with `max_age(0)`; `/public` with
@@ -158,7 +158,7 @@ pub fn api_server(listener: TcpListener, page_origin: &str, log: RequestLog) -> 
 }
 
 /// The API app itself (served by [`api_server`]; also run in-process by the browser
-/// simulator in `tests/browser.rs`): `/api` under `api`, `/fresh` under `fresh`, `/public`
+/// simulator in `tests/it/browser/demo_in_chromium.rs`): `/api` under `api`, `/fresh` under `fresh`, `/public`
 /// under `public`, `/internal` without CORS, every request recorded in `log`.
 pub fn api_app(
     api: CorsPolicy,

@@ -90,7 +90,7 @@ impl<'a> Iterator for Labels<'a> {
 /// the next label only where the list has rules further down; so the walk asks for a label
 /// beyond `domain` exactly when some rule lies below it. The crate does not promise this, so
 /// tests check it against every rule of the real list, in both directions
-/// (`tests/public_suffix_list.rs`).
+/// (`tests/it/config/public_suffix_list.rs`).
 fn has_suffixes_below(domain: &str) -> bool {
     let mut labels = Labels {
         rest: domain.split('.').rev(),
