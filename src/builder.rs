@@ -378,7 +378,7 @@ impl Cors {
     /// let err = Cors::default().allowed_origins_from_env("DOC_UNSET_VAR").build().unwrap_err();
     /// assert_eq!(err.problems(), &[Problem::MissingEnvVar { var: "DOC_UNSET_VAR".into() }]);
     ///
-    /// std::env::set_var("DOC_STAR_ORIGINS", "*");
+    /// unsafe { std::env::set_var("DOC_STAR_ORIGINS", "*") };
     /// let err = Cors::default().allowed_origins_from_env("DOC_STAR_ORIGINS").build().unwrap_err();
     /// assert!(err.to_string().contains("origin `*` (in $DOC_STAR_ORIGINS, entry 1) is not valid"));
     /// ```

@@ -83,7 +83,9 @@ async fn example_walks_the_four_steps_over_tcp() {
     let items = format!("{base}/api/items");
 
     // 1. Candidate in shadow: the response is today's (permissive) one, for everybody.
-    let partner = "https://partner.example.com";
+    // An origin of this test only: other tests of this binary replay the example with the
+    // README's `https://partner.example.com`, through the same logger.
+    let partner = "https://partner-walk.example.com";
     for _ in 0..3 {
         let r = get(&client, &items, partner).await;
         assert_eq!(r.status, StatusCode::OK);
@@ -121,7 +123,7 @@ async fn example_walks_the_four_steps_over_tcp() {
     let (status, text) = admin(&client, Method::PUT, &url, "partner.example.com").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(text.contains("partner.example.com"), "{text}");
-    let fixed = "https://app.example.com, https://partner.example.com";
+    let fixed = "https://app.example.com, https://partner-walk.example.com";
     let (status, _) = admin(&client, Method::PUT, &url, fixed).await;
     assert_eq!(status, StatusCode::OK);
     get(&client, &items, partner).await;
