@@ -56,10 +56,10 @@ mod properties {
 }
 
 /// Changing a running policy: live reload, report-only candidates, outcomes, same-origin.
-mod rollout {
+pub(crate) mod rollout {
     mod live_reload;
     mod outcome;
-    mod report_only;
+    pub(crate) mod report_only;
     mod same_origin;
 }
 

@@ -19,9 +19,8 @@ mod from_env;
 #[path = "../../examples/reload.rs"]
 mod reload;
 
-#[allow(dead_code, unused_imports)]
-#[path = "../../examples/rollout.rs"]
-mod rollout;
+/// The roll-out example, loaded once for the binary (by `rollout::report_only`).
+use crate::rollout::report_only::example as rollout;
 
 const README: &str = include_str!("../../README.md");
 

@@ -9,7 +9,7 @@
 
 #[allow(dead_code)]
 #[path = "../../../examples/rollout.rs"]
-mod example;
+pub(crate) mod example;
 
 use std::net::TcpListener;
 
