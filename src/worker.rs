@@ -31,6 +31,8 @@ pub(crate) struct Worker {
     pub(crate) options: Arc<RolloutOptions>,
     /// [protection hook] The policy's cross-origin protection, when on (`src/protection/`).
     pub(crate) protection: Option<Arc<crate::protection::Enforcement>>,
+    /// This instance's shard of the protection's counters (with `protection`).
+    pub(crate) protection_shard: Option<Shard>,
     /// This instance's outcome counters in the policy's counter set.
     counts: Shard,
     /// This instance's memory of `Vary` merges.
@@ -48,6 +50,7 @@ impl Worker {
             rules: policy.rules.for_worker(),
             options: Arc::clone(&policy.rollout.options),
             protection: policy.rollout.protection.clone(),
+            protection_shard: policy.rollout.protection.as_deref().map(|p| p.shard()),
             counts: policy.rollout.counters.shard(),
             vary: VaryCache::default(),
         })

@@ -303,7 +303,7 @@ impl CrossOriginProtection {
 }
 
 /// A built [`CrossOriginProtection`]: immutable, cheap to clone (an `Arc` inside), with its
-/// counters. Pass it to `.wrap()` (every clone shares the counters), ask it about requests
+/// counters. Pass it to `.wrap()` (every clone reads the same counters; each worker counts in its own shard), ask it about requests
 /// with [`check`](Self::check), and read what it did with [`counts`](Self::counts).
 ///
 /// ```

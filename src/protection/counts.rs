@@ -1,14 +1,13 @@
 //! [`GuardCounts`]: what one guard decided, and the counters behind it.
 //!
 //! Each guard (a built [`CrossOriginGuard`](crate::CrossOriginGuard), or a CORS policy with
-//! protection on) owns one small array of atomics, shared by every worker that runs it
-//! through an `Arc`. Only requests the guard looks at are counted: a safe method is passed
-//! on a comparison and not counted, so reads (most traffic) never touch the counters, and
-//! the writes that do pay one relaxed increment of a counter the workers share.
-
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+//! protection on) owns one counter set (`crate::counters`), read by its handle; each
+//! middleware instance counts in its own shard of it, so a request writes nothing another
+//! worker touches. Only requests the guard looks at are counted: a safe method is passed on a
+//! comparison and not counted, so reads (most traffic) never touch the counters.
 
 use super::{GuardOutcome, GuardRefusal};
+use crate::counters::{self, Shard};
 
 const SAME_ORIGIN: usize = 0;
 const USER_INITIATED: usize = 1;
@@ -19,9 +18,9 @@ const WOULD_REFUSE: usize = 8; // ..12, by reason
 const UPGRADES_REFUSED: usize = 12;
 const SLOTS: usize = 13;
 
-/// The counters of one guard.
+/// The counters of one guard: a set summed over its workers' shards.
 #[derive(Default)]
-pub(crate) struct Counters([AtomicU64; SLOTS]);
+pub(crate) struct Counters(counters::Counters);
 
 /// The counter slot of `reason`, from 0.
 fn reason_index(reason: GuardRefusal) -> usize {
@@ -34,9 +33,15 @@ fn reason_index(reason: GuardRefusal) -> usize {
 }
 
 impl Counters {
-    /// Counts `outcome` (a refused or would-be-refused upgrade request once more, as such).
+    /// A shard for one middleware instance.
+    pub(crate) fn shard(&self) -> Shard {
+        self.0.shard()
+    }
+
+    /// Counts `outcome` in `shard` (a refused or would-be-refused upgrade request once more,
+    /// as such).
     #[inline]
-    pub(crate) fn record(&self, outcome: GuardOutcome, upgrade: bool) {
+    pub(crate) fn record(shard: &Shard, outcome: GuardOutcome, upgrade: bool) {
         let slot = match outcome {
             GuardOutcome::SafeMethod => return,
             GuardOutcome::SameOrigin => SAME_ORIGIN,
@@ -46,16 +51,17 @@ impl Counters {
             GuardOutcome::Refused(r) => REFUSED + reason_index(r),
             GuardOutcome::WouldRefuse(r) => WOULD_REFUSE + reason_index(r),
         };
-        self.0[slot].fetch_add(1, Relaxed);
+        shard.bump(slot);
         if upgrade && slot >= REFUSED {
-            self.0[UPGRADES_REFUSED].fetch_add(1, Relaxed);
+            shard.bump(UPGRADES_REFUSED);
         }
     }
 
-    /// A snapshot.
+    /// A snapshot, summed over every worker.
     pub(crate) fn read(&self) -> GuardCounts {
+        let totals = self.0.totals();
         GuardCounts {
-            slots: std::array::from_fn(|i| self.0[i].load(Relaxed)),
+            slots: std::array::from_fn(|i| totals[i]),
         }
     }
 }
@@ -193,6 +199,7 @@ mod tests {
     #[test]
     fn each_outcome_reads_back_from_its_own_slot() {
         let counters = Counters::default();
+        let shard = counters.shard();
         let mut outcomes = vec![
             GuardOutcome::SameOrigin,
             GuardOutcome::UserInitiated,
@@ -204,10 +211,10 @@ mod tests {
         }
         for (i, outcome) in outcomes.iter().enumerate() {
             for _ in 0..=i {
-                counters.record(*outcome, false);
+                Counters::record(&shard, *outcome, false);
             }
         }
-        counters.record(GuardOutcome::SafeMethod, true);
+        Counters::record(&shard, GuardOutcome::SafeMethod, true);
         let counts = counters.read();
         for (i, outcome) in outcomes.iter().enumerate() {
             assert_eq!(counts.get(*outcome), i as u64 + 1, "{outcome}");
@@ -219,9 +226,18 @@ mod tests {
     #[test]
     fn refused_upgrades_are_counted_once_more_and_passed_ones_not() {
         let counters = Counters::default();
-        counters.record(GuardOutcome::Refused(GuardRefusal::OriginMismatch), true);
-        counters.record(GuardOutcome::WouldRefuse(GuardRefusal::NullOrigin), true);
-        counters.record(GuardOutcome::Trusted, true);
+        let shard = counters.shard();
+        Counters::record(
+            &shard,
+            GuardOutcome::Refused(GuardRefusal::OriginMismatch),
+            true,
+        );
+        Counters::record(
+            &shard,
+            GuardOutcome::WouldRefuse(GuardRefusal::NullOrigin),
+            true,
+        );
+        Counters::record(&shard, GuardOutcome::Trusted, true);
         let counts = counters.read();
         assert_eq!(counts.upgrades_refused(), 2);
         assert_eq!(

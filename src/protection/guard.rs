@@ -24,6 +24,7 @@ use super::{
     decide, is_safe, Enforce, GuardOutcome, GuardRefusal, SEC_FETCH_SITE,
 };
 use crate::{
+    counters::Shard,
     error::Problem,
     origin::{Lookup, MatchedBy, OriginMatcher},
     policy::Compiled,
@@ -67,14 +68,14 @@ impl Enforcement {
     /// Completes a decision: report-only, the counter, the `debug` line for a refusal, the
     /// outcome in extensions. Returns the outcome as reported.
     #[inline]
-    fn settle(&self, decided: GuardOutcome, req: &ServiceRequest) -> GuardOutcome {
+    fn settle(&self, decided: GuardOutcome, req: &ServiceRequest, shard: &Shard) -> GuardOutcome {
         let outcome = self.report(decided);
         if outcome.refusal().is_some() {
             let upgrade = req.head().headers.contains_key(header::UPGRADE);
-            self.counters.record(outcome, upgrade);
+            Counters::record(shard, outcome, upgrade);
             log_refusal(outcome, req);
         } else {
-            self.counters.record(outcome, false);
+            Counters::record(shard, outcome, false);
         }
         if self.outcome_in_extensions {
             req.extensions_mut().insert(outcome);
@@ -84,6 +85,11 @@ impl Enforcement {
 
     pub(crate) fn counts(&self) -> GuardCounts {
         self.counters.read()
+    }
+
+    /// A counter shard for one middleware instance.
+    pub(crate) fn shard(&self) -> Shard {
+        self.counters.shard()
     }
 }
 
@@ -129,9 +135,9 @@ impl Guard {
 
     /// Decides, counts, logs and records one request.
     #[inline]
-    fn judge(&self, req: &ServiceRequest) -> GuardOutcome {
+    fn judge(&self, req: &ServiceRequest, shard: &Shard) -> GuardOutcome {
         let decided = self.decide(req.head(), || req.app_config().secure());
-        self.enforcement.settle(decided, req)
+        self.enforcement.settle(decided, req, shard)
     }
 
     /// One `info` line when built: what is trusted (counts, never the origins).
@@ -275,9 +281,12 @@ fn report_start_failure(err: &crate::ConfigError) {
 pub struct GuardMiddleware<S> {
     service: S,
     guard: Arc<Guard>,
+    /// This instance's shard of the guard's counters.
+    shard: Shard,
 }
 
-/// A built guard: every worker shares it, and its counters.
+/// A built guard: every worker shares its rules (read only) and counts in its own shard of
+/// the guard's counters.
 impl<S, B> Transform<S, ServiceRequest> for CrossOriginGuard
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
@@ -293,6 +302,7 @@ where
         ready_future(Ok(GuardMiddleware {
             service,
             guard: Arc::clone(&self.inner),
+            shard: self.inner.enforcement.shard(),
         }))
     }
 }
@@ -316,6 +326,7 @@ where
         ready_future(match self.clone().build() {
             Ok(guard) => Ok(GuardMiddleware {
                 service,
+                shard: guard.inner.enforcement.shard(),
                 guard: guard.inner,
             }),
             Err(err) => {
@@ -339,7 +350,7 @@ where
 
     #[inline]
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        if self.guard.judge(&req).is_refused() {
+        if self.guard.judge(&req, &self.shard).is_refused() {
             Either::Left(ready_future(Err(Refused.into())))
         } else {
             Either::Right(self.service.call(req))
@@ -385,8 +396,12 @@ fn refuse_with(
         req.app_config().secure()
     });
     let decided = decide(head, own, |o| cors_trusts(&worker.rules, o, head));
+    let shard = worker
+        .protection_shard
+        .as_ref()
+        .expect("a worker of a policy with protection has its shard");
     enforcement
-        .settle(decided, req)
+        .settle(decided, req, shard)
         .is_refused()
         .then(forbidden)
 }
