@@ -12,7 +12,7 @@ use actix_web::http::{
 };
 
 use crate::{
-    error::{ConfigError, HeaderList, NameList, OriginRules, Problem, Source},
+    error::{ConfigError, NameList, OriginRules, Problem, Source},
     fetch::{
         is_forbidden_method, is_forbidden_request_header, is_token, FORBIDDEN_RESPONSE_HEADERS,
         NORMALIZED_METHODS,
@@ -315,23 +315,12 @@ fn compile_methods(settings: &Settings, problems: &mut Vec<Problem>) -> MethodRu
 }
 
 /// Parses header names of one list, reporting invalid and forbidden ones.
-fn header_names(
-    names: &[String],
-    list: HeaderList,
-    problems: &mut Vec<Problem>,
-) -> Vec<HeaderName> {
+fn header_names(names: &[String], list: NameList, problems: &mut Vec<Problem>) -> Vec<HeaderName> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for raw in names {
         if raw == "*" {
-            problems.push(match list {
-                HeaderList::Allowed => Problem::WildcardInList {
-                    list: NameList::AllowedHeaders,
-                },
-                HeaderList::Exposed => Problem::WildcardInList {
-                    list: NameList::ExposedHeaders,
-                },
-            });
+            problems.push(Problem::WildcardInList { list });
             continue;
         }
         let Ok(name) = HeaderName::from_bytes(raw.as_bytes()) else {
@@ -342,19 +331,24 @@ fn header_names(
             continue;
         };
         let lower = name.as_str();
-        let is_forbidden = match list {
-            HeaderList::Allowed => is_forbidden_request_header(lower.as_bytes()),
-            HeaderList::Exposed => FORBIDDEN_RESPONSE_HEADERS.contains(&lower),
+        // `list` is one of the two header lists (`AllowedHeaders` or `ExposedHeaders`).
+        let exposed = list == NameList::ExposedHeaders;
+        let is_forbidden = if exposed {
+            FORBIDDEN_RESPONSE_HEADERS.contains(&lower)
+        } else {
+            is_forbidden_request_header(lower.as_bytes())
         };
-        if !is_forbidden && list == HeaderList::Allowed && lower.starts_with("access-control-") {
+        if !is_forbidden && list == NameList::AllowedHeaders && lower.starts_with("access-control-")
+        {
             log::warn!(
                 "corsair: `{raw}` in allowed_headers is a CORS response header; allowing it as a request header is valid (scripts sometimes send it by mistake), but servers never need it"
             );
         }
         if is_forbidden {
-            problems.push(match list {
-                HeaderList::Allowed => Problem::ForbiddenRequestHeader { value: raw.clone() },
-                HeaderList::Exposed => Problem::ForbiddenExposedHeader { value: raw.clone() },
+            problems.push(if exposed {
+                Problem::ForbiddenExposedHeader { value: raw.clone() }
+            } else {
+                Problem::ForbiddenRequestHeader { value: raw.clone() }
             });
         } else if seen.insert(name.clone()) {
             out.push(name);
@@ -366,12 +360,12 @@ fn header_names(
 }
 
 fn compile_headers(settings: &Settings, problems: &mut Vec<Problem>) -> HeaderRule {
-    let list = header_names(&settings.headers, HeaderList::Allowed, problems);
+    let list = header_names(&settings.headers, NameList::AllowedHeaders, problems);
     HeaderRule::new(settings.any_header.is_any(), list)
 }
 
 fn compile_expose(settings: &Settings, problems: &mut Vec<Problem>) -> Option<HeaderValue> {
-    let list = header_names(&settings.expose, HeaderList::Exposed, problems);
+    let list = header_names(&settings.expose, NameList::ExposedHeaders, problems);
     expose_value(settings.expose_any.is_any(), &list)
 }
 

@@ -18,7 +18,7 @@ use crate::{
     builder::Cors,
     cors_policy::CorsPolicy,
     diagnostics::STARLETTE_ALWAYS_ALLOWED_HEADERS,
-    error::{HeaderList, OriginFault, Problem, Source},
+    error::{NameList, OriginFault, Problem, Source},
 };
 
 /// What `allow_methods = ["*"]` means to Starlette 1.10 (its `ALL_METHODS`).
@@ -675,7 +675,7 @@ fn list_in_config_words(problem: &Problem) -> Option<String> {
         ),
         Problem::InvalidHeaderName { value, list } => {
             let field = match list {
-                HeaderList::Allowed => "allow_headers",
+                NameList::AllowedHeaders => "allow_headers",
                 _ => "expose_headers",
             };
             format!(

@@ -174,24 +174,6 @@ pub enum OriginFault {
     },
 }
 
-/// A request-header or response-header list a header name was given for.
-///
-/// # Example
-/// ```
-/// use corsair::HeaderList;
-/// assert_eq!(HeaderList::Allowed.to_string(), "allowed_headers");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Display)]
-#[non_exhaustive]
-pub enum HeaderList {
-    /// `allowed_header(s)`: request headers a preflight may ask for.
-    #[display("allowed_headers")]
-    Allowed,
-    /// `expose_headers`: response headers JavaScript may read.
-    #[display("expose_headers")]
-    Exposed,
-}
-
 /// A list that holds names, where a lone `*` is a mistake (see [`Problem::WildcardInList`]).
 ///
 /// # Example
@@ -613,8 +595,9 @@ pub enum Problem {
     InvalidHeaderName {
         /// The value as written.
         value: String,
-        /// The list it was given for.
-        list: HeaderList,
+        /// The list it was given for ([`NameList::AllowedHeaders`] or
+        /// [`NameList::ExposedHeaders`]).
+        list: NameList,
     },
     /// `max_age` above what any browser honours.
     #[display("max_age of {seconds} s is above 86400 s (24 h): Firefox caps preflights at 24 h and Chromium at 2 h, so a longer value only misleads; use at most 86400 (7200 is what Chromium honours)")]

@@ -213,7 +213,7 @@ pub use config::CorsConfigError;
 pub use config_toml::TomlConfigError;
 pub use counts::CorsCounts;
 pub use error::{
-    ConfigError, CorsError, HeaderList, NameList, OriginFault, OriginRules, PatternFault, Problem,
+    ConfigError, CorsError, NameList, OriginFault, OriginRules, PatternFault, Problem,
     RegexBreadth, RegexFault, Source,
 };
 // The service and future types: nameable (code written for actix-cors may name

@@ -16,8 +16,7 @@ use crate::common::{
 
 use actix_web::http::{header, StatusCode};
 use corsair::{
-    ConfigError, Cors, CorsRequest, HeaderList, OriginFault, OriginRules, Problem, ProxyFault,
-    Source,
+    ConfigError, Cors, CorsRequest, NameList, OriginFault, OriginRules, Problem, ProxyFault, Source,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -892,7 +891,7 @@ fn every_variant() -> Vec<(&'static str, Cors, Problem)> {
             written_config(|c| c.expose_headers = vec!["x request id".into()]),
             Problem::InvalidHeaderName {
                 value: "x request id".into(),
-                list: HeaderList::Exposed,
+                list: NameList::ExposedHeaders,
             },
         ),
         (
