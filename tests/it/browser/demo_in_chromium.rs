@@ -18,18 +18,14 @@ mod demo_support;
 use crate::common::chromium;
 
 use std::{
-    fs,
     net::TcpListener,
-    os::unix::process::CommandExt as _,
-    path::PathBuf,
-    process::{Child, Command, Stdio},
     sync::{mpsc, Arc, Mutex},
     thread,
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    time::Duration,
 };
 
 use actix_web::dev::ServerHandle;
-use chromium::chromium_or_skip;
+use chromium::{chromium_or_skip, Browser};
 use demo_support::{api_server, page_server, serve_both, summarize, PageConfig, RequestLog, Seen};
 use serde_json::{json, Value};
 
@@ -94,87 +90,6 @@ impl Drop for Servers {
         });
         if let Some(t) = self.thread.take() {
             let _ = t.join();
-        }
-    }
-}
-
-/// One headless Chromium with a throwaway profile; killed and cleaned up on drop.
-struct Browser {
-    child: Child,
-    profile: PathBuf,
-}
-
-impl Browser {
-    fn open(binary: &PathBuf, url: &str) -> Browser {
-        let stamp = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_nanos();
-        let profile = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-            .join(format!("chromium-profile-{}-{stamp}", std::process::id()));
-        fs::create_dir_all(&profile).unwrap();
-        let stderr = fs::File::create(profile.join("chromium.log")).unwrap();
-        let child = Command::new(binary)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--disable-dev-shm-usage",
-                "--no-first-run",
-                "--no-default-browser-check",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--disable-extensions",
-                "--no-proxy-server",
-                "--password-store=basic",
-                "--mute-audio",
-            ])
-            .arg(format!("--user-data-dir={}", profile.display()))
-            .arg(url)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(stderr)
-            // Its own process group, so that Drop can end Chromium's helper processes too.
-            .process_group(0)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
-        Browser { child, profile }
-    }
-
-    /// The last lines Chromium wrote to stderr, for failure messages.
-    fn log_tail(&self) -> String {
-        let log = fs::read_to_string(self.profile.join("chromium.log")).unwrap_or_default();
-        let lines: Vec<&str> = log.lines().collect();
-        lines[lines.len().saturating_sub(30)..].join("\n")
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        // SIGTERM makes Chromium shut down its helper processes (renderers, GPU, network) and
-        // flush the profile before exiting; then anything left in its process group is killed,
-        // so nothing still writes into the profile when it is removed.
-        let pid = self.child.id();
-        let term = Command::new("kill")
-            .args(["-TERM", &pid.to_string()])
-            .status();
-        if !term.is_ok_and(|s| s.success()) {
-            let _ = self.child.kill();
-        }
-        let _ = self.child.wait();
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{pid}")])
-            .stderr(Stdio::null())
-            .status();
-        // A helper killed mid-write may still finish that write: retry a little; whatever is
-        // left stays under target/tmp.
-        for _ in 0..100 {
-            if fs::remove_dir_all(&self.profile).is_ok() || !self.profile.exists() {
-                break;
-            }
-            thread::yield_now();
         }
     }
 }

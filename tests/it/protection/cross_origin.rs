@@ -997,14 +997,10 @@ mod websocket_example;
 mod chromium {
     use super::{find_chromium as find, websocket_example};
     use std::{
-        fs,
         net::TcpListener,
-        os::unix::process::CommandExt as _,
-        path::PathBuf,
-        process::{Child, Command, Stdio},
         sync::{mpsc, Arc, Mutex},
         thread,
-        time::{Duration, SystemTime, UNIX_EPOCH},
+        time::Duration,
     };
 
     use actix_web::{dev::Service as _, web, App, HttpResponse, HttpServer};
@@ -1090,76 +1086,7 @@ const socket = (url) => new Promise((resolve) => {
         ))
     }
 
-    /// Chromium, headless, with a throwaway profile; killed with its helpers on drop.
-    struct Browser {
-        child: Child,
-        profile: PathBuf,
-    }
-
-    impl Browser {
-        fn open(binary: &PathBuf, url: &str) -> Browser {
-            let stamp = SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .unwrap()
-                .as_nanos();
-            let profile = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
-                .join(format!("chromium-csrf-{}-{stamp}", std::process::id()));
-            fs::create_dir_all(&profile).unwrap();
-            let stderr = fs::File::create(profile.join("chromium.log")).unwrap();
-            let child = Command::new(binary)
-                .args([
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-quic",
-                    "--disable-dev-shm-usage",
-                    "--no-first-run",
-                    "--no-default-browser-check",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--disable-extensions",
-                    "--no-proxy-server",
-                    "--password-store=basic",
-                    "--mute-audio",
-                ])
-                .arg(format!("--user-data-dir={}", profile.display()))
-                .arg(url)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(stderr)
-                .process_group(0)
-                .spawn()
-                .unwrap_or_else(|e| panic!("cannot start {}: {e}", binary.display()));
-            Browser { child, profile }
-        }
-
-        fn log_tail(&self) -> String {
-            let log = fs::read_to_string(self.profile.join("chromium.log")).unwrap_or_default();
-            let lines: Vec<&str> = log.lines().collect();
-            lines[lines.len().saturating_sub(30)..].join("\n")
-        }
-    }
-
-    impl Drop for Browser {
-        fn drop(&mut self) {
-            let pid = self.child.id();
-            let _ = Command::new("kill")
-                .args(["-TERM", &pid.to_string()])
-                .status();
-            let _ = self.child.wait();
-            let _ = Command::new("kill")
-                .args(["-KILL", "--", &format!("-{pid}")])
-                .stderr(Stdio::null())
-                .status();
-            for _ in 0..100 {
-                if fs::remove_dir_all(&self.profile).is_ok() || !self.profile.exists() {
-                    break;
-                }
-                thread::yield_now();
-            }
-        }
-    }
+    use crate::common::chromium::Browser;
 
     #[test]
     fn chromium_cross_site_writes_and_sockets_are_refused_allowed_ones_pass() {
