@@ -21,7 +21,6 @@ use crate::{
     origin::MatchedBy,
     policy::{Refusal, Verdict, ACRPN},
     rollout,
-    vary::VaryCache,
 };
 
 /// A request to ask a policy about: what a browser would send.
@@ -723,8 +722,7 @@ impl CorsPolicy {
         refused_header: Option<String>,
     ) -> Decision {
         let mut headers = HeaderMap::new();
-        self.rules
-            .apply(&verdict, &mut headers, &VaryCache::default());
+        self.rules.apply(&verdict, &mut headers);
         Decision {
             status: self.rules.own_answer(&verdict),
             verdict,

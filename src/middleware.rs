@@ -25,7 +25,7 @@ use crate::{
     builder::Cors,
     cors_policy::CorsPolicy,
     diagnostics,
-    policy::Verdict,
+    policy::{Tail, Verdict},
     reload::{LiveCors, WorkerCell},
     report_once,
     rollout::{self, shadow::WorkerShadow},
@@ -181,28 +181,32 @@ where
         });
         // ...then what only the wire does: counters, extensions, the report-only candidate.
         policy.record(&settled, shadow, &req);
-        let verdict = settled.verdict;
-        if let Verdict::Refused { reason, preflight } = verdict {
-            diagnostics::log_refusal(&policy.rules, req.head(), reason, preflight);
-        } else if log::log_enabled!(log::Level::Trace) {
-            log::trace!("corsair: {} {} -> {verdict:?}", req.method(), req.path());
+        let verdict = &settled.verdict;
+        // Whether a refusal (debug) or trace line can be logged is one load: skip both when
+        // not (the usual case in production).
+        if log::max_level() >= log::Level::Debug {
+            if let Verdict::Refused { reason, preflight } = *verdict {
+                diagnostics::log_refusal(&policy.rules, req.head(), reason, preflight);
+            } else if log::log_enabled!(log::Level::Trace) {
+                log::trace!("corsair: {} {} -> {verdict:?}", req.method(), req.path());
+            }
         }
-        if let Some(status) = policy.rules.own_answer(&verdict) {
+        if let Some(status) = policy.rules.own_answer(verdict) {
             let mut res = HttpResponse::new(status);
-            policy
-                .rules
-                .apply(&verdict, res.headers_mut(), &policy.vary);
+            policy.rules.apply(verdict, res.headers_mut());
             return CorsFuture {
                 state: State::Answered {
                     res: Some(req.into_response(res)),
                 },
             };
         }
+        // Only what the handler's response still needs is kept while the handler runs.
+        let tail = settled.verdict.into_tail();
         CorsFuture {
             state: State::Inner {
                 fut: self.service.call(req),
                 policy: Rc::clone(policy),
-                verdict: Some(verdict),
+                tail,
             },
         }
     }
@@ -225,7 +229,8 @@ pin_project! {
             #[pin]
             fut: F,
             policy: WorkerPolicy,
-            verdict: Option<Verdict>,
+            // `None` once the response is finished.
+            tail: Option<Tail>,
         },
     }
 }
@@ -242,38 +247,32 @@ where
                 .take()
                 .expect("CorsFuture polled after completion")
                 .map_into_right_body())),
-            StateProj::Inner {
-                fut,
-                policy,
-                verdict,
-            } => {
-                let result = ready!(fut.poll(cx));
-                Poll::Ready(match result {
-                    Ok(mut res) => {
-                        let verdict = verdict
-                            .as_ref()
-                            .expect("CorsFuture polled after completion");
-                        policy.rules.apply(verdict, res.headers_mut(), &policy.vary);
-                        Ok(res.map_into_left_body())
-                    }
-                    // An inner middleware failed (e.g. an auth guard's 401): the error becomes
-                    // a response later, outside this middleware, so ask for our headers then.
-                    // The error itself is untouched and still downcasts to its own type.
-                    Err(mut err) => {
-                        let verdict = verdict.take().expect("CorsFuture polled after completion");
-                        let policy = Rc::clone(policy);
-                        err.add_response_mapper(move |mut res| {
-                            policy
-                                .rules
-                                .apply(&verdict, res.headers_mut(), &policy.vary);
-                            res
-                        });
-                        Err(err)
-                    }
-                })
+            StateProj::Inner { fut, policy, tail } => {
+                let mut res = match ready!(fut.poll(cx)) {
+                    Ok(res) => res,
+                    Err(err) => return Poll::Ready(Err(headers_on_error(err, policy, tail))),
+                };
+                let tail = tail.as_ref().expect("CorsFuture polled after completion");
+                policy.rules.finish(tail, res.headers_mut(), &policy.vary);
+                Poll::Ready(Ok(res.map_into_left_body()))
             }
         }
     }
+}
+
+/// An inner middleware failed (e.g. an auth guard's 401): the error becomes a response later,
+/// outside this middleware, so ask for our headers then. The error itself is untouched and
+/// still downcasts to its own type.
+#[cold]
+#[inline(never)]
+fn headers_on_error(mut err: Error, policy: &WorkerPolicy, tail: &mut Option<Tail>) -> Error {
+    let tail = tail.take().expect("CorsFuture polled after completion");
+    let policy = Rc::clone(policy);
+    err.add_response_mapper(move |mut res| {
+        policy.rules.finish(&tail, res.headers_mut(), &policy.vary);
+        res
+    });
+    err
 }
 
 #[cfg(test)]

@@ -164,6 +164,7 @@ pub const SAFELISTED_RESPONSE_HEADERS: [&str; 7] = [
 /// assert!(corsair_fetch::is_tchar(b'~'));
 /// assert!(!corsair_fetch::is_tchar(b':'));
 /// ```
+#[inline]
 pub fn is_tchar(b: u8) -> bool {
     TCHAR[b as usize]
 }
@@ -203,6 +204,7 @@ const TCHAR: [bool; 256] = {
 /// assert!(!corsair_fetch::is_token(b"x id"));
 /// assert!(!corsair_fetch::is_token(b""));
 /// ```
+#[inline]
 pub fn is_token(s: &[u8]) -> bool {
     !s.is_empty() && s.iter().all(|&b| is_tchar(b))
 }

@@ -32,8 +32,12 @@ mod verdict;
 
 pub use self::verdict::Refusal;
 pub(crate) use self::{
-    allow_headers::HeaderRule, allow_methods::MethodRule, allow_origin::AllowOrigin,
-    expose_headers::value as expose_value, private_network::ACRPN, verdict::Verdict,
+    allow_headers::HeaderRule,
+    allow_methods::MethodRule,
+    allow_origin::AllowOrigin,
+    expose_headers::value as expose_value,
+    private_network::ACRPN,
+    verdict::{Tail, Verdict},
 };
 
 use crate::{
@@ -136,9 +140,19 @@ impl Compiled {
     /// Decides a request. Does not allocate. Each request header it reads is looked up once.
     #[inline]
     pub(crate) fn decide(&self, head: &RequestHead) -> Verdict {
+        self.decide_with_origin(head).0
+    }
+
+    /// [`decide`](Self::decide), also giving back the request's first `Origin` value, so that
+    /// the caller need not look it up again.
+    #[inline(always)]
+    pub(crate) fn decide_with_origin<'h>(
+        &self,
+        head: &'h RequestHead,
+    ) -> (Verdict, Option<&'h HeaderValue>) {
         let mut origins = head.headers.get_all(header::ORIGIN);
         let Some(value) = origins.next() else {
-            return Verdict::NoOrigin;
+            return (Verdict::NoOrigin, None);
         };
         let origin = RequestOrigin {
             value,
@@ -150,16 +164,18 @@ impl Compiled {
             let mut methods = head.headers.get_all(header::ACCESS_CONTROL_REQUEST_METHOD);
             if let Some(method) = methods.next() {
                 let repeated = methods.next().is_some();
-                return self.decide_preflight(head, origin, (method, repeated));
+                let verdict = self.decide_preflight(head, origin, (method, repeated));
+                return (verdict, Some(value));
             }
         }
-        match self.allow_origin(origin, head) {
+        let verdict = match self.allow_origin(origin, head) {
             Ok((origin, by)) => Verdict::Actual { origin, by },
             Err(reason) => Verdict::Refused {
                 preflight: false,
                 reason,
             },
-        }
+        };
+        (verdict, Some(value))
     }
 
     /// What to answer a request with this `Origin`.
@@ -221,22 +237,19 @@ impl Compiled {
         self.headers.first_refused(head)
     }
 
-    /// Writes the response headers `verdict` calls for, each through its own module.
-    /// `cache`: the middleware instance's memory of `Vary` merges.
-    pub(crate) fn apply(&self, verdict: &Verdict, headers: &mut HeaderMap, cache: &VaryCache) {
-        match verdict {
-            Verdict::NoOrigin => self.add_vary(headers, false, cache),
-            Verdict::Refused { preflight, .. } => self.add_vary(headers, *preflight, cache),
+    /// Writes the response headers `verdict` calls for, each through its own module, into a
+    /// response the middleware makes itself (a preflight's answer, a blocked request's) or
+    /// into the empty map of [`CorsPolicy::check`](crate::CorsPolicy::check): nothing there
+    /// to replace or merge with, so every header is appended. The handler's responses get
+    /// theirs from [`finish`](Self::finish).
+    pub(crate) fn apply(&self, verdict: &Verdict, headers: &mut HeaderMap) {
+        let preflight = match verdict {
+            Verdict::NoOrigin => false,
+            Verdict::Refused { preflight, .. } => *preflight,
             Verdict::Actual { origin, .. } => {
-                // One look at the handler's response instead of a lookup per header.
-                let (fresh, has_vary) = written_already(headers);
-                origin.write(self.flags.credentials, headers, fresh);
-                expose_headers::write(self.expose.as_ref(), headers, fresh);
-                if self.flags.vary && !has_vary {
-                    headers.append(header::VARY, self.vary_actual.clone());
-                } else {
-                    self.add_vary(headers, false, cache);
-                }
+                origin.write(self.flags.credentials, headers, true);
+                expose_headers::write(self.expose.as_ref(), headers, true);
+                false
             }
             Verdict::Preflight {
                 origin,
@@ -245,8 +258,6 @@ impl Compiled {
                 private_network: pna,
                 ..
             } => {
-                // Preflights are only ever answered by the middleware itself (see
-                // `own_answer`), into a new response: append, nothing to replace.
                 origin.write(self.flags.credentials, headers, true);
                 self.methods.write(method.as_ref(), headers);
                 self.headers.write(requested.as_ref(), headers);
@@ -254,11 +265,45 @@ impl Compiled {
                 if *pna {
                     private_network::write(headers);
                 }
-                self.add_vary(headers, true, cache);
+                true
             }
+        };
+        if self.flags.vary {
+            let ours = if preflight {
+                &self.vary_preflight
+            } else {
+                &self.vary_actual
+            };
+            headers.append(header::VARY, ours.clone());
         }
     }
 
+    /// Writes what the handler's response to an actual request gets, `tail` (see
+    /// [`Tail`]): the same headers [`apply`](Self::apply) writes for the verdict it came from.
+    #[inline]
+    pub(crate) fn finish(&self, tail: &Tail, headers: &mut HeaderMap, cache: &VaryCache) {
+        match tail {
+            Tail::Vary => self.add_vary(headers, false, cache),
+            Tail::Allow(origin) => self.allow(origin, headers, cache),
+        }
+    }
+
+    /// The headers of an allowed actual request: `Access-Control-Allow-Origin` (and
+    /// `-Credentials`), `Access-Control-Expose-Headers`, `Vary`.
+    #[inline]
+    fn allow(&self, origin: &AllowOrigin, headers: &mut HeaderMap, cache: &VaryCache) {
+        // One look at the handler's response instead of a lookup per header.
+        let (fresh, has_vary) = written_already(headers);
+        origin.write(self.flags.credentials, headers, fresh);
+        expose_headers::write(self.expose.as_ref(), headers, fresh);
+        if self.flags.vary && !has_vary {
+            headers.append(header::VARY, self.vary_actual.clone());
+        } else {
+            self.add_vary(headers, false, cache);
+        }
+    }
+
+    #[inline]
     fn add_vary(&self, headers: &mut HeaderMap, preflight: bool, cache: &VaryCache) {
         if self.flags.vary {
             let ours = if preflight {

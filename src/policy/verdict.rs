@@ -96,3 +96,33 @@ pub(crate) enum Verdict {
     /// A refused request.
     Refused { preflight: bool, reason: Refusal },
 }
+
+/// What the response of a request the handler answers still needs, once the request is
+/// decided: the part of a [`Verdict`] the middleware keeps while the handler runs (a few
+/// words, where the verdict is a preflight's size).
+#[derive(Debug)]
+pub(crate) enum Tail {
+    /// No `Origin`, or a refused one: only `Vary`.
+    Vary,
+    /// An allowed actual request: this `Access-Control-Allow-Origin`, and the rest.
+    Allow(AllowOrigin),
+}
+
+impl Verdict {
+    /// The [`Tail`] of a verdict the handler answers (`None` for a preflight, which the
+    /// middleware always answers itself).
+    #[inline]
+    pub(crate) fn into_tail(self) -> Option<Tail> {
+        match self {
+            Verdict::NoOrigin
+            | Verdict::Refused {
+                preflight: false, ..
+            } => Some(Tail::Vary),
+            Verdict::Actual { origin, .. } => Some(Tail::Allow(origin)),
+            Verdict::Preflight { .. }
+            | Verdict::Refused {
+                preflight: true, ..
+            } => None,
+        }
+    }
+}

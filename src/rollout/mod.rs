@@ -13,11 +13,11 @@ pub(crate) mod shadow;
 
 use std::sync::Arc;
 
-use actix_web::{dev::RequestHead, http::header};
+use actix_web::{dev::RequestHead, http::header::HeaderValue};
 
 use crate::{
     counters::Counters,
-    policy::{AllowOrigin, Compiled, Refusal, Verdict},
+    policy::{Compiled, Refusal, Verdict},
     same_origin,
     settings::RolloutOptions,
 };
@@ -73,25 +73,29 @@ pub(crate) fn settle(
     head: &RequestHead,
     secure: impl FnOnce() -> bool,
 ) -> Settled {
-    let mut verdict = rules.decide(head);
-    let same_origin = is_same_origin(&verdict, options, head, secure);
-    if same_origin || options.observe_only {
-        // No `Access-Control-Allow-*`; only `Vary: Origin` (the answer differs for other
-        // origins), which an observe-only policy has switched off.
-        verdict = Verdict::NoOrigin;
-    }
+    let (verdict, origin) = rules.decide_with_origin(head);
+    let same_origin =
+        origin.is_some_and(|origin| is_same_origin(&verdict, origin, options, head, secure));
     Settled {
-        verdict,
+        // A same-origin request, or any under observe-only: no `Access-Control-Allow-*`;
+        // only `Vary: Origin` (the answer differs for other origins), which an observe-only
+        // policy has switched off.
+        verdict: if same_origin || options.observe_only {
+            Verdict::NoOrigin
+        } else {
+            verdict
+        },
         same_origin,
     }
 }
 
 /// Same origin: an actual request (browsers never preflight same-origin requests) whose one
-/// `Origin` is the request's own origin. Judged after deciding, so that the headers already
-/// looked up are not looked up again.
+/// `Origin` (`origin`, as deciding found it) is the request's own origin. Judged after
+/// deciding, so that the headers already looked up are not looked up again.
 #[inline]
 fn is_same_origin(
     decided: &Verdict,
+    origin: &HeaderValue,
     options: &RolloutOptions,
     head: &RequestHead,
     secure: impl FnOnce() -> bool,
@@ -107,14 +111,9 @@ fn is_same_origin(
             reason: Refusal::MultipleOrigins,
             ..
         } => false,
-        // The echoed value is the request's `Origin`, byte for byte.
-        Verdict::Actual {
-            origin: AllowOrigin::Echo(origin),
-            ..
-        } => same_origin::is_own_origin(origin.as_bytes(), rule, head, secure),
-        // The refusal was decided on the request's one `Origin` (several are refused above).
-        _ => head.headers.get(header::ORIGIN).is_some_and(|origin| {
+        // Decided on the request's one `Origin` (several are refused above).
+        Verdict::Actual { .. } | Verdict::Refused { .. } => {
             same_origin::is_own_origin(origin.as_bytes(), rule, head, secure)
-        }),
+        }
     }
 }
