@@ -16,7 +16,6 @@ use arc_swap::{ArcSwap, Cache};
 use crate::{
     builder::Cors,
     cors_policy::CorsPolicy,
-    counts::CorsCounts,
     error::ConfigError,
     rollout::shadow::{ShadowCounts, ShadowSlot, WorkerShadow},
     worker::{Worker, WorkerPolicy},
@@ -123,8 +122,11 @@ impl LiveCors {
     }
 
     /// A snapshot of the running policy, e.g. to [`check`](CorsPolicy::check) a request
-    /// against it or to restore it later with [`set`](Self::set). The snapshot is a value: it
-    /// does not follow later swaps.
+    /// against it, to read its [`counts`](CorsPolicy::counts), or to restore it later with
+    /// [`set`](Self::set). The snapshot is a value: it does not follow later swaps. Counts
+    /// belong to a policy, not to the `LiveCors`: a newly built policy made running by
+    /// [`set`](Self::set) or [`promote_candidate`](Self::promote_candidate) counts from zero,
+    /// and a snapshot of an older one still reads that one's counts.
     ///
     /// ```
     /// use corsair::{Cors, CorsRequest};
@@ -210,14 +212,14 @@ impl CorsPolicy {
     }
 }
 
-/// The report-only candidate (`crate::rollout::shadow`) and the outcome counts.
+/// The report-only candidate (`crate::rollout::shadow`) and its counts.
 impl LiveCors {
     /// A `LiveCors` that enforces nothing: it writes no header and refuses nothing, while
     /// another layer (actix-cors, a hand-written middleware) still enforces. Give it a
     /// candidate with [`set_candidate`](Self::set_candidate) to learn which requests that
     /// candidate would refuse; [`promote_candidate`](Self::promote_candidate) later makes it
     /// enforce. Until then it records no [`CorsOutcome`](crate::CorsOutcome) and no
-    /// [`counts`](Self::counts) of its own: only [`shadow_counts`](Self::shadow_counts).
+    /// [`counts`](CorsPolicy::counts) of its own: only [`shadow_counts`](Self::shadow_counts).
     ///
     /// ```
     /// use corsair::{Cors, LiveCors};
@@ -320,18 +322,6 @@ impl LiveCors {
     /// ```
     pub fn shadow_counts(&self) -> ShadowCounts {
         ShadowCounts::from_totals(self.shadow.totals())
-    }
-
-    /// The counts of the running policy (each policy set with [`set`](Self::set) or [`promote_candidate`](Self::promote_candidate) starts at zero;
-    /// keep a [`policy`](Self::policy) snapshot to read an older one).
-    ///
-    /// ```
-    /// use corsair::Cors;
-    /// let live = Cors::default().build().unwrap().live();
-    /// assert_eq!(live.counts().total(), 0);
-    /// ```
-    pub fn counts(&self) -> CorsCounts {
-        self.policy().counts()
     }
 }
 

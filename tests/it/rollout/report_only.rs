@@ -157,7 +157,7 @@ async fn example_walks_the_four_steps_over_tcp() {
         assert_eq!(r.allow_origin.as_deref(), Some(partner));
         assert_eq!(r.body, "items (cors: allowed:exact)\n");
     }
-    assert_eq!(live.counts().refused(Refusal::OriginNotAllowed), 6);
+    assert_eq!(live.policy().counts().refused(Refusal::OriginNotAllowed), 6);
     handle.stop(true).await;
 }
 
