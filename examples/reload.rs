@@ -127,8 +127,9 @@ async fn reload(req: HttpRequest, admin: web::Data<Admin>) -> impl Responder {
                 .body(format!("{e}; the running policy is unchanged\n"));
         }
     };
-    match admin.live.replace(admin.source.policy(&text)) {
-        Ok(()) => {
+    match admin.source.policy(&text).build() {
+        Ok(policy) => {
+            admin.live.set(policy);
             println!("reload: new policy from {} in effect", admin.source.file);
             HttpResponse::Ok().body(format!("reloaded {}\n", admin.source.file))
         }

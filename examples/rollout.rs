@@ -140,7 +140,7 @@ async fn items(req: HttpRequest) -> HttpResponse {
 /// The differences so far and the enforced policy's outcomes, as `key value` lines.
 async fn report(live: web::Data<LiveCors>) -> HttpResponse {
     let shadow = live.shadow_counts();
-    let enforced = live.counts();
+    let enforced = live.policy().counts();
     HttpResponse::Ok().body(format!(
         "candidate {}\ncompared {}\ncandidate_refuses {}\ncandidate_allows {}\nheaders_differ {}\nenforced_allowed {}\nenforced_refused {}\n",
         if live.candidate().is_some() { "yes" } else { "no" },

@@ -314,28 +314,6 @@ impl Cors {
         self
     }
 
-    /// Allows origins matching any of several regular expressions; see
-    /// [`allowed_origin_regex`](Self::allowed_origin_regex).
-    ///
-    /// ```
-    /// use corsair::{Cors, CorsRequest};
-    /// let policy = Cors::default()
-    ///     .allowed_origin_regexes([r"https://a\.example\.com", r"https://b\.example\.org"])
-    ///     .build()
-    ///     .unwrap();
-    /// assert!(policy.check(&CorsRequest::new("https://b.example.org")).is_allowed());
-    /// assert!(!policy.check(&CorsRequest::new("https://c.example.org")).is_allowed());
-    /// ```
-    pub fn allowed_origin_regexes<I, S>(self, regexes: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        regexes
-            .into_iter()
-            .fold(self, |cors, r| cors.allowed_origin_regex(r.as_ref()))
-    }
-
     /// Allows every origin of a comma-separated list, as found in configuration:
     /// white space around entries is trimmed and empty entries are ignored. An entry with a
     /// `*` is a pattern (see [`allowed_origin_pattern`](Self::allowed_origin_pattern)); a lone

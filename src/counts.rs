@@ -93,8 +93,8 @@ pub(crate) fn record(shard: &Shard, outcome: CorsOutcome) {
 
 /// How many requests one policy instance decided, by outcome and refusal reason.
 ///
-/// Read it with [`CorsPolicy::counts`](crate::CorsPolicy::counts) or
-/// [`LiveCors::counts`](crate::LiveCors::counts). Each policy instance (so each scope that
+/// Read it with [`CorsPolicy::counts`](crate::CorsPolicy::counts) (for a
+/// [`LiveCors`](crate::LiveCors), `live.policy().counts()`). Each policy instance (so each scope that
 /// wraps its own policy) has its own counters; they are never labelled by origin.
 ///
 /// ```

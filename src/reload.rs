@@ -16,7 +16,6 @@ use arc_swap::{ArcSwap, Cache};
 use crate::{
     builder::Cors,
     cors_policy::CorsPolicy,
-    counts::CorsCounts,
     error::ConfigError,
     rollout::shadow::{ShadowCounts, ShadowSlot, WorkerShadow},
     worker::{Worker, WorkerPolicy},
@@ -24,9 +23,9 @@ use crate::{
 
 /// A CORS middleware whose policy can be replaced while the server runs.
 ///
-/// Build the first policy, turn it into a `LiveCors` ([`CorsPolicy::live`] or
-/// [`LiveCors::new`]), keep one clone as the handle, and `.wrap()` a clone in every worker.
-/// Clones are cheap and share the same policy.
+/// Build the first policy, turn it into a `LiveCors` with [`CorsPolicy::live`], keep one
+/// clone as the handle, and `.wrap()` a clone in every worker. Clones are cheap and share the
+/// same policy.
 ///
 /// # Guarantees
 /// - **Whole policies only.** Each request loads the policy once, when the middleware first
@@ -35,8 +34,9 @@ use crate::{
 /// - **In-flight requests keep their policy.** A request that started before a swap gets the
 ///   old policy's headers, even if its handler finishes after the swap (also on the error
 ///   path); requests that start after the swap get the new one.
-/// - **Validate first.** [`LiveCors::replace`] builds the new policy and swaps only if it is
-///   valid; otherwise it returns every problem and the running policy stays.
+/// - **Validate first.** A new policy is built (and so validated) with [`Cors::build`]
+///   before [`LiveCors::set`] swaps it in: an invalid one is refused with every problem, and
+///   the running policy stays.
 /// - **No lock on the request path** and nothing to restart; a swap costs one atomic store.
 /// - **Nothing shared is written per request.** Each worker keeps its own copy of the
 ///   running policy and, per request, only reads the shared cell to see whether it changed.
@@ -64,13 +64,12 @@ use crate::{
 /// });
 ///
 /// // Later, e.g. from an admin endpoint: validated first, then swapped for every worker.
-/// handle.replace(Cors::default().allowed_origin("https://b.example.com"))?;
+/// handle.set(Cors::default().allowed_origin("https://b.example.com").build()?);
 /// assert!(handle.policy().check(&CorsRequest::new("https://b.example.com")).is_allowed());
 ///
-/// // An invalid policy is refused with every problem, and the running one is kept.
-/// let err = handle
-///     .replace(Cors::default().allowed_origin("b.example.com").max_age(100_000))
-///     .unwrap_err();
+/// // An invalid policy is refused with every problem before anything is swapped, and the
+/// // running one is kept.
+/// let err = Cors::default().allowed_origin("b.example.com").max_age(100_000).build().unwrap_err();
 /// assert_eq!(err.problems().len(), 2);
 /// assert!(handle.policy().check(&CorsRequest::new("https://b.example.com")).is_allowed());
 /// # Ok(())
@@ -91,51 +90,31 @@ impl std::fmt::Debug for LiveCors {
 }
 
 impl LiveCors {
-    /// Starts with `policy`.
-    ///
-    /// ```
-    /// use corsair::{Cors, LiveCors};
-    /// let live = LiveCors::new(Cors::default().build().unwrap());
-    /// # drop(live);
-    /// ```
-    pub fn new(policy: CorsPolicy) -> Self {
-        LiveCors {
-            cell: Arc::new(ArcSwap::from_pointee(policy)),
-            shadow: Arc::default(),
-        }
-    }
-
-    /// Validates `cors` and, only if it is valid, makes it the running policy for requests
-    /// that start from now on (in every worker). On error nothing changes and the error lists
-    /// every problem, as [`Cors::build`] does.
+    /// Makes `policy` the running one for requests that start from now on, in every worker.
+    /// The policy is already built, so it is valid: build the new one with [`Cors::build`],
+    /// which returns every problem of an invalid one while the running policy stays. Also
+    /// switches between policies built in advance, or rolls back to a snapshot taken with
+    /// [`policy`](Self::policy).
     ///
     /// ```standalone_crate
-    /// use corsair::{Cors, CorsRequest, LiveCors, Problem};
-    /// let live = LiveCors::new(Cors::default().allowed_origin("https://a.com").build().unwrap());
+    /// use corsair::{Cors, CorsRequest, Problem};
+    /// let live = Cors::default().allowed_origin("https://a.com").build().unwrap().live();
+    /// let before = live.policy();
     ///
-    /// let err = live.replace(Cors::default().allow_any_origin().supports_credentials()).unwrap_err();
+    /// // An invalid policy never reaches `set`: building it returns every problem.
+    /// let err = Cors::default().allow_any_origin().supports_credentials().build().unwrap_err();
     /// assert_eq!(err.problems(), &[Problem::CredentialedAnyOrigin]);
     /// assert!(live.policy().check(&CorsRequest::new("https://a.com")).is_allowed()); // kept
     ///
+    /// // An origin list from the environment is read when the policy is built.
     /// // SAFETY: at start-up, before the program starts a thread (this example runs alone).
     /// unsafe { std::env::set_var("DOC_RELOAD_ORIGINS", "https://b.com, https://c.com") };
-    /// live.replace(Cors::default().allowed_origins_from_env("DOC_RELOAD_ORIGINS")).unwrap();
+    /// live.set(Cors::default().allowed_origins_from_env("DOC_RELOAD_ORIGINS").build().unwrap());
     /// assert!(live.policy().check(&CorsRequest::new("https://c.com")).is_allowed());
-    /// ```
-    pub fn replace(&self, cors: Cors) -> Result<(), ConfigError> {
-        let policy = cors.build()?;
-        self.set(policy);
-        Ok(())
-    }
-
-    /// Makes an already built policy the running one for requests that start from now on.
-    /// Useful to switch between policies built (and validated) in advance, or to roll back to
-    /// a snapshot taken with [`policy`](Self::policy).
+    /// assert!(!live.policy().check(&CorsRequest::new("https://a.com")).is_allowed());
     ///
-    /// ```
-    /// use corsair::{Cors, LiveCors};
-    /// let live = LiveCors::new(Cors::default().build().unwrap());
-    /// live.set(Cors::permissive().build().unwrap());
+    /// live.set(before); // roll back
+    /// assert!(live.policy().check(&CorsRequest::new("https://a.com")).is_allowed());
     /// ```
     pub fn set(&self, policy: CorsPolicy) {
         self.cell.store(Arc::new(policy));
@@ -143,13 +122,19 @@ impl LiveCors {
     }
 
     /// A snapshot of the running policy, e.g. to [`check`](CorsPolicy::check) a request
-    /// against it or to restore it later with [`set`](Self::set). The snapshot is a value: it
-    /// does not follow later swaps.
+    /// against it, to read its [`counts`](CorsPolicy::counts), or to restore it later with
+    /// [`set`](Self::set). The snapshot is a value: it does not follow later swaps. Counts
+    /// belong to a policy, not to the `LiveCors`: a newly built policy made running by
+    /// [`set`](Self::set) or [`promote_candidate`](Self::promote_candidate) counts from zero,
+    /// and a snapshot of an older one still reads that one's counts.
     ///
     /// ```
-    /// use corsair::{Cors, CorsRequest, LiveCors};
-    /// let live = LiveCors::new(Cors::permissive().build().unwrap());
-    /// assert!(live.policy().check(&CorsRequest::new("https://x.org")).is_allowed());
+    /// use corsair::{Cors, CorsRequest};
+    /// let live = Cors::permissive().build().unwrap().live();
+    /// let snapshot = live.policy();
+    /// live.set(Cors::default().build().unwrap());
+    /// assert!(!live.policy().check(&CorsRequest::new("https://x.org")).is_allowed());
+    /// assert!(snapshot.check(&CorsRequest::new("https://x.org")).is_allowed()); // a value
     /// ```
     pub fn policy(&self) -> CorsPolicy {
         CorsPolicy::clone(&self.cell.load())
@@ -210,27 +195,31 @@ impl WorkerCell {
 }
 
 impl CorsPolicy {
-    /// Wraps this policy in a [`LiveCors`] so it can be replaced at run time (same as
-    /// [`LiveCors::new`]).
+    /// Makes this policy the running one of a new [`LiveCors`], so that it can be replaced
+    /// at run time with [`LiveCors::set`]. The `LiveCors` has its own cell and its own
+    /// report-only candidate slot, even when this policy is a clone of another `LiveCors`'s.
     ///
     /// ```
-    /// use corsair::Cors;
-    /// let live = Cors::default().build().unwrap().live();
-    /// # drop(live);
+    /// use corsair::{Cors, CorsRequest};
+    /// let live = Cors::default().allowed_origin("https://a.com").build().unwrap().live();
+    /// assert!(live.policy().check(&CorsRequest::new("https://a.com")).is_allowed());
     /// ```
     pub fn live(self) -> LiveCors {
-        LiveCors::new(self)
+        LiveCors {
+            cell: Arc::new(ArcSwap::from_pointee(self)),
+            shadow: Arc::default(),
+        }
     }
 }
 
-/// The report-only candidate (`crate::rollout::shadow`) and the outcome counts.
+/// The report-only candidate (`crate::rollout::shadow`) and its counts.
 impl LiveCors {
     /// A `LiveCors` that enforces nothing: it writes no header and refuses nothing, while
     /// another layer (actix-cors, a hand-written middleware) still enforces. Give it a
     /// candidate with [`set_candidate`](Self::set_candidate) to learn which requests that
     /// candidate would refuse; [`promote_candidate`](Self::promote_candidate) later makes it
     /// enforce. Until then it records no [`CorsOutcome`](crate::CorsOutcome) and no
-    /// [`counts`](Self::counts) of its own: only [`shadow_counts`](Self::shadow_counts).
+    /// [`counts`](CorsPolicy::counts) of its own: only [`shadow_counts`](Self::shadow_counts).
     ///
     /// ```
     /// use corsair::{Cors, LiveCors};
@@ -249,7 +238,7 @@ impl LiveCors {
         log::info!(
             "corsair: observe-only: writes no CORS header and refuses nothing until a candidate is promoted"
         );
-        LiveCors::new(policy)
+        policy.live()
     }
 
     /// Validates `cors` and, if valid, runs it in report-only mode beside the enforced policy:
@@ -334,19 +323,6 @@ impl LiveCors {
     pub fn shadow_counts(&self) -> ShadowCounts {
         ShadowCounts::from_totals(self.shadow.totals())
     }
-
-    /// The counts of the running policy (each policy set with [`replace`](Self::replace),
-    /// [`set`](Self::set) or [`promote_candidate`](Self::promote_candidate) starts at zero;
-    /// keep a [`policy`](Self::policy) snapshot to read an older one).
-    ///
-    /// ```
-    /// use corsair::Cors;
-    /// let live = Cors::default().build().unwrap().live();
-    /// assert_eq!(live.counts().total(), 0);
-    /// ```
-    pub fn counts(&self) -> CorsCounts {
-        self.policy().counts()
-    }
 }
 
 #[cfg(test)]
@@ -365,7 +341,7 @@ mod tests {
                 .build()
                 .unwrap(),
         );
-        let live = LiveCors::new(a.clone());
+        let live = a.clone().live();
         let workers = [live.worker(), live.worker()];
         for i in 0..100_000 {
             live.set(if i % 2 == 0 { b.clone() } else { a.clone() });

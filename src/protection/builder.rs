@@ -129,26 +129,6 @@ impl CrossOriginProtection {
         self
     }
 
-    /// Trusts every origin of `origins`; see [`trusted_origin`](Self::trusted_origin).
-    ///
-    /// ```
-    /// use corsair::CrossOriginProtection;
-    /// let err = CrossOriginProtection::default()
-    ///     .trusted_origins(["example.com", "https://example.com/path", "null", ""])
-    ///     .build()
-    ///     .unwrap_err();
-    /// assert_eq!(err.problems().len(), 4);
-    /// ```
-    pub fn trusted_origins<I, S>(self, origins: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        origins
-            .into_iter()
-            .fold(self, |guard, o| guard.trusted_origin(o.as_ref()))
-    }
-
     /// **Dangerous.** Trusts `Origin: null`. Any website can make a browser send it (a
     /// sandboxed iframe is enough), so this lets every website send writes with your users'
     /// cookies from such a frame. Use it only when the server cannot be reached from the

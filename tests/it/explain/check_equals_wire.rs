@@ -1154,8 +1154,12 @@ fn a_live_policy_is_checked_as_it_runs_now() {
         .policy()
         .check(&CorsRequest::new("https://a.example.com"))
         .is_allowed());
-    live.replace(Cors::default().allowed_origin("https://b.example.com"))
-        .unwrap();
+    live.set(
+        Cors::default()
+            .allowed_origin("https://b.example.com")
+            .build()
+            .unwrap(),
+    );
     assert!(!live
         .policy()
         .check(&CorsRequest::new("https://a.example.com"))

@@ -6,7 +6,7 @@
 //!   every CORS header), and no request fails.
 //! - A request in flight during a swap finishes under the policy it started with, on the
 //!   handler's success path and on an inner middleware's error path.
-//! - A replacement that fails validation returns every problem and leaves the running policy
+//! - A replacement that fails to build returns every problem and leaves the running policy
 //!   untouched.
 //!
 //! Expected responses come from `CorsPolicy::check`, which `tests/it/explain/check_equals_wire.rs` shows equal to
@@ -292,10 +292,11 @@ async fn swaps_during_traffic_show_only_whole_policies_on_every_worker() {
             for i in 0..2_000_000usize {
                 match i % 64 {
                     // Now and then through validation, valid and invalid.
-                    0 => live.replace(cors_b()).unwrap(),
+                    0 => live.set(cors_b().build().unwrap()),
                     1 => {
-                        let err = live
-                            .replace(cors_a().allowed_origin("a.example.com"))
+                        let err = cors_a()
+                            .allowed_origin("a.example.com")
+                            .build()
                             .unwrap_err();
                         assert_eq!(err.problems().len(), 1);
                     }
@@ -524,7 +525,7 @@ async fn in_flight_requests_finish_under_the_policy_they_started_with() {
 }
 
 #[actix_rt::test]
-async fn a_failed_replace_keeps_the_running_policy_and_returns_every_problem() {
+async fn a_reload_that_fails_to_build_keeps_the_running_policy_and_returns_every_problem() {
     let a = cors_a().build().unwrap();
     let live = a.clone().live();
     let app = test::init_service(
@@ -545,15 +546,13 @@ async fn a_failed_replace_keeps_the_running_policy_and_returns_every_problem() {
     let before = shape(test::call_service(&app, preflight()).await);
     assert_eq!(before, Probe::SharedPreflight.expected(&a));
 
-    let err = live
-        .replace(
-            Cors::default()
-                .allowed_origin("b.example.com")
-                .allowed_origin("http://b.example.com")
-                .supports_credentials()
-                .allowed_methods(["TRACE"])
-                .max_age(90_000),
-        )
+    let err = Cors::default()
+        .allowed_origin("b.example.com")
+        .allowed_origin("http://b.example.com")
+        .supports_credentials()
+        .allowed_methods(["TRACE"])
+        .max_age(90_000)
+        .build()
         .unwrap_err();
     let problems = err.problems();
     assert_eq!(problems.len(), 4, "{err}");
@@ -585,7 +584,7 @@ async fn a_failed_replace_keeps_the_running_policy_and_returns_every_problem() {
     }
 
     // A valid replacement then takes effect for the next request.
-    live.replace(cors_b()).unwrap();
+    live.set(cors_b().build().unwrap());
     let b = cors_b().build().unwrap();
     let now = shape(test::call_service(&app, preflight()).await);
     assert_eq!(now, Probe::SharedPreflight.expected(&b));
@@ -602,12 +601,14 @@ fn a_failed_reload_from_the_environment_keeps_the_running_policy() {
         .build()
         .unwrap()
         .live();
-    // `replace` builds the new policy, so that is where the environment is read.
+    // Building the new policy is where the environment is read.
     let err = env::with_var(
         "RELOAD_TEST_ORIGINS",
         "https://b.example.com, https://c.example.com/",
         || {
-            live.replace(Cors::default().allowed_origins_from_env("RELOAD_TEST_ORIGINS"))
+            Cors::default()
+                .allowed_origins_from_env("RELOAD_TEST_ORIGINS")
+                .build()
                 .unwrap_err()
         },
     );
@@ -629,8 +630,12 @@ fn a_failed_reload_from_the_environment_keeps_the_running_policy() {
         "RELOAD_TEST_ORIGINS",
         "https://b.example.com, https://c.example.com",
         || {
-            live.replace(Cors::default().allowed_origins_from_env("RELOAD_TEST_ORIGINS"))
-                .unwrap()
+            live.set(
+                Cors::default()
+                    .allowed_origins_from_env("RELOAD_TEST_ORIGINS")
+                    .build()
+                    .unwrap(),
+            )
         },
     );
     assert!(!live

@@ -157,7 +157,7 @@ async fn example_walks_the_four_steps_over_tcp() {
         assert_eq!(r.allow_origin.as_deref(), Some(partner));
         assert_eq!(r.body, "items (cors: allowed:exact)\n");
     }
-    assert_eq!(live.counts().refused(Refusal::OriginNotAllowed), 6);
+    assert_eq!(live.policy().counts().refused(Refusal::OriginNotAllowed), 6);
     handle.stop(true).await;
 }
 
@@ -441,7 +441,7 @@ async fn a_fresh_candidate_warns_again_after_a_flood_filled_the_last_window() {
 #[actix_rt::test]
 async fn two_live_cors_from_clones_of_one_policy_have_their_own_candidates() {
     let policy = Cors::permissive().build().unwrap();
-    let (first, second) = (LiveCors::new(policy.clone()), LiveCors::new(policy));
+    let (first, second) = (policy.clone().live(), policy.live());
     second
         .set_candidate(Cors::default().allowed_origin("https://only-second.example.com"))
         .unwrap();
