@@ -64,24 +64,40 @@ pub enum Source {
     },
 }
 
-/// Why a string is not a serialized origin (`scheme://host[:port]`).
+/// Why a configured origin (`scheme://host[:port]`) or origin pattern
+/// (`https://*.example.com`, `http://localhost:*`) is refused: the fault of
+/// [`Problem::InvalidOrigin`], [`Problem::InvalidPattern`] and [`Problem::InvalidPublicOrigin`].
+/// Its `Display` ends with the fix.
+///
+/// Most faults apply to both; a few only to exact origins ([`AnyOrigin`](Self::AnyOrigin),
+/// [`Wildcard`](Self::Wildcard), [`NonCanonicalIp`](Self::NonCanonicalIp)) or only to
+/// patterns ([`WildcardScheme`](Self::WildcardScheme),
+/// [`MisplacedWildcard`](Self::MisplacedWildcard), [`NoWildcard`](Self::NoWildcard),
+/// [`IpAddress`](Self::IpAddress)).
 ///
 /// # Example
 /// ```
 /// use corsair::{Cors, OriginFault, Problem};
 ///
-/// let err = Cors::default().allowed_origin("https://app.com/").build().unwrap_err();
-/// assert!(matches!(
-///     &err.problems()[0],
-///     Problem::InvalidOrigin { fault: OriginFault::TrailingSlash { .. }, .. }
-/// ));
+/// let err = Cors::default()
+///     .allowed_origin("https://app.com/")
+///     .allowed_origin_pattern("https://*.app.com/")
+///     .build()
+///     .unwrap_err();
+/// let [
+///     Problem::InvalidOrigin { fault: exact, .. },
+///     Problem::InvalidPattern { fault: pattern, .. },
+/// ] = err.problems() else { panic!("{err}") };
+/// assert_eq!(*exact, OriginFault::TrailingSlash { suggestion: "https://app.com".into() });
+/// assert_eq!(*pattern, OriginFault::TrailingSlash { suggestion: "https://*.app.com".into() });
+/// assert!(err.to_string().contains("write `https://*.app.com`"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Display)]
 #[non_exhaustive]
 pub enum OriginFault {
     /// The string is empty.
     #[display(
-        "it is empty; write an origin such as `https://app.example.com`, or remove the entry"
+        "it is empty; write an origin such as `https://app.example.com` (or a pattern such as `https://*.example.com`), or remove the entry"
     )]
     Empty,
     /// The string has white space or control characters.
@@ -90,7 +106,7 @@ pub enum OriginFault {
     /// No `scheme://` in front.
     #[display("it has no scheme; write `{suggestion}` (or `http://` for plain HTTP)")]
     MissingScheme {
-        /// The origin with `https://` put in front.
+        /// The text with `https://` put in front.
         suggestion: String,
     },
     /// The scheme is not `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`.
@@ -99,25 +115,25 @@ pub enum OriginFault {
     /// A `/` after the host: browsers never send one in `Origin`.
     #[display("it ends with `/`, which browsers never send in `Origin`; write `{suggestion}`")]
     TrailingSlash {
-        /// The origin without the slash.
+        /// The text without the slash.
         suggestion: String,
     },
     /// A path after the host.
     #[display("it has a path; an origin is only scheme, host and port: write `{suggestion}`")]
     Path {
-        /// The origin without its path.
+        /// The text without its path.
         suggestion: String,
     },
     /// A `?query` after the host.
     #[display("it has a query; write `{suggestion}`")]
     Query {
-        /// The origin without its query.
+        /// The text without its query.
         suggestion: String,
     },
     /// A `#fragment` after the host.
     #[display("it has a fragment; write `{suggestion}`")]
     Fragment {
-        /// The origin without its fragment.
+        /// The text without its fragment.
         suggestion: String,
     },
     /// `user:pass@` before the host.
@@ -125,7 +141,7 @@ pub enum OriginFault {
         "it has user information (`...@`), which never appears in an origin; write `{suggestion}`"
     )]
     Userinfo {
-        /// The origin without the user information.
+        /// The text without the user information.
         suggestion: String,
     },
     /// The scheme's default port is written out; browsers omit it.
@@ -135,14 +151,15 @@ pub enum OriginFault {
         scheme: String,
         /// The default port that was written, e.g. 443.
         port: u16,
-        /// The origin without the port.
+        /// The text without the port.
         suggestion: String,
     },
-    /// The port is not a number from 1 to 65535 written without leading zeros.
-    #[display("its port is not a number from 1 to 65535 without leading zeros; write e.g. `https://app.example.com:8443`, or remove the port")]
+    /// The port is not a number from 1 to 65535 written without leading zeros (nor, in a
+    /// pattern, `*`).
+    #[display("its port is not a number from 1 to 65535 without leading zeros; write e.g. `https://app.example.com:8443` (in a pattern, `:*` for any port), or remove the port")]
     InvalidPort,
     /// The host is empty or not a valid host name or IP literal.
-    #[display("its host is not a valid host name or IP address; write a DNS name (`app.example.com`), an IPv4 address, or an IPv6 address in brackets (`[::1]`)")]
+    #[display("its host is not a valid host name or IP address; write a DNS name of letters, digits and `-` between single dots (`app.example.com`, or `*.example.com` in a pattern), an IPv4 address, or an IPv6 address in brackets (`[::1]`)")]
     InvalidHost,
     /// Non-ASCII characters: browsers send internationalized names in punycode.
     #[display("it has non-ASCII characters; browsers send internationalized domain names in punycode (`xn--...`), write it that way")]
@@ -150,7 +167,7 @@ pub enum OriginFault {
     /// Upper-case letters: browsers serialize scheme and host in lower case.
     #[display("it has upper-case letters, but browsers send scheme and host in lower case; write `{suggestion}`")]
     Uppercase {
-        /// The origin in lower case.
+        /// The text in lower case.
         suggestion: String,
     },
     /// An IP address not written the way browsers serialize it (`127.1`, `0x7f.0.0.1`,
@@ -166,12 +183,24 @@ pub enum OriginFault {
     /// so that "every origin" is always written out as [`Cors::allow_any_origin`](crate::Cors::allow_any_origin).
     #[display("`*` is not an origin, and corsair does not read it as \"every origin\" (actix-cors refuses it too); to allow every origin call `.allow_any_origin()`, which echoes the request's origin, and add `.send_wildcard()` to answer `Access-Control-Allow-Origin: *` instead")]
     AnyOrigin,
-    /// A `*` inside an origin string.
+    /// A `*` inside an exact origin.
     #[display("a `*` inside an origin matches nothing; use `.allowed_origin_pattern(\"{value}\")` for wildcard subdomains or ports, or `.allow_any_origin()` for every origin")]
     Wildcard {
         /// The value as written, to paste into the pattern API.
         value: String,
     },
+    /// A pattern with a wildcard in the scheme.
+    #[display("the scheme cannot be a wildcard; write one pattern per scheme")]
+    WildcardScheme,
+    /// A pattern with a wildcard elsewhere than a leading `*.` label or a `:*` port.
+    #[display("only a leading `*.` label or a `:*` port may be a wildcard; write e.g. `https://*.example.com`, or use `.allowed_origin_regex(..)` for other shapes")]
+    MisplacedWildcard,
+    /// A pattern without any wildcard.
+    #[display("it has no wildcard; use `.allowed_origin(..)` for a single origin")]
+    NoWildcard,
+    /// A pattern with a subdomain wildcard over an IP address.
+    #[display("an IP address has no subdomains; list the address with `.allowed_origin(..)`")]
+    IpAddress,
 }
 
 /// A list that holds names, where a lone `*` is a mistake (see [`Problem::WildcardInList`]).
@@ -248,82 +277,6 @@ pub enum OriginRules {
     /// `allowed_origin_fn`.
     #[display("an origin predicate (`allowed_origin_fn`)")]
     Predicate,
-}
-
-/// What is wrong with an origin pattern (see [`Problem::InvalidPattern`]); its `Display` ends
-/// with the fix.
-///
-/// # Example
-/// ```
-/// use corsair::{Cors, PatternFault, Problem};
-/// let err = Cors::default().allowed_origin_pattern("*.example.com").build().unwrap_err();
-/// let [Problem::InvalidPattern { reason, .. }] = err.problems() else { panic!("{err}") };
-/// assert_eq!(
-///     *reason,
-///     PatternFault::NoScheme { suggestion: "https://*.example.com".into() }
-/// );
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, Display)]
-#[non_exhaustive]
-pub enum PatternFault {
-    /// The pattern is empty.
-    #[display("it is empty; write a pattern such as `https://*.example.com`, or remove the entry")]
-    Empty,
-    /// White space or control characters.
-    #[display("it contains white space or control characters; remove them")]
-    WhiteSpace,
-    /// Non-ASCII characters (an internationalized name not in punycode).
-    #[display("it has non-ASCII characters; browsers send internationalized domain names in punycode (`xn--...`), write it that way")]
-    NonAscii,
-    /// Upper-case letters.
-    #[display(
-        "it has upper-case letters, but browsers send origins in lower case; write `{suggestion}`"
-    )]
-    UpperCase {
-        /// The pattern in lower case.
-        suggestion: String,
-    },
-    /// No `scheme://`.
-    #[display("it has no scheme; write `{suggestion}` (or `http://` for plain HTTP)")]
-    NoScheme {
-        /// The pattern with `https://` in front.
-        suggestion: String,
-    },
-    /// A wildcard in the scheme.
-    #[display("the scheme cannot be a wildcard; write one pattern per scheme")]
-    WildcardScheme,
-    /// A scheme that is not one.
-    #[display("its scheme is not valid; write e.g. `https://*.example.com`")]
-    InvalidScheme,
-    /// A path, query, fragment or user information.
-    #[display("a pattern is only scheme, host and port: remove the path, query, fragment or user information")]
-    NotAnOrigin,
-    /// The host and port cannot be told apart.
-    #[display("its host is not valid; write e.g. `https://*.example.com` or `http://[::1]:*`")]
-    InvalidAuthority,
-    /// The scheme's default port, written out.
-    #[display(
-        "it writes out the scheme's default port, which browsers leave out; write `{suggestion}`"
-    )]
-    DefaultPort {
-        /// The pattern without the port.
-        suggestion: String,
-    },
-    /// A port that is neither a number from 1 to 65535 nor `*`.
-    #[display("its port is not a number from 1 to 65535 or `*`; write e.g. `:8443` or `:*`, or remove the port")]
-    InvalidPort,
-    /// A wildcard elsewhere than a leading `*.` label or a `:*` port.
-    #[display("only a leading `*.` label or a `:*` port may be a wildcard; write e.g. `https://*.example.com`, or use `.allowed_origin_regex(..)` for other shapes")]
-    MisplacedWildcard,
-    /// A host that is not a host name.
-    #[display("its host is not a valid host name; write labels of letters, digits and `-` separated by dots, e.g. `https://*.example.com`")]
-    InvalidHost,
-    /// No wildcard at all.
-    #[display("it has no wildcard; use `.allowed_origin(..)` for a single origin")]
-    NoWildcard,
-    /// A subdomain wildcard over an IP address.
-    #[display("an IP address has no subdomains; list the address with `.allowed_origin(..)`")]
-    IpAddress,
 }
 
 /// Why an origin regex does not compile (see [`Problem::InvalidRegex`]).
@@ -516,14 +469,14 @@ pub enum Problem {
         source: Source,
     },
     /// An origin pattern that cannot be parsed.
-    #[display("origin pattern `{value}` ({source}) is not valid: {reason}")]
+    #[display("origin pattern `{value}` ({source}) is not valid: {fault}")]
     InvalidPattern {
         /// The pattern as written.
         value: String,
         /// Where it came from.
         source: Source,
-        /// What is wrong, with the fix.
-        reason: PatternFault,
+        /// What is wrong with it, with the fix.
+        fault: OriginFault,
     },
     /// An origin pattern whose wildcard covers a public suffix or a top-level domain (or
     /// every domain: `https://*`). Refused with credentials always, and without them unless

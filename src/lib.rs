@@ -213,8 +213,8 @@ pub use config::CorsConfigError;
 pub use config_toml::TomlConfigError;
 pub use counts::CorsCounts;
 pub use error::{
-    ConfigError, CorsError, NameList, OriginFault, OriginRules, PatternFault, Problem,
-    RegexBreadth, RegexFault, Source,
+    ConfigError, CorsError, NameList, OriginFault, OriginRules, Problem, RegexBreadth, RegexFault,
+    Source,
 };
 // The service and future types: nameable (code written for actix-cors may name
 // `CorsMiddleware`), but not part of the front page.
