@@ -162,10 +162,10 @@ fn compile_patterns(settings: &Settings, matcher: &mut OriginMatcher, problems: 
                 }
                 matcher.patterns.insert(parsed);
             }
-            Err(PatternError::Invalid(reason)) => problems.push(Problem::InvalidPattern {
+            Err(PatternError::Invalid(fault)) => problems.push(Problem::InvalidPattern {
                 value: pattern.clone(),
                 source: source.clone(),
-                reason,
+                fault,
             }),
             Err(PatternError::TooBroad { suffix }) => problems.push(Problem::PatternTooBroad {
                 value: pattern.clone(),

@@ -1,6 +1,6 @@
 //! FastAPI-style configuration (feature `serde`): [`CorsConfig`], which means what the same
-//! arguments mean to Starlette 1.10's `CORSMiddleware`, and [`CorsConfigError`], which names
-//! the config's own fields.
+//! arguments mean to Starlette 1.10's `CORSMiddleware`, and whose [`ConfigError`]s name the
+//! config's own fields.
 //!
 //! The conversion goes through the public [`Cors`] builder methods only; what differs from the
 //! builder's actix-cors semantics (the always-allowed headers, `"*"` meaning a literal `*`,
@@ -18,7 +18,8 @@ use crate::{
     builder::Cors,
     cors_policy::CorsPolicy,
     diagnostics::STARLETTE_ALWAYS_ALLOWED_HEADERS,
-    error::{NameList, OriginFault, Problem, Source},
+    error::{ConfigError, Problem, Source},
+    words::Words,
 };
 
 /// What `allow_methods = ["*"]` means to Starlette 1.10 (its `ALL_METHODS`).
@@ -29,8 +30,8 @@ const STARLETTE_ALL_METHODS: [&str; 8] = [
 /// A CORS configuration with the field names, defaults **and meaning** of FastAPI/Starlette's
 /// `CORSMiddleware` (Starlette 1.10), deserializable from TOML, JSON, environment-style maps
 /// or any serde source. Build it with [`CorsConfig::build`]: the same validation as
-/// [`Cors::build`] applies, and every error names the config field
-/// ([`CorsConfigError`]).
+/// [`Cors::build`] applies, and every problem's fix names the config field
+/// ([`ConfigError`]).
 ///
 /// The same settings behave as they did in FastAPI, except for corsair's documented
 /// refusals (see the README, "Coming from FastAPI / Starlette"):
@@ -270,7 +271,31 @@ impl CorsConfig {
     /// let err = config.build().unwrap_err();
     /// assert!(err.to_string().contains("`allow_credentials = true`"));
     /// ```
-    pub fn build(self) -> Result<CorsPolicy, CorsConfigError> {
+    ///
+    /// The error is the [`ConfigError`] of [`Cors::build`], with the same typed problems
+    /// (pointing at the config entry), but each fix names a config field, not a builder call:
+    ///
+    /// ```
+    /// use corsair::{CorsConfig, Problem, Source};
+    ///
+    /// let config: CorsConfig = serde_json::from_str(r#"{
+    ///     "allow_origins": ["https://app.example.com", "http://intranet.corp"],
+    ///     "allow_credentials": true
+    /// }"#).unwrap();
+    /// let err = config.clone().build().unwrap_err();
+    /// assert_eq!(err.problems(), &[Problem::InsecureCredentialedOrigin {
+    ///     value: "http://intranet.corp".into(),
+    ///     source: Source::Config { field: "allow_origins", position: 2 },
+    /// }]);
+    /// let text = err.to_string();
+    /// assert!(text.contains("in config field `allow_origins`, entry 2"));
+    /// assert!(text.contains("or set `allow_insecure_credentialed_origins = true`"));
+    ///
+    /// // The same policy written with the builder is fixed with a builder call.
+    /// let err = config.into_cors().build().unwrap_err();
+    /// assert!(err.to_string().contains("or call `.allow_insecure_credentialed_origins()`"));
+    /// ```
+    pub fn build(self) -> Result<CorsPolicy, ConfigError> {
         let Converted {
             cors,
             entries,
@@ -282,7 +307,7 @@ impl CorsConfig {
             Err(err) => locate_problems(err.into_problems(), &entries),
         };
         problems.extend(own);
-        Err(CorsConfigError { problems, entries })
+        Err(ConfigError::in_words(problems, Words::Config))
     }
 
     /// Converts into a [`Cors`] builder with the same meaning, for adding builder-only
@@ -469,291 +494,12 @@ fn locate_problems(mut problems: Vec<Problem>, entries: &[Entry]) -> Vec<Problem
             | Problem::RegexUnescapedDot { value, source, .. }
             | Problem::RegexTooBroad { value, source, .. }
             | Problem::CredentialedInsecureRegex { value, source, .. }
+            | Problem::PrivateNetworkInsecureRegex { value, source }
+            | Problem::InsecurePrivateNetworkOrigin { value, source }
             | Problem::InsecureCredentialedOrigin { value, source } => locate(value, source),
             Problem::NullOrigin { source } => locate("null", source),
             _ => {}
         }
     }
     problems
-}
-
-/// Everything wrong with a [`CorsConfig`]: the error of [`CorsConfig::build`].
-///
-/// It holds the same typed [`Problem`]s as [`ConfigError`](crate::ConfigError) (origin
-/// problems point at their entry with [`Source::Config`]), but its `Display` speaks the
-/// config's words: `allow_origins`, `allow_credentials = true`,
-/// `allow_insecure_credentialed_origins = true`, never builder methods.
-///
-/// # Example
-/// ```
-/// use corsair::{CorsConfig, Problem, Source};
-///
-/// let config: CorsConfig = serde_json::from_str(r#"{
-///     "allow_origins": ["https://app.example.com", "http://intranet.corp"],
-///     "allow_credentials": true
-/// }"#).unwrap();
-/// let err = config.build().unwrap_err();
-/// assert_eq!(err.problems(), &[Problem::InsecureCredentialedOrigin {
-///     value: "http://intranet.corp".into(),
-///     source: Source::Config { field: "allow_origins", position: 2 },
-/// }]);
-/// let text = err.to_string();
-/// assert!(text.contains("in config field `allow_origins`, entry 2"));
-/// assert!(text.contains("set `allow_insecure_credentialed_origins = true`"));
-/// ```
-#[derive(Clone)]
-pub struct CorsConfigError {
-    problems: Vec<Problem>,
-    entries: Vec<Entry>,
-}
-
-impl CorsConfigError {
-    /// The problems, in the order they were found.
-    ///
-    /// ```
-    /// let config = corsair::CorsConfig { max_age: Some(90_000), ..Default::default() };
-    /// assert_eq!(config.build().unwrap_err().problems().len(), 1);
-    /// ```
-    pub fn problems(&self) -> &[Problem] {
-        &self.problems
-    }
-
-    /// Consumes the error into its problems.
-    ///
-    /// ```
-    /// let config = corsair::CorsConfig { max_age: Some(90_000), ..Default::default() };
-    /// assert_eq!(config.build().unwrap_err().into_problems().len(), 1);
-    /// ```
-    pub fn into_problems(self) -> Vec<Problem> {
-        self.problems
-    }
-}
-
-impl fmt::Display for CorsConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.problems.as_slice() {
-            [one] => write!(
-                f,
-                "invalid CORS config: {}",
-                in_config_words(one, &self.entries)
-            ),
-            many => {
-                write!(f, "invalid CORS config, {} problems:", many.len())?;
-                for (i, p) in many.iter().enumerate() {
-                    write!(f, "\n  {}. {}", i + 1, in_config_words(p, &self.entries))?;
-                }
-                Ok(())
-            }
-        }
-    }
-}
-
-impl fmt::Debug for CorsConfigError {
-    /// Same as `Display`, so `fn main() -> Result<(), Box<dyn Error>>` prints something useful.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
-
-impl std::error::Error for CorsConfigError {}
-
-/// Builder words in a problem's `Display`, and the config words that replace them (for
-/// problems without a config-specific message below).
-const BUILDER_TO_CONFIG: &[(&str, &str)] = &[
-    (
-        "call `.allow_insecure_credentialed_origins()`",
-        "set `allow_insecure_credentialed_origins = true`",
-    ),
-    (
-        "call `.allow_null_origin()`",
-        "set `allow_null_origin = true`",
-    ),
-    (
-        "drop `.supports_credentials()`",
-        "set `allow_credentials = false`",
-    ),
-    ("`.supports_credentials()`", "`allow_credentials = true`"),
-    (
-        "`.allow_insecure_credentialed_origins()`",
-        "`allow_insecure_credentialed_origins = true`",
-    ),
-    ("`.allow_null_origin()`", "`allow_null_origin = true`"),
-    (
-        "call `.dangerously_allow_subdomains_of_public_suffixes()`",
-        "set `dangerously_allow_subdomains_of_public_suffixes = true`",
-    ),
-    ("`.allow_any_origin()`", "`\"*\"` in `allow_origins`"),
-    ("`.allowed_origin(..)`", "`allow_origins`"),
-    ("`.allowed_origin_regex(..)`", "`allow_origin_regex`"),
-    (
-        "`.allowed_origin_pattern(..)`",
-        "a pattern such as `https://*.example.com` in `allow_origins`",
-    ),
-    ("`.allow_any_method()`", "`\"*\"` in `allow_methods`"),
-    ("`.allow_any_header()`", "`\"*\"` in `allow_headers`"),
-    ("`.allowed_header(..)`", "`allow_headers`"),
-    ("`.expose_headers([..])`", "`expose_headers`"),
-    ("`.expose_any_header()`", "`\"*\"` in `expose_headers`"),
-    ("`.send_wildcard()`", "`\"*\"` in `allow_origins`"),
-    ("`.preflight_status(..)`", "`preflight_status`"),
-    ("`.max_age(..)`", "`max_age`"),
-    ("`allow_any_origin`", "`\"*\"` in `allow_origins`"),
-    ("`send_wildcard`", "`\"*\"` in `allow_origins`"),
-    ("`expose_any_header`", "`\"*\"` in `expose_headers`"),
-    ("allowed_headers", "allow_headers"),
-    ("allowed_methods", "allow_methods"),
-];
-
-/// A problem's message in the config's words.
-fn in_config_words(problem: &Problem, entries: &[Entry]) -> String {
-    origin_in_config_words(problem)
-        .or_else(|| list_in_config_words(problem))
-        .or_else(|| number_in_config_words(problem))
-        .unwrap_or_else(|| translated(&problem.to_string(), entries))
-}
-
-/// The config's words for an origin problem, or `None` for any other problem.
-fn origin_in_config_words(problem: &Problem) -> Option<String> {
-    Some(match problem {
-        Problem::CredentialedAnyOrigin => "`\"*\"` in `allow_origins` together with \
-            `allow_credentials = true` would hand every website your users' cookies (Starlette \
-            quietly echoes the origin instead); list the trusted origins in `allow_origins`, or \
-            set `allow_credentials = false`"
-            .to_owned(),
-        Problem::InvalidOrigin {
-            value,
-            source,
-            fault: OriginFault::Wildcard { .. },
-        } => format!(
-            "origin `{value}` ({source}) is not valid: a `*` inside an origin matches nothing; \
-             write a pattern such as `https://*.example.com`, or `\"*\"` alone for every origin"
-        ),
-        Problem::NullOrigin { source } => format!(
-            "origin `null` ({source}) is sent by sandboxed iframes, `file:` pages and \
-             redirects, so any site can produce it (Starlette accepts it silently); set \
-             `allow_null_origin = true` if you really mean it"
-        ),
-        Problem::InvalidRegex {
-            value,
-            source,
-            error,
-        } => format!(
-            "origin regex `{value}` ({source}) does not compile: {error}; fix the syntax, or \
-             use a pattern such as `https://*.example.com` in `allow_origins` for a simple \
-             wildcard"
-        ),
-        Problem::InsecureCredentialedOrigin { value, source } => format!(
-            "origin `{value}` ({source}) allows plain http together with \
-             `allow_credentials = true`, so anyone on the network path can forge it and read \
-             your users' data (Starlette allows it; corsair refuses); use https, or set \
-             `allow_insecure_credentialed_origins = true` in the config if this is a closed \
-             network"
-        ),
-        _ => return None,
-    })
-}
-
-/// The config's words for a method or header list problem, or `None` for any other problem.
-fn list_in_config_words(problem: &Problem) -> Option<String> {
-    Some(match problem {
-        Problem::CredentialedExposeAny => "`\"*\"` in `expose_headers` together with \
-            `allow_credentials = true` exposes nothing: browsers read \
-            `Access-Control-Expose-Headers: *` literally on credentialed requests; list the \
-            headers in `expose_headers`"
-            .to_owned(),
-        Problem::InvalidMethod { value } => format!(
-            "method `{value}` in `allow_methods` is not a valid HTTP method token; write the \
-             method name alone, e.g. `PUT`"
-        ),
-        Problem::ForbiddenMethod { value } => format!(
-            "method `{value}` in `allow_methods` is forbidden by the Fetch standard and \
-             browsers never send it cross-origin; remove it"
-        ),
-        Problem::LowercaseMethod { value, suggestion } => format!(
-            "method `{value}` in `allow_methods` is lower case, but methods are \
-             case-sensitive and browsers send `{suggestion}`; write `{suggestion}`"
-        ),
-        Problem::InvalidHeaderName { value, list } => {
-            let field = match list {
-                NameList::AllowedHeaders => "allow_headers",
-                _ => "expose_headers",
-            };
-            format!(
-                "header `{value}` in `{field}` is not a valid header name; write it with \
-                 letters, digits and ``!#$%&'*+-.^_`|~`` only, e.g. `x-request-id`"
-            )
-        }
-        Problem::ForbiddenRequestHeader { value } => format!(
-            "`{value}` in `allow_headers` is a header browsers never let scripts send \
-             (forbidden or a CORS protocol header); remove it"
-        ),
-        Problem::ForbiddenExposedHeader { value } => format!(
-            "`{value}` in `expose_headers` is a forbidden response header that browsers never \
-             show to scripts; remove it"
-        ),
-        _ => return None,
-    })
-}
-
-/// The config's words for a `max_age` or `preflight_status` problem, or `None` for any other problem.
-fn number_in_config_words(problem: &Problem) -> Option<String> {
-    Some(match problem {
-        Problem::MaxAgeTooLong { seconds } => format!(
-            "`max_age` of {seconds} s is above 86400 s (24 h): Firefox caps preflights at \
-             24 h and Chromium at 2 h, so a longer value only misleads; use at most 86400"
-        ),
-        Problem::PreflightStatus { status } => format!(
-            "`preflight_status` {status} is not a success status, and browsers fail a \
-             preflight without a 2xx; use 204 (corsair's default) or 200 (Starlette's)"
-        ),
-        _ => return None,
-    })
-}
-
-/// The builder's message with builder words replaced by config words, and `in code` by the
-/// config entry whose value the message quotes.
-fn translated(message: &str, entries: &[Entry]) -> String {
-    let mut text = message.to_owned();
-    for (builder, config) in BUILDER_TO_CONFIG {
-        text = text.replace(builder, config);
-    }
-    if text.contains("(in code)") {
-        if let Some(entry) = entries
-            .iter()
-            .find(|e| text.contains(&format!("`{}`", e.value)))
-        {
-            text = text.replace("(in code)", &format!("({})", entry.source()));
-        }
-    }
-    text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Problems this file has no message of its own for (such as ones added to `Problem`
-    /// later) still come out in config words.
-    #[test]
-    fn builder_words_of_an_unknown_problem_are_translated_and_located() {
-        let entries = [Entry {
-            value: r"https?://(localhost|myapp)\.(com|dev|app)".into(),
-            field: "allow_origin_regex",
-            position: 1,
-        }];
-        let text = translated(
-            r"origin regex `https?://(localhost|myapp)\.(com|dev|app)` (in code) admits plain http together with credentials; call `.allow_insecure_credentialed_origins()` or drop `.supports_credentials()`",
-            &entries,
-        );
-        assert!(
-            text.contains("(in config field `allow_origin_regex`, entry 1)"),
-            "{text}"
-        );
-        assert!(
-            text.contains("set `allow_insecure_credentialed_origins = true`"),
-            "{text}"
-        );
-        assert!(text.contains("set `allow_credentials = false`"), "{text}");
-        assert!(!text.contains("()"), "{text}");
-    }
 }

@@ -8,18 +8,29 @@
 use std::{
     fmt, io,
     path::{Path, PathBuf},
+    sync::Arc,
 };
 
-use crate::config::CorsConfig;
+use crate::{config::CorsConfig, error::ConfigError};
 
 impl CorsConfig {
     /// Reads and parses a TOML file holding a `CorsConfig` (the field names of FastAPI's
     /// `CORSMiddleware`). Then call [`CorsConfig::build`], whose errors name the config fields.
     ///
-    /// A file that cannot be read or parsed gives a [`TomlConfigError`] whose `Display` (and
-    /// `Debug`, for `main` returning `Result`) names the file, the line and the column, shows
-    /// the line, and, when a backslash in a `"..."` string is the likely cause, the same line
-    /// written with a TOML literal string (`'...'`).
+    /// A file that cannot be read or parsed gives a [`ConfigError`] (the error of
+    /// [`CorsConfig::build`] too, so one `?` type serves both) whose `Display` (and `Debug`,
+    /// for `main` returning `Result`) names the file, the line and the column, shows the line,
+    /// and, when a backslash in a `"..."` string is the likely cause, the same line written
+    /// with a TOML literal string (`'...'`). For example, for a regex pasted from Python into
+    /// double quotes:
+    ///
+    /// ```text
+    /// cannot load CORS config cors.toml: line 2, column 33: invalid escape sequence, expected `b`, `f`, `n`, `r`, `t`, `u`, `U`, `\`, `"`
+    ///   2 | allow_origin_regex = "https://.*\.example\.com"
+    ///     |                                 ^
+    ///   a backslash in a TOML basic string ("...") starts an escape sequence, and `\.` is none; for a regex, write the value as a TOML literal string, in single quotes, which keeps backslashes as written:
+    ///   allow_origin_regex = 'https://.*\.example\.com'
+    /// ```
     ///
     /// ```
     /// use corsair::{CorsConfig, CorsRequest};
@@ -43,16 +54,17 @@ impl CorsConfig {
     /// assert!(err.to_string().contains("allow_origin_regex = 'https://.*\\.example\\.com'"));
     /// # std::fs::remove_dir_all(&dir).unwrap();
     /// ```
-    pub fn from_toml_file(path: impl AsRef<Path>) -> Result<CorsConfig, TomlConfigError> {
+    pub fn from_toml_file(path: impl AsRef<Path>) -> Result<CorsConfig, ConfigError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|error| TomlConfigError {
-            file: Some(path.to_owned()),
-            kind: Kind::Read(error),
-        })?;
-        parse(&text).map_err(|kind| TomlConfigError {
-            file: Some(path.to_owned()),
-            kind,
-        })
+        let failed = |kind| {
+            ConfigError::toml(TomlFailure {
+                file: Some(path.to_owned()),
+                kind,
+            })
+        };
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| failed(Kind::Read(ReadError(Arc::new(e)))))?;
+        parse(&text).map_err(failed)
     }
 
     /// Parses TOML text holding a `CorsConfig`; errors are those of
@@ -71,47 +83,30 @@ impl CorsConfig {
     /// assert_eq!(err.line(), Some(1));
     /// assert!(err.to_string().contains("unknown field `allow_origin`"));
     /// ```
-    pub fn from_toml_str(text: &str) -> Result<CorsConfig, TomlConfigError> {
-        parse(text).map_err(|kind| TomlConfigError { file: None, kind })
+    pub fn from_toml_str(text: &str) -> Result<CorsConfig, ConfigError> {
+        parse(text).map_err(|kind| ConfigError::toml(TomlFailure { file: None, kind }))
     }
 }
 
 fn parse(text: &str) -> Result<CorsConfig, Kind> {
-    toml::from_str(text).map_err(|error| Kind::Parse(Box::new(Parse::new(text, &error))))
+    toml::from_str(text).map_err(|error| Kind::Parse(Parse::new(text, &error)))
 }
 
-/// Why a TOML `CorsConfig` could not be loaded: the error of
-/// [`CorsConfig::from_toml_file`] and [`CorsConfig::from_toml_str`].
-///
-/// Its `Display` (and `Debug`) reads, for a regex pasted from Python into double quotes:
-///
-/// ```text
-/// cannot load CORS config cors.toml: line 2, column 33: invalid escape sequence, expected `b`, `f`, `n`, `r`, `t`, `u`, `U`, `\`, `"`
-///   2 | allow_origin_regex = "https://.*\.example\.com"
-///     |                                 ^
-///   a backslash in a TOML basic string ("...") starts an escape sequence, and `\.` is none; for a regex, write the value as a TOML literal string, in single quotes, which keeps backslashes as written:
-///   allow_origin_regex = 'https://.*\.example\.com'
-/// ```
-///
-/// # Example
-/// ```
-/// let err = corsair::CorsConfig::from_toml_str("max_age = \"ten\"").unwrap_err();
-/// assert_eq!(err.line(), Some(1));
-/// assert!(err.message().contains("invalid type"));
-/// assert!(err.file().is_none());
-/// ```
-pub struct TomlConfigError {
+/// Why a TOML `CorsConfig` could not be loaded (a [`ConfigError`] holds it).
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct TomlFailure {
     file: Option<PathBuf>,
     kind: Kind,
 }
 
+#[derive(Clone, PartialEq, Eq)]
 enum Kind {
-    Read(io::Error),
-    /// Boxed: the error stays small in a `Result`.
-    Parse(Box<Parse>),
+    Read(ReadError),
+    Parse(Parse),
 }
 
 /// A parse error, located.
+#[derive(Clone, PartialEq, Eq)]
 struct Parse {
     message: String,
     /// 1-based line and column (in characters) of the span's start, when the parser gave one.
@@ -190,60 +185,48 @@ fn literal_string_fix(line: &str, at: usize) -> Option<String> {
     ))
 }
 
-impl TomlConfigError {
-    /// The file, for [`CorsConfig::from_toml_file`].
-    ///
-    /// ```
-    /// let err = corsair::CorsConfig::from_toml_file("surely/missing/cors.toml").unwrap_err();
-    /// assert_eq!(err.file(), Some(std::path::Path::new("surely/missing/cors.toml")));
-    /// assert!(err.to_string().starts_with("cannot read CORS config surely/missing/cors.toml: "));
-    /// ```
-    pub fn file(&self) -> Option<&Path> {
+/// A file that could not be read; shared, so that the error stays `Clone`.
+#[derive(Clone)]
+struct ReadError(Arc<io::Error>);
+
+/// Two read errors are the same if they say the same (`io::Error` has no `PartialEq`).
+impl PartialEq for ReadError {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.kind() == other.0.kind() && self.0.to_string() == other.0.to_string()
+    }
+}
+
+impl Eq for ReadError {}
+
+impl TomlFailure {
+    pub(crate) fn file(&self) -> Option<&Path> {
         self.file.as_deref()
     }
 
-    /// The line of the error, counting from 1 (`None` if the file could not be read, or the
-    /// parser did not say where).
-    ///
-    /// ```
-    /// let err = corsair::CorsConfig::from_toml_str("max_age = 600\nmax_age = 60").unwrap_err();
-    /// assert_eq!(err.line(), Some(2));
-    /// ```
-    pub fn line(&self) -> Option<usize> {
+    pub(crate) fn line(&self) -> Option<usize> {
         match &self.kind {
             Kind::Parse(p) => p.at.map(|(line, _)| line),
             Kind::Read(_) => None,
         }
     }
 
-    /// The column of the error in its line, counting characters from 1.
-    ///
-    /// ```
-    /// let err = corsair::CorsConfig::from_toml_str("max_age = -1").unwrap_err();
-    /// assert_eq!(err.column(), Some(11));
-    /// ```
-    pub fn column(&self) -> Option<usize> {
+    pub(crate) fn column(&self) -> Option<usize> {
         match &self.kind {
             Kind::Parse(p) => p.at.map(|(_, column)| column),
             Kind::Read(_) => None,
         }
     }
 
-    /// What went wrong, in the TOML parser's (or the operating system's) words, on one line.
-    ///
-    /// ```
-    /// let err = corsair::CorsConfig::from_toml_str("allow_credentials = yes").unwrap_err();
-    /// assert!(err.message().contains("invalid string"), "{}", err.message());
-    /// ```
-    pub fn message(&self) -> String {
+    /// The I/O error of a file that could not be read.
+    pub(crate) fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.kind {
-            Kind::Parse(p) => p.message.clone(),
-            Kind::Read(e) => e.to_string(),
+            Kind::Read(e) => Some(&*e.0),
+            Kind::Parse(_) => None,
         }
     }
 }
 
-impl fmt::Display for TomlConfigError {
+impl fmt::Display for TomlFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let file = self
             .file
@@ -251,7 +234,7 @@ impl fmt::Display for TomlConfigError {
             .map(|p| format!(" {}", p.display()))
             .unwrap_or_default();
         match &self.kind {
-            Kind::Read(e) => write!(f, "cannot read CORS config{file}: {e}"),
+            Kind::Read(e) => write!(f, "cannot read CORS config{file}: {}", e.0),
             Kind::Parse(p) => {
                 let Some((line, column)) = p.at else {
                     return write!(f, "cannot load CORS config{file}: {}", p.message);
@@ -275,22 +258,6 @@ impl fmt::Display for TomlConfigError {
                 }
                 Ok(())
             }
-        }
-    }
-}
-
-impl fmt::Debug for TomlConfigError {
-    /// Same as `Display`, so `fn main() -> Result<(), Box<dyn Error>>` prints something useful.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
-
-impl std::error::Error for TomlConfigError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
-            Kind::Read(e) => Some(e),
-            Kind::Parse(_) => None,
         }
     }
 }

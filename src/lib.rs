@@ -111,7 +111,9 @@
 
 // Source map, in dependency order (each module uses only those above it):
 //   fetch.rs          the Fetch standard's facts (names them from the corsair-fetch crate)
-//   error.rs          ConfigError, Problem and their typed reasons (leaf)
+//   words.rs          Setting: an option named as a builder call or a config field (leaf)
+//   error.rs          ConfigError (one error for the builder, CorsConfig and TOML), Problem
+//                     and their typed reasons, each fix in the words of where the policy came from
 //   header_value.rs   building header values once, and a worker's own copy of them (leaf)
 //   vary.rs           merging `Vary` into a response; a worker's memory of merges (leaf)
 //   counters.rs       counter sets owned by a handle, one shard per middleware instance (leaf)
@@ -180,6 +182,7 @@ mod settings;
 #[doc(inline)]
 pub use corsair_testing as testing;
 mod vary;
+mod words;
 mod worker;
 
 /// The README's Rust examples, compiled and run as doctests.
@@ -207,14 +210,10 @@ pub use check::{CorsRequest, Decision};
 pub use compile::MAX_AGE_LIMIT;
 #[cfg(feature = "serde")]
 pub use config::CorsConfig;
-#[cfg(feature = "serde")]
-pub use config::CorsConfigError;
-#[cfg(feature = "toml")]
-pub use config_toml::TomlConfigError;
 pub use counts::CorsCounts;
 pub use error::{
-    ConfigError, CorsError, NameList, OriginFault, OriginRules, PatternFault, Problem,
-    RegexBreadth, RegexFault, Source,
+    ConfigError, CorsError, NameList, OriginFault, OriginRules, Problem, RegexBreadth, RegexFault,
+    Source,
 };
 // The service and future types: nameable (code written for actix-cors may name
 // `CorsMiddleware`), but not part of the front page.

@@ -27,13 +27,13 @@
 
 use std::{collections::HashMap, fmt};
 
-use crate::error::PatternFault;
+use crate::error::OriginFault;
 
 use super::{
     public_suffix::{self, Reach},
     serialized::{
-        default_port, is_host, is_label_bytes, is_lowercase_host, is_lowercase_host_bytes,
-        parse_port, split_host_port,
+        check_nothing_after_host, default_port, is_host, is_label_bytes, is_lowercase_host,
+        is_lowercase_host_bytes, parse_port, split_host_port,
     },
 };
 
@@ -83,7 +83,7 @@ impl fmt::Display for OriginPattern {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum PatternError {
     /// Not a well-formed pattern.
-    Invalid(PatternFault),
+    Invalid(OriginFault),
     /// The host is `*` alone: every domain.
     TooBroad { suffix: String },
 }
@@ -104,19 +104,19 @@ fn is_lower_scheme_bytes(s: &[u8]) -> bool {
 /// lower case.
 fn check_characters(input: &str) -> Result<(), PatternError> {
     if input.is_empty() {
-        return invalid(PatternFault::Empty);
+        return invalid(OriginFault::Empty);
     }
     if input
         .bytes()
         .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
     {
-        return invalid(PatternFault::WhiteSpace);
+        return invalid(OriginFault::Whitespace);
     }
     if !input.is_ascii() {
-        return invalid(PatternFault::NonAscii);
+        return invalid(OriginFault::NonAscii);
     }
     if input.bytes().any(|b| b.is_ascii_uppercase()) {
-        return invalid(PatternFault::UpperCase {
+        return invalid(OriginFault::Uppercase {
             suggestion: input.to_ascii_lowercase(),
         });
     }
@@ -133,16 +133,18 @@ fn parse_ports(
         None => Ok(Ports::Exact(None)),
         Some("*") => Ok(Ports::Any),
         Some(p) => match parse_port(p) {
-            Ok(n) if default_port(scheme) == Some(n) => invalid(PatternFault::DefaultPort {
+            Ok(n) if default_port(scheme) == Some(n) => invalid(OriginFault::DefaultPort {
+                scheme: scheme.to_owned(),
+                port: n,
                 suggestion: format!("{scheme}://{host_part}"),
             }),
             Ok(n) => Ok(Ports::Exact(Some(n))),
-            Err(_) => invalid(PatternFault::InvalidPort),
+            Err(_) => invalid(OriginFault::InvalidPort),
         },
     }
 }
 
-fn invalid<T>(fault: PatternFault) -> Result<T, PatternError> {
+fn invalid<T>(fault: OriginFault) -> Result<T, PatternError> {
     Err(PatternError::Invalid(fault))
 }
 
@@ -151,23 +153,20 @@ impl OriginPattern {
     pub(crate) fn parse(input: &str) -> Result<Self, PatternError> {
         check_characters(input)?;
         let Some((scheme, rest)) = input.split_once("://") else {
-            return invalid(PatternFault::NoScheme {
+            return invalid(OriginFault::MissingScheme {
                 suggestion: format!("https://{input}"),
             });
         };
         if scheme.contains('*') {
-            return invalid(PatternFault::WildcardScheme);
+            return invalid(OriginFault::WildcardScheme);
         }
         if !is_lower_scheme(scheme) {
-            return invalid(PatternFault::InvalidScheme);
+            return invalid(OriginFault::InvalidScheme);
         }
-        if rest.contains(['/', '?', '#', '@']) {
-            return invalid(PatternFault::NotAnOrigin);
-        }
-        let (host_part, port_part) = match split_host_port(rest) {
-            Ok(parts) => parts,
-            Err(_) => return invalid(PatternFault::InvalidAuthority),
-        };
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let (authority, tail) = rest.split_at(end);
+        check_nothing_after_host(scheme, authority, tail).map_err(PatternError::Invalid)?;
+        let (host_part, port_part) = split_host_port(authority).map_err(PatternError::Invalid)?;
         let ports = parse_ports(scheme, host_part, port_part)?;
         let (subdomains, host) = match host_part.strip_prefix("*.") {
             Some(domain) => (true, domain),
@@ -179,18 +178,18 @@ impl OriginPattern {
             None => (false, host_part),
         };
         if host.contains('*') {
-            return invalid(PatternFault::MisplacedWildcard);
+            return invalid(OriginFault::MisplacedWildcard);
         }
         if !is_host(host) || host.ends_with('.') {
-            return invalid(PatternFault::InvalidHost);
+            return invalid(OriginFault::InvalidHost);
         }
         if !subdomains && ports != Ports::Any {
-            return invalid(PatternFault::NoWildcard);
+            return invalid(OriginFault::NoWildcard);
         }
         if subdomains {
             let last_label = host.rsplit('.').next().unwrap_or(host);
             if host.starts_with('[') || last_label.bytes().all(|b| b.is_ascii_digit()) {
-                return invalid(PatternFault::IpAddress);
+                return invalid(OriginFault::IpAddress);
             }
         }
         Ok(OriginPattern {

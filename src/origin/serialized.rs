@@ -47,7 +47,11 @@ fn check_characters(s: &str) -> Result<(), OriginFault> {
 }
 
 /// No user information in `authority` and nothing (path, query, fragment) in `tail`.
-fn check_nothing_after_host(scheme: &str, authority: &str, tail: &str) -> Result<(), OriginFault> {
+pub(crate) fn check_nothing_after_host(
+    scheme: &str,
+    authority: &str,
+    tail: &str,
+) -> Result<(), OriginFault> {
     if let Some(at) = authority.rfind('@') {
         return Err(OriginFault::Userinfo {
             suggestion: lower(&format!("{scheme}://{}", &authority[at + 1..])),

@@ -622,13 +622,98 @@ fn malformed_patterns_are_build_errors_with_a_reason() {
             .build()
             .unwrap_err();
         match err.problems() {
-            [Problem::InvalidPattern { value, reason, .. }] => {
+            [Problem::InvalidPattern { value, fault, .. }] => {
                 assert_eq!(value, pattern);
-                assert!(!reason.to_string().is_empty());
+                assert!(!fault.to_string().is_empty());
             }
             other => panic!("{pattern}: {other:?}"),
         }
     }
+}
+
+/// A pattern with what an origin may not have (a slash, a path, a query, user information,
+/// the default port, upper case, no scheme) gets the same fault as an exact origin, and the
+/// pattern it suggests builds and matches what the user meant.
+#[test]
+fn malformed_patterns_get_the_origin_fault_with_a_pattern_to_write() {
+    let fixed = "https://*.example.com";
+    for (pattern, expected) in [
+        (
+            "https://*.example.com/",
+            OriginFault::TrailingSlash {
+                suggestion: fixed.into(),
+            },
+        ),
+        (
+            "https://*.example.com/app",
+            OriginFault::Path {
+                suggestion: fixed.into(),
+            },
+        ),
+        (
+            "https://*.example.com?x=1",
+            OriginFault::Query {
+                suggestion: fixed.into(),
+            },
+        ),
+        (
+            "https://*.example.com#top",
+            OriginFault::Fragment {
+                suggestion: fixed.into(),
+            },
+        ),
+        (
+            "https://me@*.example.com",
+            OriginFault::Userinfo {
+                suggestion: fixed.into(),
+            },
+        ),
+        (
+            "https://*.example.com:443",
+            OriginFault::DefaultPort {
+                scheme: "https".into(),
+                port: 443,
+                suggestion: fixed.into(),
+            },
+        ),
+        (
+            "https://*.Example.com",
+            OriginFault::Uppercase {
+                suggestion: fixed.into(),
+            },
+        ),
+        (
+            "*.example.com",
+            OriginFault::MissingScheme {
+                suggestion: fixed.into(),
+            },
+        ),
+    ] {
+        let err = Cors::default()
+            .allowed_origin_pattern(pattern)
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            err.problems(),
+            &[Problem::InvalidPattern {
+                value: pattern.into(),
+                source: corsair::Source::Code,
+                fault: expected,
+            }],
+            "{pattern}"
+        );
+        assert!(
+            err.to_string().contains(&format!("write `{fixed}`")),
+            "{err}"
+        );
+    }
+    let policy = Cors::default()
+        .allowed_origin_pattern(fixed)
+        .build()
+        .unwrap();
+    assert!(policy
+        .check(&CorsRequest::new("https://app.example.com"))
+        .is_allowed());
 }
 
 #[test]

@@ -623,6 +623,156 @@ mod serde_config {
         assert!(!text.contains("supports_credentials"), "{text}");
     }
 
+    /// Every problem a `CorsConfig` can have, with the fix in the config's own fields: each
+    /// message names the field to change (restated here from the field list of
+    /// `CorsConfig`), points at the entry, says what to do, and names no builder call except
+    /// the one option a config does not have, on the builder `into_cors()` returns.
+    #[test]
+    fn every_config_problem_names_the_config_fields_to_change() {
+        let cases: &[(&str, &[&str])] = &[
+            (
+                r#"{"allow_origins": ["*"], "allow_credentials": true}"#,
+                &[
+                    "`\"*\"` in `allow_origins`",
+                    "set `allow_credentials = false`",
+                ],
+            ),
+            (
+                r#"{"allow_origins": ["https://a.example"], "allow_null_origin": true, "allow_credentials": true}"#,
+                &[
+                    "set `allow_null_origin = false`",
+                    "set `allow_credentials = false`",
+                    "`CorsConfig::into_cors()`",
+                ],
+            ),
+            (
+                r#"{"allow_origins": ["https://a.example", "null"]}"#,
+                &[
+                    "set `allow_null_origin = true`",
+                    "field `allow_origins`, entry 2",
+                ],
+            ),
+            (
+                r#"{"allow_origins": ["https://a.example/"]}"#,
+                &[
+                    "write `https://a.example`",
+                    "field `allow_origins`, entry 1",
+                ],
+            ),
+            (
+                r#"{"allow_origin_regex": "https://.*\\.vercel\\.app"}"#,
+                &[
+                    "set `dangerously_allow_subdomains_of_public_suffixes = true`",
+                    "`allow_origins`",
+                ],
+            ),
+            (
+                r#"{"allow_origin_regex": "http://[a-z]+\\.example\\.com", "allow_credentials": true}"#,
+                &["set `allow_insecure_credentialed_origins = true`"],
+            ),
+            (
+                r#"{"allow_origin_regex": "https://(x"}"#,
+                &["a pattern such as `https://*.example.com` in `allow_origins`"],
+            ),
+            (
+                r#"{"allow_origins": ["https://a.example"], "expose_headers": ["*"], "allow_credentials": true}"#,
+                &["`expose_headers`", "`allow_credentials = true`"],
+            ),
+            (
+                r#"{"allow_origins": ["https://*"]}"#,
+                &["put `\"*\"` in `allow_origins`"],
+            ),
+            (
+                r#"{"allow_origins": ["https://*.co.uk"]}"#,
+                &["set `dangerously_allow_subdomains_of_public_suffixes = true`"],
+            ),
+            (
+                r#"{"allow_origins": ["https://*.amazonaws.com"]}"#,
+                &["set `dangerously_allow_subdomains_of_public_suffixes = true`"],
+            ),
+            (
+                r#"{"allow_origins": ["https://app.*.example.com"]}"#,
+                &["`allow_origin_regex`"],
+            ),
+            (
+                r#"{"allow_origins": ["https://*.127.0.0.1"]}"#,
+                &["list the address with `allow_origins`"],
+            ),
+            (r#"{"allow_methods": ["GE T"]}"#, &["in `allow_methods`"]),
+            (r#"{"allow_methods": ["TRACE"]}"#, &["in `allow_methods`"]),
+            (r#"{"allow_methods": ["delete"]}"#, &["in `allow_methods`"]),
+            (r#"{"allow_headers": ["x a"]}"#, &["in `allow_headers`"]),
+            (r#"{"allow_headers": ["Cookie"]}"#, &["in `allow_headers`"]),
+            (r#"{"expose_headers": ["x b"]}"#, &["in `expose_headers`"]),
+            (
+                r#"{"expose_headers": ["Set-Cookie"]}"#,
+                &["in `expose_headers`"],
+            ),
+            (r#"{"max_age": 90000}"#, &["`max_age`"]),
+            (r#"{"preflight_status": 304}"#, &["`preflight_status`"]),
+            (
+                r#"{"allow_origins": ["http://intranet.corp"], "allow_credentials": true}"#,
+                &["set `allow_insecure_credentialed_origins = true`"],
+            ),
+            (
+                r#"{"allow_origins": ["*"], "allow_private_network": true}"#,
+                &[
+                    "`\"*\"` in `allow_origins`",
+                    "set `allow_private_network = false`",
+                ],
+            ),
+            (
+                r#"{"allow_origins": ["https://a.example"], "allow_null_origin": true, "allow_private_network": true}"#,
+                &[
+                    "set `allow_null_origin = false`",
+                    "set `allow_private_network = false`",
+                ],
+            ),
+            (
+                r#"{"allow_origins": ["http://intranet.corp"], "allow_private_network": true}"#,
+                &[
+                    "`allow_private_network = true`",
+                    "set `allow_insecure_credentialed_origins = true`",
+                ],
+            ),
+            (
+                r#"{"allow_origin_regex": "http://[a-z]+\\.example\\.com", "allow_private_network": true}"#,
+                &[
+                    "field `allow_origin_regex`, entry 1",
+                    "`allow_private_network = true`",
+                ],
+            ),
+        ];
+        for (json, fixes) in cases {
+            let config: CorsConfig = serde_json::from_str(json).unwrap();
+            let err = config.build().unwrap_err();
+            let [_] = err.problems() else {
+                panic!("{json}: one problem expected: {err}")
+            };
+            let text = err.to_string();
+            let message = text
+                .strip_prefix("invalid CORS config: ")
+                .unwrap_or_else(|| panic!("{json}: {text}"));
+            assert!(
+                crate::config::fix_hints::says_what_to_do(message),
+                "{json}: {message}"
+            );
+            for fix in *fixes {
+                assert!(message.contains(fix), "{json}: no {fix:?} in {message}");
+            }
+            assert!(!message.contains("(in code)"), "{json}: {message}");
+            // A builder call is named only for what no config field has.
+            for after_call in message.split("`.").skip(1) {
+                let end = after_call.find('`').unwrap();
+                assert!(
+                    after_call[end..]
+                        .starts_with("` on the builder from `CorsConfig::into_cors()`"),
+                    "{json}: a builder call in {message}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn other_settings_are_validated_like_the_builder() {
         let config: CorsConfig = serde_json::from_str(

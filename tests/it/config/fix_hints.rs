@@ -2,10 +2,10 @@
 //! checks it: after the diagnosis (`...; write `https://a.com``, or `...: use ...` when the
 //! message has no `;`) comes an instruction, not just more description.
 
-/// Words that start an instruction.
+/// Words that start an instruction (`set \`field = value\`` is a config's `call`).
 const FIX_WORDS: &[&str] = &[
     "write ", "use ", "remove", "call ", "drop ", "list ", "keep ", "escape", "set it", "add ",
-    "put ", "begin ", "anchor ",
+    "put ", "begin ", "anchor ", "set `",
 ];
 
 /// True if the message `text` of a problem ends with what to do about it.

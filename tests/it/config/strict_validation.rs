@@ -770,7 +770,9 @@ fn every_variant() -> Vec<(&'static str, Cors, Problem)> {
             Problem::InvalidPattern {
                 value: "https://*.example.com/app".into(),
                 source: code(),
-                reason: corsair::PatternFault::NotAnOrigin,
+                fault: OriginFault::Path {
+                    suggestion: "https://*.example.com".into(),
+                },
             },
         ),
         (
