@@ -247,8 +247,7 @@ impl Compiled {
             Verdict::NoOrigin => false,
             Verdict::Refused { preflight, .. } => *preflight,
             Verdict::Actual { origin, .. } => {
-                origin.write(self.flags.credentials, headers, true);
-                expose_headers::write(self.expose.as_ref(), headers, true);
+                self.write_allowed(origin, headers, true);
                 false
             }
             Verdict::Preflight {
@@ -268,50 +267,48 @@ impl Compiled {
                 true
             }
         };
-        if self.flags.vary {
-            let ours = if preflight {
-                &self.vary_preflight
-            } else {
-                &self.vary_actual
-            };
+        if let Some(ours) = self.our_vary(preflight) {
             headers.append(header::VARY, ours.clone());
         }
     }
 
     /// Writes what the handler's response to an actual request gets, `tail` (see
-    /// [`Tail`]): the same headers [`apply`](Self::apply) writes for the verdict it came from.
+    /// [`Tail`]): the same headers [`apply`](Self::apply) writes for the verdict it came from,
+    /// replacing CORS headers the handler set and merging into its `Vary`.
     #[inline]
     pub(crate) fn finish(&self, tail: &Tail, headers: &mut HeaderMap, cache: &VaryCache) {
-        match tail {
-            Tail::Vary => self.add_vary(headers, false, cache),
-            Tail::Allow(origin) => self.allow(origin, headers, cache),
-        }
-    }
-
-    /// The headers of an allowed actual request: `Access-Control-Allow-Origin` (and
-    /// `-Credentials`), `Access-Control-Expose-Headers`, `Vary`.
-    #[inline]
-    fn allow(&self, origin: &AllowOrigin, headers: &mut HeaderMap, cache: &VaryCache) {
+        let Tail::Allow(origin) = tail else {
+            if let Some(ours) = self.our_vary(false) {
+                vary::merge(headers, ours, cache);
+            }
+            return;
+        };
         // One look at the handler's response instead of a lookup per header.
         let (fresh, has_vary) = written_already(headers);
-        origin.write(self.flags.credentials, headers, fresh);
-        expose_headers::write(self.expose.as_ref(), headers, fresh);
-        if self.flags.vary && !has_vary {
-            headers.append(header::VARY, self.vary_actual.clone());
-        } else {
-            self.add_vary(headers, false, cache);
+        self.write_allowed(origin, headers, fresh);
+        match self.our_vary(false) {
+            Some(ours) if !has_vary => headers.append(header::VARY, ours.clone()),
+            Some(ours) => vary::merge(headers, ours, cache),
+            None => {}
         }
     }
 
-    #[inline]
-    fn add_vary(&self, headers: &mut HeaderMap, preflight: bool, cache: &VaryCache) {
-        if self.flags.vary {
-            let ours = if preflight {
-                &self.vary_preflight
-            } else {
-                &self.vary_actual
-            };
-            vary::merge(headers, ours, cache);
+    /// The headers of an allowed actual request besides `Vary`: `Access-Control-Allow-Origin`
+    /// (and `-Credentials`) and `Access-Control-Expose-Headers`. `fresh`: see [`put`].
+    #[inline(always)]
+    fn write_allowed(&self, origin: &AllowOrigin, headers: &mut HeaderMap, fresh: bool) {
+        origin.write(self.flags.credentials, headers, fresh);
+        expose_headers::write(self.expose.as_ref(), headers, fresh);
+    }
+
+    /// The names this policy adds to `Vary` on a preflight's or an actual request's
+    /// response, or `None` when it sends no `Vary` at all.
+    #[inline(always)]
+    fn our_vary(&self, preflight: bool) -> Option<&HeaderValue> {
+        match (self.flags.vary, preflight) {
+            (false, _) => None,
+            (true, true) => Some(&self.vary_preflight),
+            (true, false) => Some(&self.vary_actual),
         }
     }
 
