@@ -55,7 +55,7 @@ impl MergeCache {
         self.entries[..self.used]
             .iter()
             .flatten()
-            .find(|e| *e.line == *line && e.ours.as_bytes() == ours.as_bytes())
+            .find(|e| *e.line == *line && same_bytes(e.ours.as_bytes(), ours.as_bytes()))
             .map(|e| e.merged.clone())
     }
 
@@ -76,6 +76,13 @@ impl MergeCache {
 /// The merges one middleware instance remembers (see the [module docs](self)). Used from one
 /// thread only: a worker's middleware instance lives on that worker's thread.
 pub(crate) struct VaryCache(RefCell<MergeCache>);
+
+/// `a == b`, at the cost of a pointer comparison when they are the same bytes (our names:
+/// the entry holds a clone of the very value it is asked about).
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && (std::ptr::eq(a.as_ptr(), b.as_ptr()) || a == b)
+}
 
 impl Default for VaryCache {
     fn default() -> Self {
@@ -167,43 +174,41 @@ fn mark(ours: &[u8], single: bool, name: &[u8], covered: &mut u64) {
 /// Adds every name of `ours` (a precomputed comma-separated `Vary` value of at most 64
 /// names) to the response's `Vary`, keeping the names the handler set, as one field.
 ///
-/// With no `Vary` yet this inserts the shared precomputed value (no allocation). If every name
+/// With no `Vary` yet this appends the shared precomputed value (no allocation). If every name
 /// is already present (case-insensitively), or the response varies on `*`, nothing changes.
 /// Otherwise the existing lines (verbatim, trimmed) and the missing names are joined into one
 /// field: one allocation (two the first time `cache` remembers a line), none once `cache`
-/// remembers the line.
+/// remembers the line. Two lookups at most: one to read, one to write.
 pub(crate) fn merge(headers: &mut HeaderMap, ours: &HeaderValue, cache: &VaryCache) {
-    let mut existing = headers.get_all(VARY);
-    let Some(first) = existing.next() else {
+    let lines = headers.get_all(VARY).as_slice();
+    match lines {
         // The usual case: nothing to merge with.
-        headers.append(VARY, ours.clone());
-        return;
-    };
-    if existing.next().is_some() || first.len() > CACHE_MAX_LINE {
-        if let Some(value) = merged(headers, ours) {
-            headers.insert(VARY, value);
+        [] => headers.append(VARY, ours.clone()),
+        // One line (the usual case with a handler `Vary`): ask this instance's cache first,
+        // and replace the line in place.
+        [line] if line.len() <= CACHE_MAX_LINE => {
+            let remembered = cache.0.borrow().get(line.as_bytes(), ours);
+            let answer = remembered.unwrap_or_else(|| {
+                let answer = merged(lines, ours);
+                cache.0.borrow_mut().put(line.as_bytes(), ours, &answer);
+                answer
+            });
+            if let (Some(value), Some(line)) = (answer, headers.get_mut(VARY)) {
+                *line = value;
+            }
         }
-        return;
-    }
-    // One line (the usual case): ask this instance's cache first.
-    let line = first.as_bytes();
-    let remembered = cache.0.borrow().get(line, ours);
-    let answer = match remembered {
-        Some(answer) => answer,
-        None => {
-            let answer = merged(headers, ours);
-            cache.0.borrow_mut().put(line, ours, &answer);
-            answer
+        // Several lines, or one too long to remember (rare): all replaced by one field.
+        _ => {
+            if let Some(value) = merged(lines, ours) {
+                headers.insert(VARY, value);
+            }
         }
-    };
-    if let (Some(value), Some(line)) = (answer, headers.get_mut(VARY)) {
-        *line = value; // replaced in place
     }
 }
 
 /// The one field that replaces the response's `Vary` lines, or `None` when they already
 /// cover every name of `ours` (or vary on `*`).
-fn merged(headers: &HeaderMap, ours: &HeaderValue) -> Option<HeaderValue> {
+fn merged(lines: &[HeaderValue], ours: &HeaderValue) -> Option<HeaderValue> {
     let ours_bytes = ours.as_bytes();
     let single = !ours_bytes.contains(&b',');
     let count = if single {
@@ -214,7 +219,7 @@ fn merged(headers: &HeaderMap, ours: &HeaderValue) -> Option<HeaderValue> {
     // Bit i set: our i-th name is already on the response.
     let mut covered: u64 = 0;
     let (mut kept_lines, mut kept_len) = (0, 0);
-    for value in headers.get_all(VARY) {
+    for value in lines {
         let line = value.as_bytes().trim_ascii();
         if line.is_empty() {
             continue;
@@ -254,7 +259,7 @@ fn merged(headers: &HeaderMap, ours: &HeaderValue) -> Option<HeaderValue> {
     let len = kept_len + missing().map(<[u8]>::len).sum::<usize>() + 2 * (items - 1);
     // Exactly the final length, so `Bytes::from` takes the buffer as is (no second allocation).
     let mut joined = Vec::with_capacity(len);
-    for value in headers.get_all(VARY) {
+    for value in lines {
         let line = value.as_bytes().trim_ascii();
         if !line.is_empty() {
             if !joined.is_empty() {
