@@ -19,7 +19,7 @@ use crate::{
     cors_policy::CorsPolicy,
     diagnostics,
     origin::MatchedBy,
-    policy::{Refusal, Verdict, ACRPN},
+    policy::{Refusal, RequestOrigin, Verdict, ACRPN},
     rollout,
 };
 
@@ -678,7 +678,13 @@ impl CorsPolicy {
                 return self.decision(verdict, None, None, None);
             }
         };
-        let settled = rollout::settle(compiled, &self.rollout.options, &head, || request.secure);
+        let settled = rollout::settle(
+            compiled,
+            &self.rollout.options,
+            &head,
+            RequestOrigin::of(&head),
+            || request.secure,
+        );
         let passed = if !request.has_origin() {
             None
         } else if self.rollout.options.observe_only {

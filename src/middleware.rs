@@ -25,7 +25,7 @@ use crate::{
     builder::Cors,
     cors_policy::CorsPolicy,
     diagnostics,
-    policy::{Tail, Verdict},
+    policy::{RequestOrigin, Tail, Verdict},
     reload::{LiveCors, WorkerCell},
     report_once,
     rollout::{self, shadow::WorkerShadow},
@@ -149,7 +149,7 @@ where
         match &self.policy {
             // Borrowed: the worker's `Rc` is cloned only if the response future needs it.
             PolicyCell::Fixed(policy) => self.call_with(policy, None, req),
-            PolicyCell::Live(live) => self.call_with(&live.current(), Some(&live.shadow), req),
+            PolicyCell::Live(live) => self.call_live(live, req),
         }
     }
 }
@@ -159,7 +159,14 @@ where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
     B: MessageBody + 'static,
 {
-    #[inline]
+    /// [`call_with`](Self::call_with) for a live policy: kept out of line, so that the fixed
+    /// policy's path is compiled on its own.
+    #[inline(never)]
+    fn call_live(&self, live: &WorkerCell, req: ServiceRequest) -> CorsFuture<S::Future> {
+        self.call_with(&live.current(), Some(&live.shadow), req)
+    }
+
+    #[inline(always)]
     fn call_with(
         &self,
         policy: &WorkerPolicy,
@@ -175,8 +182,24 @@ where
                 },
             };
         }
+        let origin = RequestOrigin::of(req.head());
+        // Not a CORS request (no `Origin`): the commonest request, and the shortest path when
+        // only the counter records it. Its verdict is `NoOrigin` whatever the policy, and all
+        // its response gets is `Vary`.
+        if origin.is_none() && policy.record_no_origin(shadow) {
+            if log::log_enabled!(log::Level::Trace) {
+                log::trace!("corsair: {} {} -> NoOrigin", req.method(), req.path());
+            }
+            return CorsFuture {
+                state: State::Inner {
+                    fut: self.service.call(req),
+                    policy: Rc::clone(policy),
+                    tail: Some(Tail::Vary),
+                },
+            };
+        }
         // The very decision `CorsPolicy::check` makes (rules, then the roll-out layer)...
-        let settled = rollout::settle(&policy.rules, &policy.options, req.head(), || {
+        let settled = rollout::settle(&policy.rules, &policy.options, req.head(), origin, || {
             req.app_config().secure()
         });
         // ...then what only the wire does: counters, extensions, the report-only candidate.

@@ -37,6 +37,9 @@ pub(crate) struct Worker {
     counts: Shard,
     /// This instance's memory of `Vary` merges.
     pub(crate) vary: VaryCache,
+    /// Neither observe-only nor the outcome in extensions: recording a request without a
+    /// report-only candidate is one counter increment.
+    counts_only: bool,
 }
 
 /// What a request holds on to: the worker-local reference to [`Worker`].
@@ -53,6 +56,8 @@ impl Worker {
             protection_shard: policy.rollout.protection.as_deref().map(|p| p.shard()),
             counts: policy.rollout.counters.shard(),
             vary: VaryCache::default(),
+            counts_only: !policy.rollout.options.observe_only
+                && !policy.rollout.options.outcome_in_extensions,
         })
     }
 
@@ -70,16 +75,26 @@ impl Worker {
         shadow: Option<&WorkerShadow>,
         req: &ServiceRequest,
     ) {
-        let options = &*self.options;
         if settled.same_origin
-            || options.observe_only
-            || options.outcome_in_extensions
+            || !self.counts_only
             || shadow.is_some_and(WorkerShadow::needs_a_look)
         {
             self.record_with_options(settled, shadow, req);
             return;
         }
         counts::record(&self.counts, CorsOutcome::from_verdict(&settled.verdict));
+    }
+
+    /// [`record`](Self::record) for a request without `Origin` (verdict `NoOrigin`, never
+    /// same-origin), if recording it is one counter increment: `false`, having recorded
+    /// nothing, when an option or a report-only candidate needs the whole [`Settled`].
+    #[inline]
+    pub(crate) fn record_no_origin(&self, shadow: Option<&WorkerShadow>) -> bool {
+        if !self.counts_only || shadow.is_some_and(WorkerShadow::needs_a_look) {
+            return false;
+        }
+        counts::record(&self.counts, CorsOutcome::NotCors);
+        true
     }
 
     /// [`record`](Self::record) for a same-origin request, or with a report-only candidate,

@@ -72,13 +72,26 @@ impl fmt::Debug for Compiled {
     }
 }
 
-/// A request's `Origin` as [`Compiled::decide`] found it.
+/// A request's `Origin`, looked up once for deciding and the same-origin test.
 #[derive(Clone, Copy)]
-struct RequestOrigin<'a> {
+pub(crate) struct RequestOrigin<'a> {
     /// The first `Origin` value.
-    value: &'a HeaderValue,
+    pub(crate) value: &'a HeaderValue,
     /// More than one `Origin`: refused, since none can be trusted.
-    several: bool,
+    pub(crate) several: bool,
+}
+
+impl<'a> RequestOrigin<'a> {
+    /// The `Origin` of `head`, or `None` when it has none (not a CORS request).
+    #[inline(always)]
+    pub(crate) fn of(head: &'a RequestHead) -> Option<Self> {
+        let mut origins = head.headers.get_all(header::ORIGIN);
+        let value = origins.next()?;
+        Some(RequestOrigin {
+            value,
+            several: origins.next().is_some(),
+        })
+    }
 }
 
 /// The policy's yes/no options and the preflight status, as validated.
@@ -140,23 +153,19 @@ impl Compiled {
     /// Decides a request. Does not allocate. Each request header it reads is looked up once.
     #[inline]
     pub(crate) fn decide(&self, head: &RequestHead) -> Verdict {
-        self.decide_with_origin(head).0
+        self.decide_origin(head, RequestOrigin::of(head))
     }
 
-    /// [`decide`](Self::decide), also giving back the request's first `Origin` value, so that
-    /// the caller need not look it up again.
+    /// [`decide`](Self::decide) for a request whose `Origin` the caller already looked up
+    /// (`RequestOrigin::of(head)`), so that it is not looked up again.
     #[inline(always)]
-    pub(crate) fn decide_with_origin<'h>(
+    pub(crate) fn decide_origin(
         &self,
-        head: &'h RequestHead,
-    ) -> (Verdict, Option<&'h HeaderValue>) {
-        let mut origins = head.headers.get_all(header::ORIGIN);
-        let Some(value) = origins.next() else {
-            return (Verdict::NoOrigin, None);
-        };
-        let origin = RequestOrigin {
-            value,
-            several: origins.next().is_some(),
+        head: &RequestHead,
+        origin: Option<RequestOrigin<'_>>,
+    ) -> Verdict {
+        let Some(origin) = origin else {
+            return Verdict::NoOrigin;
         };
         // A preflight: `OPTIONS` with `Origin` and `Access-Control-Request-Method` (when this
         // policy answers preflights at all).
@@ -164,18 +173,16 @@ impl Compiled {
             let mut methods = head.headers.get_all(header::ACCESS_CONTROL_REQUEST_METHOD);
             if let Some(method) = methods.next() {
                 let repeated = methods.next().is_some();
-                let verdict = self.decide_preflight(head, origin, (method, repeated));
-                return (verdict, Some(value));
+                return self.decide_preflight(head, origin, (method, repeated));
             }
         }
-        let verdict = match self.allow_origin(origin, head) {
+        match self.allow_origin(origin, head) {
             Ok((origin, by)) => Verdict::Actual { origin, by },
             Err(reason) => Verdict::Refused {
                 preflight: false,
                 reason,
             },
-        };
-        (verdict, Some(value))
+        }
     }
 
     /// What to answer a request with this `Origin`.

@@ -17,7 +17,7 @@ use actix_web::{dev::RequestHead, http::header::HeaderValue};
 
 use crate::{
     counters::Counters,
-    policy::{Compiled, Refusal, Verdict},
+    policy::{Compiled, Refusal, RequestOrigin, Verdict},
     same_origin,
     settings::RolloutOptions,
 };
@@ -60,7 +60,7 @@ pub(crate) struct Settled {
     pub(crate) same_origin: bool,
 }
 
-/// The verdict of `rules` for `head`, completed by `options`: a same-origin request (judged
+/// The verdict of `rules` for `head`, whose `Origin` is `origin` (`RequestOrigin::of(head)`), completed by `options`: a same-origin request (judged
 /// with `secure`, whether the request reached this server over TLS; asked only when needed)
 /// is not CORS, and an observe-only policy decides nothing.
 ///
@@ -71,11 +71,12 @@ pub(crate) fn settle(
     rules: &Compiled,
     options: &RolloutOptions,
     head: &RequestHead,
+    origin: Option<RequestOrigin<'_>>,
     secure: impl FnOnce() -> bool,
 ) -> Settled {
-    let (verdict, origin) = rules.decide_with_origin(head);
+    let verdict = rules.decide_origin(head, origin);
     let same_origin =
-        origin.is_some_and(|origin| is_same_origin(&verdict, origin, options, head, secure));
+        origin.is_some_and(|origin| is_same_origin(&verdict, origin.value, options, head, secure));
     Settled {
         // A same-origin request, or any under observe-only: no `Access-Control-Allow-*`;
         // only `Vary: Origin` (the answer differs for other origins), which an observe-only
