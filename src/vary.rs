@@ -187,12 +187,7 @@ pub(crate) fn merge(headers: &mut HeaderMap, ours: &HeaderValue, cache: &VaryCac
         // One line (the usual case with a handler `Vary`): ask this instance's cache first,
         // and replace the line in place.
         [line] if line.len() <= CACHE_MAX_LINE => {
-            let remembered = cache.0.borrow().get(line.as_bytes(), ours);
-            let answer = remembered.unwrap_or_else(|| {
-                let answer = merged(lines, ours);
-                cache.0.borrow_mut().put(line.as_bytes(), ours, &answer);
-                answer
-            });
+            let answer = one_line(line, ours, cache);
             if let (Some(value), Some(line)) = (answer, headers.get_mut(VARY)) {
                 *line = value;
             }
@@ -201,6 +196,75 @@ pub(crate) fn merge(headers: &mut HeaderMap, ours: &HeaderValue, cache: &VaryCac
         _ => {
             if let Some(value) = merged(lines, ours) {
                 headers.insert(VARY, value);
+            }
+        }
+    }
+}
+
+/// The field that replaces the one handler line `line` (of at most [`CACHE_MAX_LINE`]
+/// bytes), or `None` when it already covers every name of `ours`: from `cache`, or merged
+/// and remembered.
+#[inline]
+fn one_line(line: &HeaderValue, ours: &HeaderValue, cache: &VaryCache) -> Option<HeaderValue> {
+    let remembered = cache.0.borrow().get(line.as_bytes(), ours);
+    remembered.unwrap_or_else(|| {
+        let answer = merged(std::slice::from_ref(line), ours);
+        cache.0.borrow_mut().put(line.as_bytes(), ours, &answer);
+        answer
+    })
+}
+
+/// [`merge`] for a caller that already walks the response's headers (with
+/// `HeaderMap::retain`): it shows each `Vary` line to [`see`](Self::see), in order, and then
+/// calls [`finish`](Self::finish). One line, the usual case, is merged in place, with no
+/// lookup at all; with none, ours is appended; several are put back and merged by [`merge`].
+pub(crate) struct InPlace<'a> {
+    ours: &'a HeaderValue,
+    cache: &'a VaryCache,
+    /// `Vary` lines seen so far.
+    lines: usize,
+    /// The first line was merged in place (it was short enough to remember).
+    merged: bool,
+    /// The first line as the handler wrote it, when it was replaced in place.
+    replaced: Option<HeaderValue>,
+}
+
+impl<'a> InPlace<'a> {
+    pub(crate) fn new(ours: &'a HeaderValue, cache: &'a VaryCache) -> Self {
+        InPlace {
+            ours,
+            cache,
+            lines: 0,
+            merged: false,
+            replaced: None,
+        }
+    }
+
+    /// One `Vary` line of the response, which may be changed in place.
+    #[inline]
+    pub(crate) fn see(&mut self, line: &mut HeaderValue) {
+        self.lines += 1;
+        if self.lines == 1 && line.len() <= CACHE_MAX_LINE {
+            self.merged = true;
+            if let Some(value) = one_line(line, self.ours, self.cache) {
+                self.replaced = Some(std::mem::replace(line, value));
+            }
+        }
+    }
+
+    /// Completes the merge once every line was seen.
+    #[inline]
+    pub(crate) fn finish(self, headers: &mut HeaderMap) {
+        match (self.lines, self.merged) {
+            (0, _) => headers.append(VARY, self.ours.clone()),
+            (1, true) => {}
+            _ => {
+                // Several lines (or one too long to remember): the first back as it was,
+                // then all of them merged.
+                if let (Some(first), Some(line)) = (self.replaced, headers.get_mut(VARY)) {
+                    *line = first;
+                }
+                merge(headers, self.ours, self.cache);
             }
         }
     }

@@ -290,13 +290,35 @@ impl Compiled {
             }
             return;
         };
-        // One look at the handler's response instead of a lookup per header.
-        let (fresh, has_vary) = written_already(headers);
-        self.write_allowed(origin, headers, fresh);
-        match self.our_vary(false) {
-            Some(ours) if !has_vary => headers.append(header::VARY, ours.clone()),
-            Some(ours) => vary::merge(headers, ours, cache),
-            None => {}
+        let ours = self.our_vary(false);
+        if headers.len_keys() > SCAN_LIMIT {
+            // A large response: each header looked up.
+            self.write_allowed(origin, headers, false);
+            if let Some(ours) = ours {
+                vary::merge(headers, ours, cache);
+            }
+            return;
+        }
+        // One walk over the handler's response instead of a lookup per header: the CORS
+        // headers this response gets are dropped (ours replace them), and its `Vary` is
+        // merged in place.
+        let (credentials, expose) = (self.flags.credentials, self.expose.is_some());
+        let mut vary = ours.map(|ours| vary::InPlace::new(ours, cache));
+        headers.retain(|name, value| {
+            if *name == header::VARY {
+                if let Some(vary) = &mut vary {
+                    vary.see(value);
+                }
+                true
+            } else {
+                !(*name == header::ACCESS_CONTROL_ALLOW_ORIGIN
+                    || (credentials && *name == header::ACCESS_CONTROL_ALLOW_CREDENTIALS)
+                    || (expose && *name == header::ACCESS_CONTROL_EXPOSE_HEADERS))
+            }
+        });
+        self.write_allowed(origin, headers, true);
+        if let Some(vary) = vary {
+            vary.finish(headers);
         }
     }
 
@@ -340,31 +362,8 @@ impl Compiled {
 /// Most headers a response is scanned for, rather than looked up one by one.
 const SCAN_LIMIT: usize = 8;
 
-/// For the response of an actual request: (`true` if it has none of the CORS headers the
-/// middleware writes, so they can be appended; `true` if it has a `Vary`). A small response
-/// (the usual case) is scanned once; a large one is answered with `(false, true)`, which
-/// makes the caller look each header up.
-#[inline]
-fn written_already(headers: &HeaderMap) -> (bool, bool) {
-    if headers.len_keys() > SCAN_LIMIT {
-        return (false, true);
-    }
-    let (mut cors, mut vary) = (false, false);
-    for name in headers.keys() {
-        if *name == header::VARY {
-            vary = true;
-        } else if *name == header::ACCESS_CONTROL_ALLOW_ORIGIN
-            || *name == header::ACCESS_CONTROL_ALLOW_CREDENTIALS
-            || *name == header::ACCESS_CONTROL_EXPOSE_HEADERS
-        {
-            cors = true;
-        }
-    }
-    (!cors, vary)
-}
-
 /// Writes `name: value`. `fresh`: the response is one the middleware just created, or one
-/// [`written_already`] found free of CORS headers, so a plain `append` is enough; otherwise
+/// [`finish`](Compiled::finish) cleared of CORS headers, so a plain `append` is enough; otherwise
 /// earlier values are replaced (`append` when absent skips building and dropping
 /// `HeaderMap::insert`'s `Removed` iterator). Always inlined: called three times per
 /// actual request, with `fresh` usually `true`, where it is just `append`.
