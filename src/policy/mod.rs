@@ -286,7 +286,18 @@ impl Compiled {
     pub(crate) fn finish(&self, tail: &Tail, headers: &mut HeaderMap, cache: &VaryCache) {
         let Tail::Allow(origin) = tail else {
             if let Some(ours) = self.our_vary(false) {
-                vary::merge(headers, ours, cache);
+                if headers.len_keys() > SCAN_LIMIT {
+                    vary::merge(headers, ours, cache);
+                } else {
+                    let mut vary = vary::InPlace::new(ours, cache);
+                    headers.retain(|name, value| {
+                        if *name == header::VARY {
+                            vary.see(value);
+                        }
+                        true
+                    });
+                    vary.finish(headers);
+                }
             }
             return;
         };
