@@ -33,7 +33,10 @@ static REPORTED: Mutex<Vec<Cors>> = Mutex::new(Vec::new());
 /// was reported already. `Err(())` once the problems are reported.
 pub(crate) fn build(cors: &Cors) -> Result<CorsPolicy, ()> {
     let result = cors.clone().build_quietly();
-    if first_report(cors) {
+    // Decided and reported under one lock: a worker that finds the build reported knows the
+    // report was made, not only claimed, so an app that fails to start has said why by then.
+    let mut reported = REPORTED.lock().unwrap_or_else(PoisonError::into_inner);
+    if first_report(&mut reported, cors) {
         match &result {
             Ok(policy) => diagnostics::log_summary(&policy.rules),
             Err(err) => {
@@ -49,12 +52,12 @@ pub(crate) fn build(cors: &Cors) -> Result<CorsPolicy, ()> {
     result.map_err(|_| ())
 }
 
-/// True, once, for each distinct comparable builder (and always for the others).
-fn first_report(cors: &Cors) -> bool {
+/// True, once, for each distinct comparable builder (and always for the others), given the
+/// builders `reported` already.
+fn first_report(reported: &mut Vec<Cors>, cors: &Cors) -> bool {
     if !comparable(cors) {
         return true;
     }
-    let mut reported = REPORTED.lock().unwrap_or_else(PoisonError::into_inner);
     if reported.iter().any(|seen| same_settings(seen, cors)) {
         return false;
     }
@@ -157,21 +160,23 @@ mod tests {
     #[test]
     fn an_equal_builder_is_reported_once_and_the_memory_is_bounded() {
         let tagged = |n: usize| cors().max_age(1000 + n);
-        assert!(first_report(&tagged(0)));
-        assert!(!first_report(&tagged(0)));
+        let mut reported = Vec::new();
+        assert!(first_report(&mut reported, &tagged(0)));
+        assert!(!first_report(&mut reported, &tagged(0)));
         for n in 1..=MAX_REPORTED {
-            assert!(first_report(&tagged(n)));
+            assert!(first_report(&mut reported, &tagged(n)));
         }
-        assert!(REPORTED.lock().unwrap().len() <= MAX_REPORTED);
+        assert!(reported.len() <= MAX_REPORTED);
         // The oldest was forgotten to make room: reported again.
-        assert!(first_report(&tagged(0)));
+        assert!(first_report(&mut reported, &tagged(0)));
     }
 
     #[test]
     fn builders_with_predicates_are_reported_each_time() {
         let with_fn = || cors().max_age(19).allowed_origin_fn(|_, _| true);
-        assert!(first_report(&with_fn()));
-        assert!(first_report(&with_fn()));
+        let mut reported = Vec::new();
+        assert!(first_report(&mut reported, &with_fn()));
+        assert!(first_report(&mut reported, &with_fn()));
     }
 
     #[test]

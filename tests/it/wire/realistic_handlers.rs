@@ -519,6 +519,88 @@ async fn a_handler_setting_its_own_cors_headers_is_overridden_when_allowed_and_l
     );
 }
 
+#[actix_rt::test]
+async fn a_handler_with_many_headers_own_cors_headers_and_vary_lines_gets_each_promise() {
+    // A response of a dozen headers is written by looking each header up rather than in one
+    // walk over the response (issue 24): both ways must keep the same promises. Each case is
+    // tried with few and with many other headers, and twice, so that the second response
+    // takes the remembered `Vary` merge.
+    let cases: [&'static [&'static str]; 4] = [
+        &[],
+        &["Accept-Encoding"],
+        &["Accept-Encoding", "Cookie"],
+        &["Cookie, origin"],
+    ];
+    for vary in cases {
+        for others in [0usize, 12] {
+            let app = atest::init_service(App::new().wrap(policy()).default_service(web::to(
+                move || async move {
+                    let mut res = HttpResponse::Ok().body("v");
+                    let h = res.headers_mut();
+                    for i in 0..others {
+                        h.insert(
+                            header::HeaderName::try_from(format!("x-other-{i}")).unwrap(),
+                            HeaderValue::from_static("1"),
+                        );
+                    }
+                    h.insert(
+                        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                        HeaderValue::from_static("*"),
+                    );
+                    h.insert(
+                        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                        HeaderValue::from_static("x-secret"),
+                    );
+                    for line in vary {
+                        h.append(header::VARY, HeaderValue::from_static(line));
+                    }
+                    res
+                },
+            )))
+            .await;
+            for round in 0..2 {
+                for origin in [Some(APP), Some(EVIL), None] {
+                    let res = atest::call_service(&app, get("/", origin).to_request()).await;
+                    let h = res.headers();
+                    let ctx = format!("Vary {vary:?}, {others} others, {origin:?}, round {round}");
+                    if origin == Some(APP) {
+                        // Ours replace the handler's, once each.
+                        assert_granted(h, &ctx);
+                        for name in [
+                            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                        ] {
+                            assert_eq!(h.get_all(&name).count(), 1, "{ctx}: {name} twice");
+                        }
+                    } else {
+                        // Refused or not CORS: the handler's own headers left alone.
+                        assert_eq!(acao(h), Some("*"), "{ctx}");
+                        assert_eq!(
+                            h.get(header::ACCESS_CONTROL_EXPOSE_HEADERS).unwrap(),
+                            "x-secret",
+                            "{ctx}"
+                        );
+                    }
+                    assert_eq!(
+                        h.get_all("x-other-0").count(),
+                        usize::from(others > 0),
+                        "{ctx}"
+                    );
+                    if vary == ["Cookie, origin"] {
+                        assert_eq!(vary_fields(h), vary, "{ctx}: already varies on Origin");
+                        continue;
+                    }
+                    let mut want: Vec<String> =
+                        vary.iter().map(|l| l.to_ascii_lowercase()).collect();
+                    want.push("origin".to_owned());
+                    assert_eq!(one_vary(h), want, "{ctx}");
+                }
+            }
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Two workers over real TCP
 // ---------------------------------------------------------------------------------------------
