@@ -284,6 +284,8 @@ impl Compiled {
     /// replacing CORS headers the handler set and merging into its `Vary`.
     #[inline]
     pub(crate) fn finish(&self, tail: &Tail, headers: &mut HeaderMap, cache: &VaryCache) {
+        // Two walks, one per kind of tail: one walk shared by both, with the grant optional,
+        // cost an allowed request 120 instructions more (issue 24's measurements).
         let Tail::Allow(origin) = tail else {
             if let Some(ours) = self.our_vary(false) {
                 if headers.len_keys() > SCAN_LIMIT {
