@@ -107,22 +107,3 @@ pub(crate) enum Tail {
     /// An allowed actual request: this `Access-Control-Allow-Origin`, and the rest.
     Allow(AllowOrigin),
 }
-
-impl Verdict {
-    /// The [`Tail`] of a verdict the handler answers (`None` for a preflight, which the
-    /// middleware always answers itself).
-    #[inline]
-    pub(crate) fn into_tail(self) -> Option<Tail> {
-        match self {
-            Verdict::NoOrigin
-            | Verdict::Refused {
-                preflight: false, ..
-            } => Some(Tail::Vary),
-            Verdict::Actual { origin, .. } => Some(Tail::Allow(origin)),
-            Verdict::Preflight { .. }
-            | Verdict::Refused {
-                preflight: true, ..
-            } => None,
-        }
-    }
-}

@@ -74,18 +74,17 @@ pub(crate) fn settle(
     origin: Option<RequestOrigin<'_>>,
     secure: impl FnOnce() -> bool,
 ) -> Settled {
-    let verdict = rules.decide_origin(head, origin);
+    let mut verdict = rules.decide_origin(head, origin);
     let same_origin =
         origin.is_some_and(|origin| is_same_origin(&verdict, origin.value, options, head, secure));
-    Settled {
+    if same_origin || options.observe_only {
         // A same-origin request, or any under observe-only: no `Access-Control-Allow-*`;
         // only `Vary: Origin` (the answer differs for other origins), which an observe-only
         // policy has switched off.
-        verdict: if same_origin || options.observe_only {
-            Verdict::NoOrigin
-        } else {
-            verdict
-        },
+        verdict = Verdict::NoOrigin;
+    }
+    Settled {
+        verdict,
         same_origin,
     }
 }
