@@ -20,7 +20,7 @@
 //! line costs two more allocations, once per line and instance (a copy of the line, and the
 //! shared handle through which later responses reuse the value).
 
-use std::cell::RefCell;
+use std::cell::OnceCell;
 
 use actix_web::{
     http::header::{HeaderMap, HeaderValue, VARY},
@@ -43,39 +43,47 @@ struct Entry {
     merged: Option<HeaderValue>,
 }
 
-/// The merges one instance remembers.
-struct MergeCache {
-    entries: [Option<Entry>; CACHE_ENTRIES],
-    used: usize,
+/// The merges one middleware instance remembers (see the [module docs](self)). Used from one
+/// thread only: a worker's middleware instance lives on that worker's thread.
+///
+/// Slots are filled in order and never changed once set, so a lookup reads them without a
+/// borrow flag, and stops at the first empty one.
+pub(crate) struct VaryCache {
+    entries: [OnceCell<Entry>; CACHE_ENTRIES],
 }
 
-impl MergeCache {
+impl VaryCache {
+    /// The remembered answer for `line` with our names `ours`, if any.
     #[inline]
     fn get(&self, line: &[u8], ours: &HeaderValue) -> Option<Option<HeaderValue>> {
-        self.entries[..self.used]
-            .iter()
-            .flatten()
-            .find(|e| *e.line == *line && same_bytes(e.ours.as_bytes(), ours.as_bytes()))
-            .map(|e| e.merged.clone())
+        for slot in &self.entries {
+            let entry = slot.get()?;
+            if same_line(&entry.line, line) && same_bytes(entry.ours.as_bytes(), ours.as_bytes()) {
+                return Some(entry.merged.clone());
+            }
+        }
+        None
     }
 
     /// Remembers a merge if there is room (`line` is at most [`CACHE_MAX_LINE`] bytes).
-    fn put(&mut self, line: &[u8], ours: &HeaderValue, merged: &Option<HeaderValue>) {
-        if self.used == CACHE_ENTRIES {
-            return;
+    fn put(&self, line: &[u8], ours: &HeaderValue, merged: &Option<HeaderValue>) {
+        if let Some(slot) = self.entries.iter().find(|slot| slot.get().is_none()) {
+            let _ = slot.set(Entry {
+                line: line.into(),
+                ours: ours.clone(),
+                merged: merged.clone(),
+            });
         }
-        self.entries[self.used] = Some(Entry {
-            line: line.into(),
-            ours: ours.clone(),
-            merged: merged.clone(),
-        });
-        self.used += 1;
     }
 }
 
-/// The merges one middleware instance remembers (see the [module docs](self)). Used from one
-/// thread only: a worker's middleware instance lives on that worker's thread.
-pub(crate) struct VaryCache(RefCell<MergeCache>);
+impl Default for VaryCache {
+    fn default() -> Self {
+        VaryCache {
+            entries: [const { OnceCell::new() }; CACHE_ENTRIES],
+        }
+    }
+}
 
 /// `a == b`, at the cost of a pointer comparison when they are the same bytes (our names:
 /// the entry holds a clone of the very value it is asked about).
@@ -84,13 +92,20 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && (std::ptr::eq(a.as_ptr(), b.as_ptr()) || a == b)
 }
 
-impl Default for VaryCache {
-    fn default() -> Self {
-        VaryCache(RefCell::new(MergeCache {
-            entries: [const { None }; CACHE_ENTRIES],
-            used: 0,
-        }))
+/// `a == b` for a handler's `Vary` line: two word comparisons for the usual line of 8 to 16
+/// bytes (`Accept-Encoding`), rather than a call to compare memory.
+#[inline(always)]
+fn same_line(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
     }
+    if (8..=16).contains(&n) {
+        let word =
+            |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8 bytes"));
+        return word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8);
+    }
+    a == b
 }
 
 /// The comma-separated names of a `Vary` value, trimmed, empty items skipped.
@@ -206,10 +221,9 @@ pub(crate) fn merge(headers: &mut HeaderMap, ours: &HeaderValue, cache: &VaryCac
 /// and remembered.
 #[inline]
 fn one_line(line: &HeaderValue, ours: &HeaderValue, cache: &VaryCache) -> Option<HeaderValue> {
-    let remembered = cache.0.borrow().get(line.as_bytes(), ours);
-    remembered.unwrap_or_else(|| {
+    cache.get(line.as_bytes(), ours).unwrap_or_else(|| {
         let answer = merged(std::slice::from_ref(line), ours);
-        cache.0.borrow_mut().put(line.as_bytes(), ours, &answer);
+        cache.put(line.as_bytes(), ours, &answer);
         answer
     })
 }
@@ -475,6 +489,32 @@ mod tests {
         assert_eq!(
             vary_after_with(&cache, &["Accept"], "Origin"),
             ["Accept, Origin"]
+        );
+    }
+
+    #[test]
+    fn a_remembered_line_is_returned_only_for_a_line_equal_byte_for_byte() {
+        // Every length around the two-word comparison, with one byte changed at every
+        // position: the cache must tell the lines apart exactly as `==` does.
+        for len in 0..=40 {
+            let line: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            assert!(same_line(&line, &line.clone()), "{len}");
+            for at in 0..len {
+                let mut other = line.clone();
+                other[at] = b'-';
+                assert!(!same_line(&line, &other), "{at} of {len}");
+            }
+            assert!(!same_line(&line, &line[..len.saturating_sub(1)]) || len == 0);
+        }
+        // Through the cache: two lines of the same length that differ only inside.
+        let cache = VaryCache::default();
+        assert_eq!(
+            vary_after_with(&cache, &["Accept-Encoding"], "Origin"),
+            ["Accept-Encoding, Origin"]
+        );
+        assert_eq!(
+            vary_after_with(&cache, &["Accept-Language"], "Origin"),
+            ["Accept-Language, Origin"]
         );
     }
 
