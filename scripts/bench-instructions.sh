@@ -9,7 +9,10 @@
 # Usage: scripts/bench-instructions.sh [--check] [--no-profile]
 #   --check        exit 1 if a target is missed
 #   --no-profile   skip the profile section
-# Env: N1 (default 2000), N2 (default 10000) requests; JOBS parallel valgrind runs
+# Env: N1 (default 2000), N2 (default 10000) requests; REPEAT pairs of runs per scenario and
+#      variant, the median taken (default 3: each process seeds its hash tables at random,
+#      so a lookup that misses can cost one more key comparison in one process than in
+#      another); JOBS parallel valgrind runs
 #      (default: nproc); OUT output dir (default target/bench-instructions);
 #      PREFLIGHT_BASELINE "ALLOWED REJECTED" whole-preflight instructions of corsair 0.1.0
 #      (default "4261 2184", rustc 1.95), the preflight target;
@@ -32,6 +35,7 @@ done
 
 N1=${N1:-2000}
 N2=${N2:-10000}
+REPEAT=${REPEAT:-3}
 JOBS=${JOBS:-$(nproc)}
 OUT=${OUT:-target/bench-instructions}
 mkdir -p "$OUT"
@@ -56,27 +60,34 @@ if [[ -z "$BIN" || ! -x "$BIN" ]]; then
     exit 1
 fi
 
-# One callgrind run; prints "SCENARIO VARIANT N INSTRUCTIONS".
+# One callgrind run; prints "SCENARIO VARIANT N REP INSTRUCTIONS". Repetition 1 keeps the
+# plain file names (the profile below reads them).
 count() {
-    local s=$1 v=$2 n=$3 f="$OUT/$1.$2.$3.callgrind"
+    local s=$1 v=$2 n=$3 r=$4 f="$OUT/$1.$2.$3.callgrind"
+    [[ "$r" == 1 ]] || f="$OUT/$1.$2.$3.rep$r.callgrind"
     valgrind --tool=callgrind --callgrind-out-file="$f" "$BIN" "$s" "$v" "$n" \
         >"$OUT/$s.$v.$n.log" 2>&1 || { echo "run failed: $s $v $n (see $OUT/$s.$v.$n.log)" >&2; return 1; }
-    echo "$s $v $n $(awk '/^totals:/ {print $2}' "$f")"
+    echo "$s $v $n $r $(awk '/^totals:/ {print $2}' "$f")"
 }
 export -f count
 
 export BIN OUT
 
-echo "counting instructions (callgrind, $N1 and $N2 requests per run, $JOBS jobs) ..." >&2
+echo "counting instructions (callgrind, $N1 and $N2 requests per run, $REPEAT pairs, $JOBS jobs) ..." >&2
 "$BIN" list | awk -v only="${SCENARIOS:-}" 'only == "" || index(" " only " ", " " $1 " ")' \
-    | awk -v a="$N1" -v b="$N2" '{print $1, $2, a; print $1, $2, b}' \
+    | awk -v a="$N1" -v b="$N2" -v reps="$REPEAT" '{for (r = 1; r <= reps; r++) {print $1, $2, a, r; print $1, $2, b, r}}' \
     | xargs -P "$JOBS" -L1 bash -c 'count "$@"' _ >"$OUT/raw.txt"
 
-# Per-request instructions: (I(N2) - I(N1)) / (N2 - N1).
+# Per-request instructions of each pair of runs, (I(N2) - I(N1)) / (N2 - N1); then the
+# median over the pairs.
 awk -v a="$N1" -v b="$N2" '
-    { ir[$1" "$2" "$3] = $4; key[$1" "$2] = 1 }
-    END { for (k in key) printf "%s %.0f\n", k, (ir[k" "b] - ir[k" "a]) / (b - a) }
-' "$OUT/raw.txt" | sort >"$OUT/per-request.txt"
+    { ir[$1" "$2" "$3" "$4] = $5; key[$1" "$2" "$4] = 1 }
+    END { for (k in key) { split(k, p, " "); printf "%s %s %.0f\n", p[1], p[2], (ir[p[1]" "p[2]" "b" "p[3]] - ir[p[1]" "p[2]" "a" "p[3]]) / (b - a) } }
+' "$OUT/raw.txt" | sort -k1,1 -k2,2 -k3,3n | awk '
+    function flush() { if (n) printf "%s %d\n", last, v[int((n + 1) / 2)]; n = 0 }
+    { k = $1" "$2; if (k != last) { flush(); last = k } v[++n] = $3 }
+    END { flush() }
+' >"$OUT/per-request.txt"
 
 MACHINE="$(nproc) CPU(s), $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -n1)"
 PREFLIGHT_BASELINE=${PREFLIGHT_BASELINE:-"4261 2184"}
