@@ -267,7 +267,7 @@ impl<'a> InPlace<'a> {
     }
 
     /// Completes the merge once every line was seen.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn finish(self, headers: &mut HeaderMap) {
         match (self.lines, self.merged) {
             (0, _) => headers.append(VARY, self.ours.clone()),
