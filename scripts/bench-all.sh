@@ -25,9 +25,10 @@ done
 OUT=target/bench-all
 mkdir -p "$OUT"
 status=0
-# Same profile settings as scripts/bench-instructions.sh (line tables for corsair), so
+# Same profile settings as scripts/bench-instructions.sh (line tables for corsair and the bench crate), so
 # the bench binaries are built once.
-CARGO_CONFIG=(--config 'profile.bench.package.corsair.debug="line-tables-only"')
+CARGO_CONFIG=(--config 'profile.bench.package.corsair.debug="line-tables-only"'
+    --config 'profile.bench.package.corsair-bench.debug="line-tables-only"')
 
 echo "# corsair performance run, $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "machine: $(nproc) CPU(s), $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -n1); rustc $(rustc --version | cut -d' ' -f2)"

@@ -45,9 +45,11 @@ if ! command -v valgrind >/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y valgrind >&2
 fi
 
-# Line tables for corsair (library and bench binaries) so callgrind can name src/ lines;
+# Line tables for corsair and for the bench crate (where the middleware's generic code is
+# compiled) so callgrind can name src/ lines;
 # this does not change the generated code.
-CARGO_CONFIG=(--config 'profile.bench.package.corsair.debug="line-tables-only"')
+CARGO_CONFIG=(--config 'profile.bench.package.corsair.debug="line-tables-only"'
+    --config 'profile.bench.package.corsair-bench.debug="line-tables-only"')
 if [[ -n "${INSTRUCTIONS_BIN:-}" ]]; then
     BIN=$INSTRUCTIONS_BIN # prebuilt binary (skips the build)
 else
