@@ -284,6 +284,64 @@ async fn handler_err_keeps_status_body_type_vary_and_gets_cors_headers() {
     assert!(one_vary(res.headers()).contains(&"origin".into()));
 }
 
+/// What a handler put in its response's extensions (a request id, a metrics label).
+#[derive(Clone, Debug, PartialEq)]
+struct RouteLabel(&'static str);
+
+#[actix_rt::test]
+async fn the_handlers_response_reaches_outer_middleware_whole_status_body_and_extensions() {
+    // corsair rebuilds the handler's response around a wider body type: nothing else of it
+    // may be lost on the way (an outer middleware reads what the handler left there).
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let app = atest::init_service(
+        App::new()
+            .wrap(policy())
+            .wrap(from_fn(move |req: ServiceRequest, next: Next<_>| {
+                let log = log.clone();
+                async move {
+                    let res = next.call(req).await?;
+                    let label = res.response().extensions().get::<RouteLabel>().cloned();
+                    log.lock().unwrap().push(label);
+                    Ok::<_, actix_web::Error>(res)
+                }
+            }))
+            .route(
+                "/labelled",
+                web::get().to(|| async {
+                    let mut res = HttpResponse::Accepted()
+                        .insert_header(("x-request-id", "42"))
+                        .body("labelled body");
+                    res.extensions_mut().insert(RouteLabel("labelled"));
+                    res
+                }),
+            ),
+    )
+    .await;
+    for origin in [Some(APP), Some(EVIL), None] {
+        seen.lock().unwrap().clear();
+        let res = atest::call_service(&app, get("/labelled", origin).to_request()).await;
+        assert_eq!(res.status(), StatusCode::ACCEPTED, "{origin:?}");
+        assert_eq!(
+            res.headers().get("x-request-id").unwrap(),
+            "42",
+            "{origin:?}"
+        );
+        assert_eq!(
+            res.response().extensions().get::<RouteLabel>(),
+            Some(&RouteLabel("labelled")),
+            "{origin:?}: the handler's extensions are gone"
+        );
+        assert_eq!(acao(res.headers()), (origin == Some(APP)).then_some(APP));
+        assert_eq!(atest::read_body(res).await, "labelled body", "{origin:?}");
+        assert_eq!(
+            *seen.lock().unwrap(),
+            [Some(RouteLabel("labelled"))],
+            "{origin:?}"
+        );
+    }
+}
+
 #[actix_rt::test]
 async fn auth_guard_inside_corsair_401_is_readable_and_never_sees_the_preflight() {
     let calls = GuardCalls::default();
