@@ -14,14 +14,8 @@ use std::{rc::Rc, sync::Arc};
 use actix_web::{dev::ServiceRequest, HttpMessage};
 
 use crate::{
-    cors_policy::CorsPolicy,
-    counters::Shard,
-    counts,
-    outcome::CorsOutcome,
-    policy::Compiled,
-    rollout::{shadow::WorkerShadow, Settled},
-    settings::RolloutOptions,
-    vary::VaryCache,
+    cors_policy::CorsPolicy, counters::Shard, counts, outcome::CorsOutcome, policy::Compiled,
+    policy::Verdict, rollout::shadow::WorkerShadow, settings::RolloutOptions, vary::VaryCache,
 };
 
 /// One middleware instance's copy of a policy (see the [module docs](self)).
@@ -61,33 +55,31 @@ impl Worker {
         })
     }
 
-    /// Records what the middleware decided (`settled`, for `req`): the outcome counters, the
-    /// outcome in the request's extensions if asked, and the report-only comparison if this
-    /// instance runs inside a [`LiveCors`](crate::LiveCors) (`shadow`). `check` does none of
-    /// this: it only decides.
+    /// Records what the middleware decided (`verdict`, and whether `req` is `same_origin`):
+    /// the outcome counters, the outcome in the request's extensions if asked, and the
+    /// report-only comparison if this instance runs inside a [`LiveCors`](crate::LiveCors)
+    /// (`shadow`). `check` does none of this: it only decides.
     ///
     /// The usual case (no report-only candidate, not observe-only, no outcome in extensions,
     /// not same-origin) costs one counter increment.
     #[inline]
     pub(crate) fn record(
         &self,
-        settled: &Settled,
+        verdict: &Verdict,
+        same_origin: bool,
         shadow: Option<&WorkerShadow>,
         req: &ServiceRequest,
     ) {
-        if settled.same_origin
-            || !self.counts_only
-            || shadow.is_some_and(WorkerShadow::needs_a_look)
-        {
-            self.record_with_options(settled, shadow, req);
+        if same_origin || !self.counts_only || shadow.is_some_and(WorkerShadow::needs_a_look) {
+            self.record_with_options(verdict, same_origin, shadow, req);
             return;
         }
-        counts::record(&self.counts, CorsOutcome::from_verdict(&settled.verdict));
+        counts::record(&self.counts, CorsOutcome::from_verdict(verdict));
     }
 
     /// [`record`](Self::record) for a request without `Origin` (verdict `NoOrigin`, never
     /// same-origin), if recording it is one counter increment: `false`, having recorded
-    /// nothing, when an option or a report-only candidate needs the whole [`Settled`].
+    /// nothing, when an option or a report-only candidate needs the whole verdict.
     #[inline]
     pub(crate) fn record_no_origin(&self, shadow: Option<&WorkerShadow>) -> bool {
         if !self.counts_only || shadow.is_some_and(WorkerShadow::needs_a_look) {
@@ -103,22 +95,23 @@ impl Worker {
     #[inline(never)]
     fn record_with_options(
         &self,
-        settled: &Settled,
+        verdict: &Verdict,
+        same_origin: bool,
         shadow: Option<&WorkerShadow>,
         req: &ServiceRequest,
     ) {
         let options = &*self.options;
         if let Some(shadow) = shadow {
-            let enforced = (!options.observe_only).then_some((&self.rules, &settled.verdict));
-            shadow.observe(enforced, settled.same_origin, req.head());
+            let enforced = (!options.observe_only).then_some((&self.rules, verdict));
+            shadow.observe(enforced, same_origin, req.head());
         }
         if options.observe_only {
             return;
         }
-        let outcome = if settled.same_origin {
+        let outcome = if same_origin {
             CorsOutcome::SameOrigin
         } else {
-            CorsOutcome::from_verdict(&settled.verdict)
+            CorsOutcome::from_verdict(verdict)
         };
         counts::record(&self.counts, outcome);
         if options.outcome_in_extensions {

@@ -3,8 +3,9 @@
 //! ([`shadow`]).
 //!
 //! A compiled policy (`crate::policy::Compiled`) decides what the CORS rules say. This layer
-//! completes that verdict with what the roll-out options say ([`settle`]), and the middleware
-//! and [`CorsPolicy::check`](crate::CorsPolicy::check) both call [`settle`], so `check`
+//! completes that verdict with what the roll-out options say ([`complete`]; [`settle`] is
+//! the two steps together). [`CorsPolicy::check`](crate::CorsPolicy::check) calls [`settle`]
+//! and the middleware takes the same two steps on a verdict it keeps in place, so `check`
 //! answers exactly what the wire shows, whatever the options. Only the middleware then
 //! records what it decided ([`Worker::record`](crate::worker::Worker::record)): counters,
 //! extensions and the candidate's comparison are side effects `check` does not have.
@@ -75,18 +76,33 @@ pub(crate) fn settle(
     secure: impl FnOnce() -> bool,
 ) -> Settled {
     let mut verdict = rules.decide_origin(head, origin);
-    let same_origin =
-        origin.is_some_and(|origin| is_same_origin(&verdict, origin.value, options, head, secure));
-    if same_origin || options.observe_only {
-        // A same-origin request, or any under observe-only: no `Access-Control-Allow-*`;
-        // only `Vary: Origin` (the answer differs for other origins), which an observe-only
-        // policy has switched off.
-        verdict = Verdict::NoOrigin;
-    }
+    let same_origin = complete(&mut verdict, options, head, origin, secure);
     Settled {
         verdict,
         same_origin,
     }
+}
+
+/// The roll-out layer's part of [`settle`], on a `verdict` the rules gave for `head`, whose
+/// `Origin` is `origin`: resets it in place to `NoOrigin` for a same-origin request or under
+/// observe-only, and returns whether the request is same-origin.
+#[inline(always)]
+pub(crate) fn complete(
+    verdict: &mut Verdict,
+    options: &RolloutOptions,
+    head: &RequestHead,
+    origin: Option<RequestOrigin<'_>>,
+    secure: impl FnOnce() -> bool,
+) -> bool {
+    let same_origin =
+        origin.is_some_and(|origin| is_same_origin(verdict, origin.value, options, head, secure));
+    if same_origin || options.observe_only {
+        // A same-origin request, or any under observe-only: no `Access-Control-Allow-*`;
+        // only `Vary: Origin` (the answer differs for other origins), which an observe-only
+        // policy has switched off.
+        *verdict = Verdict::NoOrigin;
+    }
+    same_origin
 }
 
 /// Same origin: an actual request (browsers never preflight same-origin requests) whose one
