@@ -289,9 +289,10 @@ pub(crate) fn is_own_origin(
             .iter()
             .any(|own| own.as_bytes() == origin);
     }
-    let scheme = listener_scheme(secure);
+    let secure = secure();
+    let scheme: &'static [u8] = if secure { b"https" } else { b"http" };
     if rule.trusted_proxies.is_empty() {
-        return has_scheme(origin, scheme) && is_direct_origin(origin, scheme, head);
+        return has_listener_scheme(origin, secure) && is_direct_origin(origin, scheme, head);
     }
     let behind_trusted_proxy = head.peer_addr.is_some_and(|peer| rule.trusts(peer.ip()));
     if behind_trusted_proxy {
@@ -299,25 +300,20 @@ pub(crate) fn is_own_origin(
             return host.is_some_and(|host| matches(origin, scheme, host));
         }
     }
-    has_scheme(origin, scheme) && is_direct_origin(origin, scheme, head)
+    has_listener_scheme(origin, secure) && is_direct_origin(origin, scheme, head)
 }
 
-/// `https` or `http`: the scheme the request reached this listener with.
+/// `origin` starts with `https://` (`secure`: the request reached this listener over TLS) or
+/// `http://` (the scheme as browsers serialize it: lower case). Each a comparison with a
+/// constant: a foreign origin of the other scheme (an `https://` page calling an app behind
+/// TLS termination, the usual case) is told apart in a few instructions.
 #[inline]
-fn listener_scheme(secure: impl FnOnce() -> bool) -> &'static [u8] {
-    if secure() {
-        b"https"
+fn has_listener_scheme(origin: &[u8], secure: bool) -> bool {
+    if secure {
+        origin.starts_with(b"https://")
     } else {
-        b"http"
+        origin.starts_with(b"http://")
     }
-}
-
-/// `origin` starts with `scheme` and `://` (the scheme as browsers serialize it: lower case).
-#[inline]
-fn has_scheme(origin: &[u8], scheme: &[u8]) -> bool {
-    origin
-        .strip_prefix(scheme)
-        .is_some_and(|rest| rest.starts_with(b"://"))
 }
 
 /// `origin` is `scheme` plus the request's `Host` authority.
@@ -510,6 +506,33 @@ mod tests {
             b"API.example.com:80"
         ));
         assert!(matches(b"https://a.com:8443", b"https", b"a.com:8443"));
+    }
+
+    #[test]
+    fn the_listeners_scheme_decides_which_origin_of_the_host_is_its_own() {
+        // A request to `api.example.com:8443` over TLS (`secure`) comes from its own origin
+        // only when `Origin` is `https://api.example.com:8443`; over plain HTTP, only the
+        // `http://` one. Every other origin of that host, or of another, is foreign.
+        let req = actix_web::test::TestRequest::get()
+            .insert_header((header::HOST, "api.example.com:8443"))
+            .to_http_request();
+        let rule = SameOriginRule::default();
+        for (origin, own_over_tls, own_over_http) in [
+            ("https://api.example.com:8443", true, false),
+            ("http://api.example.com:8443", false, true),
+            ("https://api.example.com", false, false),
+            ("https:/api.example.com:8443", false, false),
+            ("http:/api.example.com:8443", false, false),
+            ("httpss://api.example.com:8443", false, false),
+            ("ws://api.example.com:8443", false, false),
+            ("https://evil.example:8443", false, false),
+            ("https", false, false),
+            ("", false, false),
+        ] {
+            let own = |secure| is_own_origin(origin.as_bytes(), &rule, req.head(), || secure);
+            assert_eq!(own(true), own_over_tls, "{origin} over TLS");
+            assert_eq!(own(false), own_over_http, "{origin} over plain HTTP");
+        }
     }
 
     #[test]
