@@ -10,7 +10,7 @@
 #   --check        exit 1 if a target is missed
 #   --no-profile   skip the profile section
 # Env: N1 (default 2000), N2 (default 10000) requests; REPEAT pairs of runs per scenario and
-#      variant, the median taken (default 3: each process seeds its hash tables at random,
+#      variant, the median taken (default 5: each process seeds its hash tables at random,
 #      so a lookup that misses can cost one more key comparison in one process than in
 #      another); JOBS parallel valgrind runs
 #      (default: nproc); OUT output dir (default target/bench-instructions);
@@ -35,7 +35,7 @@ done
 
 N1=${N1:-2000}
 N2=${N2:-10000}
-REPEAT=${REPEAT:-3}
+REPEAT=${REPEAT:-5}
 JOBS=${JOBS:-$(nproc)}
 OUT=${OUT:-target/bench-instructions}
 mkdir -p "$OUT"
