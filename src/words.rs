@@ -290,66 +290,66 @@ mod tests {
     #[test]
     fn a_setting_is_a_builder_call_in_code_and_a_config_field_in_a_config() {
         let said = |p: super::Phrase| p.to_string();
-        assert_eq!(
-            said(S::SupportsCredentials.name(Builder)),
-            "`.supports_credentials()`"
-        );
-        assert_eq!(
-            said(S::SupportsCredentials.name(Config)),
-            "`allow_credentials = true`"
-        );
-        assert_eq!(
-            said(S::SupportsCredentials.off(Builder)),
-            "drop `.supports_credentials()`"
-        );
-        assert_eq!(
-            said(S::SupportsCredentials.off(Config)),
-            "set `allow_credentials = false`"
-        );
-        assert_eq!(
-            said(S::AllowNullOrigin.on(Builder)),
-            "call `.allow_null_origin()`"
-        );
-        assert_eq!(
-            said(S::AllowNullOrigin.on(Config)),
-            "set `allow_null_origin = true`"
-        );
-        assert_eq!(
-            said(S::AllowAnyOrigin.name(Config)),
-            "`\"*\"` in `allow_origins`"
-        );
-        assert_eq!(
-            said(S::AllowAnyOrigin.on(Config)),
-            "put `\"*\"` in `allow_origins`"
-        );
-        assert_eq!(
-            said(S::AllowedOrigin.with(Builder)),
-            "with `.allowed_origin(..)`"
-        );
-        assert_eq!(said(S::AllowedOrigin.with(Config)), "with `allow_origins`");
-        assert_eq!(
-            said(S::ExposeHeaders.with(Builder)),
-            "with `.expose_headers([..])`"
-        );
-        assert_eq!(said(S::AllowedHeaders.list(Builder)), "`allowed_headers`");
-        assert_eq!(said(S::AllowedHeaders.list(Config)), "`allow_headers`");
-        assert_eq!(
-            said(S::ExposeAnyHeader.is_set(Builder)),
-            "`expose_any_header` is set"
-        );
-        assert_eq!(
-            said(S::ExposeAnyHeader.is_set(Config)),
-            "`\"*\"` is in `expose_headers`"
-        );
-        assert_eq!(said(S::MaxAge.name(Builder)), "`max_age`");
-        assert_eq!(said(S::MaxAge.name(Config)), "`max_age`");
-        assert_eq!(
-            said(S::AllowPrivateNetworkAccess.off(Config)),
-            "set `allow_private_network = false`"
-        );
-        assert_eq!(
-            said(S::AllowNullOriginWithCredentialsDangerously.on(Config)),
-            "call `.allow_null_origin_with_credentials_dangerously()` on the builder from `CorsConfig::into_cors()`"
-        );
+        let dangerous_in_config = "call `.allow_null_origin_with_credentials_dangerously()` \
+                                   on the builder from `CorsConfig::into_cors()`";
+        for (phrase, expected) in [
+            (
+                S::SupportsCredentials.name(Builder),
+                "`.supports_credentials()`",
+            ),
+            (
+                S::SupportsCredentials.name(Config),
+                "`allow_credentials = true`",
+            ),
+            (
+                S::SupportsCredentials.off(Builder),
+                "drop `.supports_credentials()`",
+            ),
+            (
+                S::SupportsCredentials.off(Config),
+                "set `allow_credentials = false`",
+            ),
+            (
+                S::AllowNullOrigin.on(Builder),
+                "call `.allow_null_origin()`",
+            ),
+            (
+                S::AllowNullOrigin.on(Config),
+                "set `allow_null_origin = true`",
+            ),
+            (S::AllowAnyOrigin.name(Config), "`\"*\"` in `allow_origins`"),
+            (
+                S::AllowAnyOrigin.on(Config),
+                "put `\"*\"` in `allow_origins`",
+            ),
+            (S::AllowedOrigin.with(Builder), "with `.allowed_origin(..)`"),
+            (S::AllowedOrigin.with(Config), "with `allow_origins`"),
+            (
+                S::ExposeHeaders.with(Builder),
+                "with `.expose_headers([..])`",
+            ),
+            (S::AllowedHeaders.list(Builder), "`allowed_headers`"),
+            (S::AllowedHeaders.list(Config), "`allow_headers`"),
+            (
+                S::ExposeAnyHeader.is_set(Builder),
+                "`expose_any_header` is set",
+            ),
+            (
+                S::ExposeAnyHeader.is_set(Config),
+                "`\"*\"` is in `expose_headers`",
+            ),
+            (S::MaxAge.name(Builder), "`max_age`"),
+            (S::MaxAge.name(Config), "`max_age`"),
+            (
+                S::AllowPrivateNetworkAccess.off(Config),
+                "set `allow_private_network = false`",
+            ),
+            (
+                S::AllowNullOriginWithCredentialsDangerously.on(Config),
+                dangerous_in_config,
+            ),
+        ] {
+            assert_eq!(said(phrase), expected);
+        }
     }
 }
