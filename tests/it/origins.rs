@@ -549,6 +549,14 @@ fn upper_case_and_unicode_origins_are_build_errors_with_the_browser_form() {
     assert!(err.to_string().contains("punycode (`xn--...`)"), "{err}");
 }
 
+/// The build error of a policy whose only rule is the origin pattern `pattern`.
+fn refused_pattern(pattern: &str) -> corsair::ConfigError {
+    Cors::default()
+        .allowed_origin_pattern(pattern)
+        .build()
+        .expect_err(pattern)
+}
+
 #[test]
 fn too_broad_patterns_are_build_errors_naming_the_suffix() {
     for (pattern, suffix) in [
@@ -563,10 +571,7 @@ fn too_broad_patterns_are_build_errors_naming_the_suffix() {
         ("https://*.edu.au", "edu.au"),
         ("https://*.org.br", "org.br"),
     ] {
-        let err = Cors::default()
-            .allowed_origin_pattern(pattern)
-            .build()
-            .unwrap_err();
+        let err = refused_pattern(pattern);
         assert_eq!(
             err.problems(),
             &[Problem::PatternTooBroad {
@@ -617,10 +622,7 @@ fn malformed_patterns_are_build_errors_with_a_reason() {
         "*://app.example.com",
         "https://*.127.0.0.1",
     ] {
-        let err = Cors::default()
-            .allowed_origin_pattern(pattern)
-            .build()
-            .unwrap_err();
+        let err = refused_pattern(pattern);
         match err.problems() {
             [Problem::InvalidPattern { value, fault, .. }] => {
                 assert_eq!(value, pattern);
@@ -689,10 +691,7 @@ fn malformed_patterns_get_the_origin_fault_with_a_pattern_to_write() {
             },
         ),
     ] {
-        let err = Cors::default()
-            .allowed_origin_pattern(pattern)
-            .build()
-            .unwrap_err();
+        let err = refused_pattern(pattern);
         assert_eq!(
             err.problems(),
             &[Problem::InvalidPattern {
