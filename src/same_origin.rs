@@ -276,8 +276,26 @@ impl SameOriginRule {
 /// trusted proxies, an `Origin` whose scheme is not the listener's (an `https://` page calling
 /// an app that sees plain HTTP behind TLS termination, the usual cross-origin request) is
 /// answered inline, without looking `Host` up.
-#[inline]
+///
+/// The usual set-up (neither declared) is tested inline; the others out of line.
+#[inline(always)]
 pub(crate) fn is_own_origin(
+    origin: &[u8],
+    rule: &SameOriginRule,
+    head: &RequestHead,
+    secure: impl FnOnce() -> bool,
+) -> bool {
+    if rule.public_origins.is_empty() && rule.trusted_proxies.is_empty() {
+        let secure = secure();
+        let scheme: &'static [u8] = if secure { b"https" } else { b"http" };
+        return has_listener_scheme(origin, secure) && is_direct_origin(origin, scheme, head);
+    }
+    is_own_origin_declared(origin, rule, head, secure)
+}
+
+/// [`is_own_origin`] with public origins or trusted proxies declared.
+#[inline(never)]
+fn is_own_origin_declared(
     origin: &[u8],
     rule: &SameOriginRule,
     head: &RequestHead,

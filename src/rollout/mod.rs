@@ -108,7 +108,7 @@ pub(crate) fn complete(
 /// Same origin: an actual request (browsers never preflight same-origin requests) whose one
 /// `Origin` (`origin`, as deciding found it) is the request's own origin. Judged after
 /// deciding, so that the headers already looked up are not looked up again.
-#[inline]
+#[inline(always)]
 fn is_same_origin(
     decided: &Verdict,
     origin: &HeaderValue,
