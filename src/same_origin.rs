@@ -307,11 +307,9 @@ fn is_own_origin_declared(
             .iter()
             .any(|own| own.as_bytes() == origin);
     }
+    // Trusted proxies, then (not from one, or it told nothing) as a direct request.
     let secure = secure();
     let scheme: &'static [u8] = if secure { b"https" } else { b"http" };
-    if rule.trusted_proxies.is_empty() {
-        return has_listener_scheme(origin, secure) && is_direct_origin(origin, scheme, head);
-    }
     let behind_trusted_proxy = head.peer_addr.is_some_and(|peer| rule.trusts(peer.ip()));
     if behind_trusted_proxy {
         if let Some((scheme, host)) = forwarded(head, scheme) {
