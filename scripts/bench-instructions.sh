@@ -18,6 +18,11 @@
 #      (default "4261 2184", rustc 1.95), the preflight target;
 #      INSTRUCTIONS_BIN a prebuilt benches/instructions.rs binary (skips the build);
 #      SCENARIOS only these scenarios (space-separated names; default: all);
+#      VARIANTS only these variants besides none, which every run measures (e.g.
+#      "corsair floor"; default: all). To compare two builds, compare their Δ over none, each
+#      from its own run: the none rows themselves move by up to about 80 instructions between
+#      two builds of the bench (changing corsair changes how the bench crate's shared actix
+#      code is compiled), so absolute counts from two builds do not compare;
 #      PROFILE_SCENARIOS the scenarios profiled (default: a representative few).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +33,7 @@ for arg in "$@"; do
     case "$arg" in
         --check) CHECK=1 ;;
         --no-profile) PROFILE=0 ;;
-        -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,26p' "$0"; exit 0 ;;
         *) echo "unknown argument: $arg" >&2; exit 2 ;;
     esac
 done
@@ -77,6 +82,7 @@ export BIN OUT
 
 echo "counting instructions (callgrind, $N1 and $N2 requests per run, $REPEAT pairs, $JOBS jobs) ..." >&2
 "$BIN" list | awk -v only="${SCENARIOS:-}" 'only == "" || index(" " only " ", " " $1 " ")' \
+    | awk -v only="${VARIANTS:-}" 'only == "" || $2 == "none" || index(" " only " ", " " $2 " ")' \
     | awk -v a="$N1" -v b="$N2" -v reps="$REPEAT" '{for (r = 1; r <= reps; r++) {print $1, $2, a, r; print $1, $2, b, r}}' \
     | xargs -P "$JOBS" -L1 bash -c 'count "$@"' _ >"$OUT/raw.txt"
 
