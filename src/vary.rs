@@ -35,10 +35,11 @@ pub(crate) const CACHE_ENTRIES: usize = 8;
 /// every entry held a line this long, and its merge).
 pub(crate) const CACHE_MAX_LINE: usize = 4096;
 
-/// One remembered merge: the handler's line (byte for byte), our names, and the field to
-/// write instead of the line (`None`: the line already covers our names; keep it).
-struct Entry {
-    line: Box<[u8]>,
+/// One remembered merge: the handler's line (a copy of its bytes, in a buffer of the
+/// entry's own), our names, and the field to write instead of the line (`None`: the line
+/// already covers our names; keep it).
+pub(crate) struct Entry {
+    line: HeaderValue,
     ours: HeaderValue,
     merged: Option<HeaderValue>,
 }
@@ -53,27 +54,41 @@ pub(crate) struct VaryCache {
 }
 
 impl VaryCache {
-    /// The remembered answer for `line` with our names `ours`, if any.
+    /// The remembered merge of the handler's `line` (at most [`CACHE_MAX_LINE`] bytes) with
+    /// our names `ours`: found, or merged now and remembered; `None` when there is no room
+    /// left to remember it.
     #[inline]
-    fn get(&self, line: &[u8], ours: &HeaderValue) -> Option<Option<HeaderValue>> {
+    fn entry(&self, line: &HeaderValue, ours: &HeaderValue) -> Option<&Entry> {
         for slot in &self.entries {
-            let entry = slot.get()?;
-            if same_line(&entry.line, line) && same_bytes(entry.ours.as_bytes(), ours.as_bytes()) {
-                return Some(entry.merged.clone());
+            let Some(entry) = slot.get() else {
+                // The first empty slot: nothing after it is filled.
+                return Some(Self::remember(slot, line, ours));
+            };
+            if same_line(entry.line.as_bytes(), line.as_bytes())
+                && same_bytes(entry.ours.as_bytes(), ours.as_bytes())
+            {
+                return Some(entry);
             }
         }
         None
     }
 
-    /// Remembers a merge if there is room (`line` is at most [`CACHE_MAX_LINE`] bytes).
-    fn put(&self, line: &[u8], ours: &HeaderValue, merged: &Option<HeaderValue>) {
-        if let Some(slot) = self.entries.iter().find(|slot| slot.get().is_none()) {
-            let _ = slot.set(Entry {
-                line: line.into(),
-                ours: ours.clone(),
-                merged: merged.clone(),
-            });
-        }
+    /// Merges `line` with `ours` and remembers it in the empty `slot`.
+    #[cold]
+    #[inline(never)]
+    fn remember<'c>(
+        slot: &'c OnceCell<Entry>,
+        line: &HeaderValue,
+        ours: &HeaderValue,
+    ) -> &'c Entry {
+        slot.get_or_init(|| Entry {
+            // A copy: a clone could keep alive a larger buffer the handler's value is a
+            // slice of.
+            line: HeaderValue::from_maybe_shared(Bytes::copy_from_slice(line.as_bytes()))
+                .unwrap_or_else(|_| line.clone()),
+            ours: ours.clone(),
+            merged: merged(std::slice::from_ref(line), ours),
+        })
     }
 }
 
@@ -221,11 +236,10 @@ pub(crate) fn merge(headers: &mut HeaderMap, ours: &HeaderValue, cache: &VaryCac
 /// and remembered.
 #[inline]
 fn one_line(line: &HeaderValue, ours: &HeaderValue, cache: &VaryCache) -> Option<HeaderValue> {
-    cache.get(line.as_bytes(), ours).unwrap_or_else(|| {
-        let answer = merged(std::slice::from_ref(line), ours);
-        cache.put(line.as_bytes(), ours, &answer);
-        answer
-    })
+    match cache.entry(line, ours) {
+        Some(entry) => entry.merged.clone(),
+        None => merged(std::slice::from_ref(line), ours),
+    }
 }
 
 /// [`merge`] for a caller that already walks the response's headers (with
@@ -237,10 +251,10 @@ pub(crate) struct InPlace<'a> {
     cache: &'a VaryCache,
     /// `Vary` lines seen so far.
     lines: usize,
-    /// The first line was merged in place (it was short enough to remember).
-    merged: bool,
-    /// The first line as the handler wrote it, when it was replaced in place.
-    replaced: Option<HeaderValue>,
+    /// The remembered merge of the first line, which was written in place (when the line
+    /// was short enough to remember, and there was room). It holds the line as the handler
+    /// wrote it, should more lines follow.
+    first: Option<&'a Entry>,
 }
 
 impl<'a> InPlace<'a> {
@@ -249,8 +263,7 @@ impl<'a> InPlace<'a> {
             ours,
             cache,
             lines: 0,
-            merged: false,
-            replaced: None,
+            first: None,
         }
     }
 
@@ -259,9 +272,11 @@ impl<'a> InPlace<'a> {
     pub(crate) fn see(&mut self, line: &mut HeaderValue) {
         self.lines += 1;
         if self.lines == 1 && line.len() <= CACHE_MAX_LINE {
-            self.merged = true;
-            if let Some(value) = one_line(line, self.ours, self.cache) {
-                self.replaced = Some(std::mem::replace(line, value));
+            if let Some(entry) = self.cache.entry(line, self.ours) {
+                if let Some(value) = &entry.merged {
+                    *line = value.clone();
+                }
+                self.first = Some(entry);
             }
         }
     }
@@ -269,14 +284,21 @@ impl<'a> InPlace<'a> {
     /// Completes the merge once every line was seen.
     #[inline(always)]
     pub(crate) fn finish(self, headers: &mut HeaderMap) {
-        match (self.lines, self.merged) {
+        match (self.lines, self.first) {
             (0, _) => headers.append(VARY, self.ours.clone()),
-            (1, true) => {}
-            _ => {
-                // Several lines (or one too long to remember): the first back as it was,
-                // then all of them merged.
-                if let (Some(first), Some(line)) = (self.replaced, headers.get_mut(VARY)) {
-                    *line = first;
+            (1, Some(_)) => {}
+            (_, first) => {
+                // Several lines, or one not remembered: the first back as the handler wrote
+                // it (if it was replaced), then all of them merged.
+                if let Some(Entry {
+                    line: original,
+                    merged: Some(_),
+                    ..
+                }) = first
+                {
+                    if let Some(line) = headers.get_mut(VARY) {
+                        *line = original.clone();
+                    }
                 }
                 merge(headers, self.ours, self.cache);
             }
@@ -529,6 +551,73 @@ mod tests {
                     [format!("{line}, Origin")],
                     "round {round}"
                 );
+            }
+        }
+    }
+
+    /// The response's `Vary` after the walk [`Compiled::finish`](crate::policy) makes:
+    /// every header shown to [`InPlace::see`] through `HeaderMap::retain`, then
+    /// [`InPlace::finish`].
+    fn walked(cache: &VaryCache, existing: &[&str], ours: &str) -> Vec<String> {
+        let mut h = HeaderMap::new();
+        h.append(
+            actix_web::http::header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain"),
+        );
+        for v in existing {
+            h.append(VARY, HeaderValue::from_str(v).unwrap());
+        }
+        let ours = HeaderValue::from_str(ours).unwrap();
+        let mut vary = InPlace::new(&ours, cache);
+        h.retain(|name, value| {
+            if *name == VARY {
+                vary.see(value);
+            }
+            true
+        });
+        vary.finish(&mut h);
+        assert_eq!(
+            h.get(actix_web::http::header::CONTENT_TYPE).unwrap(),
+            "text/plain"
+        );
+        h.get_all(VARY)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn the_walk_merges_one_or_several_lines_right_before_and_after_the_cache_is_full() {
+        // One field; the handler's names kept, in order; `Origin` added once. When some line
+        // already names it (in any case), the lines are left as the handler wrote them. A
+        // first line the cache remembers (and writes in place) must come back as written
+        // when more lines follow it.
+        let cache = VaryCache::default();
+        for round in 0..2 {
+            for i in 0..(CACHE_ENTRIES * 2 + 1) {
+                let first = format!("X-Header-{i}");
+                let cases: [(Vec<&str>, Vec<String>); 5] = [
+                    (vec![], vec!["Origin".to_owned()]),
+                    (vec![&first], vec![format!("{first}, Origin")]),
+                    (
+                        vec![&first, "Cookie"],
+                        vec![format!("{first}, Cookie, Origin")],
+                    ),
+                    (
+                        vec![&first, "origin"],
+                        vec![first.clone(), "origin".to_owned()],
+                    ),
+                    (
+                        vec![&first, "Accept", "Cookie"],
+                        vec![format!("{first}, Accept, Cookie, Origin")],
+                    ),
+                ];
+                for (existing, want) in cases {
+                    assert_eq!(
+                        walked(&cache, &existing, "Origin"),
+                        want,
+                        "round {round}, lines {existing:?}"
+                    );
+                }
             }
         }
     }
