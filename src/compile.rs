@@ -81,16 +81,14 @@ pub(crate) fn compile(settings: &Settings) -> Result<Compiled, ConfigError> {
 }
 
 pub(crate) fn compile_origins(settings: &Settings, problems: &mut Vec<Problem>) -> OriginMatcher {
-    let mut matcher = OriginMatcher {
-        any: settings.any_origin.is_any(),
-        allow_null: settings.allow_null,
-        ..OriginMatcher::default()
-    };
+    let mut matcher = OriginMatcher::default();
+    matcher.any = settings.any_origin.is_any();
+    matcher.allow_null = settings.allow_null;
     compile_exact(settings, &mut matcher, problems);
     compile_patterns(settings, &mut matcher, problems);
     compile_regexes(settings, &mut matcher, problems);
     matcher.predicates = settings.predicates.clone();
-    matcher
+    matcher.seal()
 }
 
 /// Exact origins (and a `null` entry), each checked as a serialized origin.

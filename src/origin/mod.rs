@@ -111,6 +111,10 @@ pub(crate) struct OriginMatcher {
     pub(crate) patterns: PatternSet,
     pub(crate) regexes: OriginRegexes,
     pub(crate) predicates: Vec<OriginPredicate>,
+    /// No rule but exact origins (and `null`): a miss of the exact map is final. Derived from
+    /// the rules above by [`seal`](Self::seal), which every matcher that answers requests
+    /// went through (`false`, the default, is always correct: every rule is then tried).
+    only_exact: bool,
     /// Diagnostics only: the exact origins indexed for near-miss hints, built the first time
     /// a large policy needs one (`crate::diagnostics`).
     pub(crate) near_miss_index: OnceLock<crate::diagnostics::ExactIndex>,
@@ -156,6 +160,16 @@ impl OriginMatcher {
         self.exact.insert(origin.as_bytes().into(), value);
     }
 
+    /// The matcher with its rules final: derives what [`lookup`](Self::lookup) reads from
+    /// them (`only_exact`).
+    pub(crate) fn seal(mut self) -> OriginMatcher {
+        self.only_exact = !self.any
+            && self.patterns.is_empty()
+            && self.regexes.is_empty()
+            && self.predicates.is_empty();
+        self
+    }
+
     /// One middleware instance's own copy (see `Compiled::for_worker`): echoed values in
     /// buffers of its own, regexes with their own match caches.
     pub(crate) fn for_worker(&self) -> OriginMatcher {
@@ -170,6 +184,7 @@ impl OriginMatcher {
             patterns: self.patterns.clone(),
             regexes: self.regexes.clone(),
             predicates: self.predicates.clone(),
+            only_exact: self.only_exact,
             // Built by this copy's first near-miss hint, if it ever needs one.
             near_miss_index: OnceLock::new(),
         }
@@ -208,6 +223,9 @@ impl OriginMatcher {
         }
         if !is_plausible_origin(bytes) {
             return Lookup::Malformed;
+        }
+        if self.only_exact {
+            return Lookup::NotAllowed;
         }
         if self.any {
             // Everyone is allowed, but only as an origin: a value that is not one
