@@ -68,7 +68,9 @@ pub(crate) enum Lookup {
 ///
 /// Eight bytes at a time: origins are at least eight bytes long but for `null` and junk, and a
 /// refused one is scanned in full on every request, so a word costs a few instructions instead
-/// of eight comparisons.
+/// of eight comparisons. Inlined into the lookup: the call cost a refused origin about 11
+/// instructions (issue 24, pass 4).
+#[inline(always)]
 fn is_plausible_origin(bytes: &[u8]) -> bool {
     if bytes.len() < 8 {
         return !bytes.is_empty()
