@@ -78,28 +78,34 @@ fn is_plausible_origin(bytes: &[u8]) -> bool {
             && bytes.iter().all(|&b| b.wrapping_sub(0x21) < 0x5e);
     }
     let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
-    // Folded without an early exit (a refused origin is scanned in full anyway); the last
-    // eight bytes overlap the last whole word when the length is not a multiple of eight.
-    let mut all = visible_word(word(bytes.len() - 8));
-    let mut at = 0;
-    while at + 8 < bytes.len() {
-        all &= visible_word(word(at));
+    // Folded without an early exit (a refused origin is scanned in full anyway), and tested
+    // once at the end; the last eight bytes overlap the word before them when the length is
+    // not a multiple of eight.
+    let last = bytes.len() - 8;
+    let mut outside = outside_visible(word(0)) | outside_visible(word(last));
+    let mut at = 8;
+    while at < last {
+        outside |= outside_visible(word(at));
         at += 8;
     }
-    all
+    outside & HIGHS == 0
 }
 
-/// Every byte of `w` is in 0x21..=0x7e. Exact, not only in the high bits of the answer:
-/// a byte below 0x21 sets its high bit in `(w - 0x21…) & !w` (the classic "has a byte less
-/// than n" test, exact for n ≤ 128), a byte above 0x7e sets it in `(w + 0x01…) | w`, and a
-/// borrow or carry into the next byte only starts at a byte already found.
+/// Ones in every byte.
+const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+/// The high bit of every byte.
+const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+
+/// The high bit of a byte of the result is set for every byte of `w` outside 0x21..=0x7e
+/// (and its other bits are noise). Exact in the high bits: a byte below 0x21 sets its high
+/// bit in `(w - 0x21…) & !w` (the classic "has a byte less than n" test, exact for
+/// n ≤ 128), a byte above 0x7e sets it in `(w + 0x01…) | w`, and a borrow or carry into the
+/// next byte only starts at a byte already found.
 #[inline(always)]
-fn visible_word(w: u64) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+fn outside_visible(w: u64) -> u64 {
     let below = w.wrapping_sub(ONES * 0x21) & !w;
     let above = w.wrapping_add(ONES) | w;
-    (below | above) & HIGHS == 0
+    below | above
 }
 
 /// The compiled, immutable set of origin rules.
