@@ -221,11 +221,25 @@ where
             }
         }
         // Only what the handler's response still needs is kept while the handler runs.
+        // (`forget`: `NoOrigin` holds nothing and `Refused` a `Refusal` and a `bool`, so
+        // dropping either is a call to the verdict's drop glue that does nothing, which cost
+        // a refused request 15 instructions. Checked at compile time: forgetting them leaks
+        // nothing.)
+        const _: () = assert!(!std::mem::needs_drop::<crate::policy::Refusal>());
         let tail = match verdict {
-            Verdict::NoOrigin => Tail::Vary,
+            Verdict::NoOrigin => {
+                std::mem::forget(verdict);
+                Tail::Vary
+            }
             Verdict::Actual { origin, .. } => Tail::Allow(origin),
+            // A refused actual request the handler still answers (not blocking).
+            Verdict::Refused {
+                preflight: false, ..
+            } if !policy.rules.flags.block_on_origin_mismatch => {
+                std::mem::forget(verdict);
+                Tail::Vary
+            }
             ref verdict => match policy.rules.own_answer(verdict) {
-                // A refused actual request the handler still answers (not blocking).
                 None => Tail::Vary,
                 Some(status) => return answer(req, policy, verdict, status),
             },
