@@ -235,7 +235,7 @@ where
             // A refused actual request the handler still answers (not blocking).
             Verdict::Refused {
                 preflight: false, ..
-            } if !policy.rules.flags.block_on_origin_mismatch => {
+            } if !policy.rules.blocks_refused() => {
                 std::mem::forget(verdict);
                 Tail::Vary
             }

@@ -17,8 +17,9 @@
 //! steady state: it keeps the first [`CACHE_ENTRIES`] distinct lines of at most
 //! [`CACHE_MAX_LINE`] bytes it sees and never evicts, so a stream of ever-new lines cannot
 //! churn it; lines it does not hold are merged as before (one allocation). Remembering a
-//! line costs two more allocations, once per line and instance (a copy of the line, and the
-//! shared handle through which later responses reuse the value).
+//! line costs three more allocations, once per line and instance (a copy of the line and its
+//! shared handle, put back should more lines follow it, and the shared handle through which
+//! later responses reuse the merged value).
 
 use std::cell::OnceCell;
 
@@ -84,8 +85,7 @@ impl VaryCache {
         slot.get_or_init(|| Entry {
             // A copy: a clone could keep alive a larger buffer the handler's value is a
             // slice of.
-            line: HeaderValue::from_maybe_shared(Bytes::copy_from_slice(line.as_bytes()))
-                .unwrap_or_else(|_| line.clone()),
+            line: crate::header_value::own_copy(line),
             ours: ours.clone(),
             merged: merged(std::slice::from_ref(line), ours),
         })
@@ -207,8 +207,8 @@ fn mark(ours: &[u8], single: bool, name: &[u8], covered: &mut u64) {
 /// With no `Vary` yet this appends the shared precomputed value (no allocation). If every name
 /// is already present (case-insensitively), or the response varies on `*`, nothing changes.
 /// Otherwise the existing lines (verbatim, trimmed) and the missing names are joined into one
-/// field: one allocation (two the first time `cache` remembers a line), none once `cache`
-/// remembers the line. Two lookups at most: one to read, one to write.
+/// field: one allocation (and the module docs' three more the first time `cache` remembers
+/// a line), none once `cache` remembers the line. Two lookups at most: one to read, one to write.
 pub(crate) fn merge(headers: &mut HeaderMap, ours: &HeaderValue, cache: &VaryCache) {
     let lines = headers.get_all(VARY).as_slice();
     match lines {

@@ -354,6 +354,13 @@ impl Compiled {
         }
     }
 
+    /// Whether a refused actual request is answered here (blocked, `block_on_origin_mismatch`)
+    /// rather than passed on to the handler.
+    #[inline(always)]
+    pub(crate) fn blocks_refused(&self) -> bool {
+        self.flags.block_on_origin_mismatch
+    }
+
     /// The status of the answer the middleware gives itself for this verdict, if any:
     /// preflights are answered here, and refused requests when blocking.
     pub(crate) fn own_answer(&self, verdict: &Verdict) -> Option<StatusCode> {
@@ -366,7 +373,7 @@ impl Compiled {
             Verdict::Refused {
                 preflight: false,
                 reason,
-            } if self.flags.block_on_origin_mismatch => Some(reason.status()),
+            } if self.blocks_refused() => Some(reason.status()),
             _ => None,
         }
     }
