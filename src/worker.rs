@@ -14,8 +14,14 @@ use std::{rc::Rc, sync::Arc};
 use actix_web::{dev::ServiceRequest, HttpMessage};
 
 use crate::{
-    cors_policy::CorsPolicy, counters::Shard, counts, outcome::CorsOutcome, policy::Compiled,
-    policy::Verdict, rollout::shadow::WorkerShadow, settings::RolloutOptions, vary::VaryCache,
+    cors_policy::CorsPolicy,
+    counters::Shard,
+    counts,
+    outcome::CorsOutcome,
+    policy::{Compiled, Verdict},
+    rollout::shadow::WorkerShadow,
+    settings::RolloutOptions,
+    vary::VaryCache,
 };
 
 /// One middleware instance's copy of a policy (see the [module docs](self)).
